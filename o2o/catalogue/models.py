@@ -1,0 +1,72 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from o2o.brands.models import Brand
+from o2o.core.models import TimeStampedModel
+
+
+class Category(TimeStampedModel):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "slug"], name="unique_category_slug")
+        ]
+
+    def __str__(self):
+        return f"{self.brand} / {self.name}"
+
+
+class Product(TimeStampedModel):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=180)
+    description = models.TextField(_("description"), blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "slug"], name="unique_product_slug")
+        ]
+        indexes = [models.Index(fields=["brand", "is_published", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Variant(TimeStampedModel):
+    """The SKU: one colour and storage of a product, with its price."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=64)
+    gtin = models.CharField(_("GTIN"), max_length=14, blank=True, null=True)
+    colour = models.CharField(_("colour"), max_length=40)
+    storage_gb = models.PositiveIntegerField(_("storage (GB)"))
+    price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["product", "storage_gb", "colour"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "sku"], name="unique_variant_sku"),
+            models.UniqueConstraint(fields=["brand", "gtin"], name="unique_variant_gtin"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.product.name} {self.storage_gb} GB {self.colour}"
+
+    def save(self, *args, **kwargs):
+        if not self.brand_id and self.product_id:
+            self.brand_id = self.product.brand_id
+        super().save(*args, **kwargs)

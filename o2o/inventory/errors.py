@@ -1,0 +1,13 @@
+from o2o.core.errors import DomainError
+
+
+class InvalidSnapshot(DomainError):
+    code = "invalid_snapshot"
+    status = 400
+    default_message = "The stock snapshot is not valid."
+
+
+class UnknownOutlet(DomainError):
+    code = "unknown_outlet"
+    status = 404
+    default_message = "No outlet with this code belongs to this integration's retailer."

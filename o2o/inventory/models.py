@@ -1,0 +1,164 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from o2o.catalogue.models import Variant
+from o2o.core.models import TimeStampedModel
+from o2o.outlets.models import Outlet, Retailer
+
+
+class StockLevel(models.Model):
+    """Units of one variant in one outlet. available = on_hand - reserved."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="stock_levels")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_levels")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    synced_at = models.DateTimeField(_("synced at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "variant"], name="unique_stock_level"),
+            models.CheckConstraint(condition=models.Q(on_hand__gte=0), name="stock_on_hand_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0), name="stock_reserved_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reserved__lte=models.F("on_hand")),
+                name="stock_reserved_lte_on_hand",
+            ),
+        ]
+        indexes = [models.Index(fields=["variant", "outlet"], name="stock_variant_outlet")]
+
+    def __str__(self):
+        return f"{self.variant} @ {self.outlet.code}: {self.on_hand} ({self.reserved} held)"
+
+    @property
+    def available(self):
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    """Every change of on_hand or reserved outside a bulk sync."""
+
+    class Reason(models.TextChoices):
+        HOLD = "hold", _("Held for a reservation")
+        RELEASE = "release", _("Hold released")
+        SALE = "sale", _("Collected / sold")
+        ADJUSTMENT = "adjustment", _("Manual adjustment")
+        SHORTFALL = "shortfall", _("Hold dropped: count below held units")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="stock_movements")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    on_hand_delta = models.IntegerField(_("on-hand change"), default=0)
+    reserved_delta = models.IntegerField(_("reserved change"), default=0)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["outlet", "created_at"])]
+
+    def __str__(self):
+        return f"{self.reason} {self.on_hand_delta:+}/{self.reserved_delta:+} {self.reference}"
+
+
+def hash_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class Integration(TimeStampedModel):
+    """A point-of-sale system allowed to push stock for a retailer's outlets."""
+
+    retailer = models.ForeignKey(Retailer, on_delete=models.CASCADE, related_name="integrations")
+    name = models.CharField(_("name"), max_length=120)
+    token_prefix = models.CharField(_("token prefix"), max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.token_prefix}…)"
+
+
+class StockFeed(TimeStampedModel):
+    """A URL that Celery pulls on a schedule (CSV or JSON stock file of one outlet)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="stock_feeds")
+    url = models.URLField(_("URL"))
+    file_format = models.CharField(
+        _("format"), max_length=8, choices=Format.choices, default=Format.CSV
+    )
+    column_mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    auth_header = models.CharField(_("authorization header"), max_length=255, blank=True)
+    interval_minutes = models.PositiveIntegerField(_("pull every (minutes)"), default=15)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_pulled_at = models.DateTimeField(_("last pulled"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.outlet.code} ← {self.url}"
+
+
+class SyncRun(TimeStampedModel):
+    """One stock sync of one outlet: what came in and what became of each row."""
+
+    class Source(models.TextChoices):
+        PUSH = "push", _("API push")
+        FILE = "file", _("File upload")
+        FEED = "feed", _("Scheduled pull")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="sync_runs")
+    integration = models.ForeignKey(
+        Integration, on_delete=models.SET_NULL, null=True, blank=True, related_name="sync_runs"
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    as_of = models.DateTimeField(_("counted at"))
+    payload = models.JSONField(_("payload"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_applied = models.PositiveIntegerField(_("rows applied"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    holds_dropped = models.PositiveIntegerField(_("holds dropped"), default=0)
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["outlet", "-created_at"])]
+
+    def __str__(self):
+        return f"Sync #{self.pk} {self.outlet.code} {self.status}"
+
+
+class SyncRowError(models.Model):
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="row_errors")
+    line = models.PositiveIntegerField(_("line"))
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    message = models.CharField(_("message"), max_length=255)
+
+    class Meta:
+        ordering = ["sync_run", "line"]
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LocatorConfig(AppConfig):
+    name = "o2o.locator"
+    label = "locator"

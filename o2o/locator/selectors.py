@@ -1,0 +1,57 @@
+"""Finding the nearest outlets that have a variant available."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import F
+
+from o2o.core.geo import bounding_box, haversine_expression
+from o2o.inventory.models import StockLevel
+from o2o.outlets.models import Outlet
+
+
+@dataclass(frozen=True)
+class NearbyStock:
+    outlet: Outlet
+    distance_km: float
+    available: int
+
+
+def _stock_within(variant, lat, lng, radius_km, limit):
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+    levels = StockLevel.objects.filter(
+        variant_id=variant.pk,
+        on_hand__gt=F("reserved"),
+        outlet__status=Outlet.Status.ACTIVE,
+        outlet__authorizations__brand_id=variant.brand_id,
+        outlet__authorizations__is_active=True,
+        outlet__latitude__range=(min_lat, max_lat),
+    )
+    if min_lng >= -180 and max_lng <= 180:  # no antimeridian wrap: filter longitude too
+        levels = levels.filter(outlet__longitude__range=(min_lng, max_lng))
+    return (
+        levels.annotate(
+            distance_km=haversine_expression(lat, lng, "outlet__latitude", "outlet__longitude"),
+            units=F("on_hand") - F("reserved"),
+        )
+        .filter(distance_km__lte=radius_km)
+        .select_related("outlet")
+        .order_by("distance_km", "outlet_id")[:limit]
+    )
+
+
+def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
+    """The nearest active, authorised outlets with `variant` available, closest first.
+
+    Bounding box + haversine in the database; the radius doubles until `limit`
+    outlets are found or the maximum radius is reached. One query per radius tried.
+    """
+    limit = limit or settings.O2O_LOCATOR_RESULTS
+    max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
+    radius = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
+    while True:
+        found = list(_stock_within(variant, lat, lng, radius, limit))
+        if len(found) >= limit or radius >= max_radius:
+            break
+        radius = min(radius * 2, max_radius)
+    return [NearbyStock(level.outlet, level.distance_km, level.units) for level in found]

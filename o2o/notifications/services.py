@@ -1,0 +1,28 @@
+"""Messages to shoppers, sent from Celery."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from o2o.reservations.models import Reservation
+from o2o.reservations.selectors import reservation_detail
+
+
+def send_reservation_status(*, reservation_id):
+    """E-mail the shopper the reservation's current status."""
+    code = Reservation.objects.filter(pk=reservation_id).values_list("code", flat=True).first()
+    reservation = reservation_detail(code=code) if code else None
+    if reservation is None:
+        return False
+    context = {
+        "reservation": reservation,
+        "url": f"{settings.O2O_PUBLIC_URL}/reservations/{reservation.code}/",
+    }
+    subject = _("Reservation %(code)s: %(status)s") % {
+        "code": reservation.code,
+        "status": reservation.get_status_display(),
+    }
+    body = render_to_string("notifications/reservation_status.txt", context)
+    send_mail(subject, body, None, [reservation.shopper_email])
+    return True

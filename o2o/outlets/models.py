@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from o2o.brands.models import Brand
+from o2o.core.models import TimeStampedModel
+
+LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Retailer(TimeStampedModel):
+    """A business that owns one or more partner outlets."""
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), unique=True, max_length=180)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RetailerMembership(TimeStampedModel):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="retailer_memberships"
+    )
+    retailer = models.ForeignKey(Retailer, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "retailer"], name="unique_retailer_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.retailer} ({self.role})"
+
+
+class Outlet(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    retailer = models.ForeignKey(Retailer, on_delete=models.CASCADE, related_name="outlets")
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Stable identifier used by the POS and the API."),
+    )
+    name = models.CharField(_("name"), max_length=160)
+    address = models.CharField(_("address"), max_length=255)
+    city = models.CharField(_("city"), max_length=120)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    latitude = models.FloatField(_("latitude"), validators=LATITUDE)
+    longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    offers_pickup = models.BooleanField(_("collect in store"), default=True)
+    delivery_radius_km = models.PositiveIntegerField(_("local delivery radius (km)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    stock_as_of = models.DateTimeField(
+        _("stock counted at"),
+        null=True,
+        blank=True,
+        help_text=_("as_of of the newest applied snapshot"),
+    )
+    stock_synced_at = models.DateTimeField(_("stock synced at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="outlet_lat_lng"),
+            models.Index(fields=["retailer", "status"]),
+            models.Index(fields=["city"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90), name="outlet_latitude"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180),
+                name="outlet_longitude",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class OutletAuthorization(TimeStampedModel):
+    """An outlet may sell a brand only through an active authorisation."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="authorizations")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="authorizations")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "brand"], name="unique_outlet_brand")
+        ]
+        indexes = [models.Index(fields=["brand", "is_active", "outlet"])]
+
+    def __str__(self):
+        return f"{self.outlet} sells {self.brand}"
+
+
+class OutletApplication(TimeStampedModel):
+    """A shop asking to become a brand's partner outlet."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="applications")
+    business_name = models.CharField(_("business name"), max_length=160)
+    outlet_name = models.CharField(_("outlet name"), max_length=160)
+    contact_name = models.CharField(_("contact name"), max_length=120)
+    contact_email = models.EmailField(_("contact e-mail"))
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=255)
+    city = models.CharField(_("city"), max_length=120)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    latitude = models.FloatField(_("latitude"), validators=LATITUDE)
+    longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["brand", "status"])]
+
+    def __str__(self):
+        return f"{self.outlet_name} → {self.brand} ({self.status})"

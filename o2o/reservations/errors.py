@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from o2o.core.errors import DomainError
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+    status = 409
+    default_message = _("Sorry, this shop no longer has enough units available.")
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+    status = 409
+    default_message = _("This reservation cannot move to that status.")
+
+
+class ReservationNotAllowed(DomainError):
+    code = "reservation_not_allowed"
+    status = 400
+    default_message = _("This item cannot be reserved at this shop.")

@@ -1,0 +1,86 @@
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from o2o.brands.models import Brand
+from o2o.catalogue.models import Variant
+from o2o.core.models import TimeStampedModel
+from o2o.outlets.models import Outlet
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 10  # 32**10 ≈ 10**15: unguessable, still easy to read aloud
+
+
+def new_reservation_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Reservation(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        READY = "ready", _("Ready for pickup")
+        COLLECTED = "collected", _("Collected")
+        CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    class Fulfilment(models.TextChoices):
+        COLLECT = "collect", _("Collect in store")
+        DELIVERY = "delivery", _("Local delivery")
+
+    OPEN_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.READY)
+
+    code = models.CharField(
+        _("code"), max_length=16, unique=True, default=new_reservation_code, editable=False
+    )
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="reservations")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="reservations")
+    shopper_name = models.CharField(_("name"), max_length=120)
+    shopper_email = models.EmailField(_("e-mail"))
+    shopper_phone = models.CharField(_("phone"), max_length=32)
+    fulfilment = models.CharField(
+        _("fulfilment"), max_length=8, choices=Fulfilment.choices, default=Fulfilment.COLLECT
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    expires_at = models.DateTimeField(_("hold expires at"))
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    stock_shortfall = models.BooleanField(
+        _("stock shortfall"),
+        default=False,
+        help_text=_("A stock count came in below the held units; this hold was dropped."),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["outlet", "status", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.get_status_display()})"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class ReservationLine(models.Model):
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="line_quantity_gte_1")
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant}"

@@ -1,0 +1,222 @@
+"""The reservation state machine: holds are taken at creation and released exactly once."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from o2o.catalogue.models import Variant
+from o2o.inventory.models import StockLevel, StockMovement
+from o2o.outlets.models import Outlet, OutletAuthorization
+
+from .errors import IllegalTransition, InsufficientStock, ReservationNotAllowed
+from .models import Reservation, ReservationLine
+
+Status = Reservation.Status
+
+# target status -> statuses it may be reached from
+ALLOWED_FROM = {
+    Status.CONFIRMED: {Status.PENDING},
+    Status.READY: {Status.PENDING, Status.CONFIRMED},
+    Status.COLLECTED: {Status.CONFIRMED, Status.READY},
+    Status.CANCELLED: {Status.PENDING, Status.CONFIRMED, Status.READY},
+    Status.DECLINED: {Status.PENDING, Status.CONFIRMED, Status.READY},
+    Status.EXPIRED: {Status.PENDING, Status.CONFIRMED, Status.READY},
+}
+CLOSING = {Status.COLLECTED, Status.CANCELLED, Status.DECLINED, Status.EXPIRED}
+TIMESTAMP_FIELD = {Status.CONFIRMED: "confirmed_at", Status.READY: "ready_at"}
+
+
+def _check_reservable(*, outlet, variant, quantity):
+    if not 1 <= quantity <= settings.O2O_MAX_UNITS_PER_RESERVATION:
+        raise ReservationNotAllowed(
+            f"Quantity must be between 1 and {settings.O2O_MAX_UNITS_PER_RESERVATION}.",
+        )
+    if outlet.status != Outlet.Status.ACTIVE:
+        raise ReservationNotAllowed("This shop is not taking reservations.")
+    if not (variant.is_active and variant.product.is_published):
+        raise ReservationNotAllowed("This item is not available.")
+    authorised = OutletAuthorization.objects.filter(
+        outlet=outlet, brand_id=variant.brand_id, is_active=True
+    ).exists()
+    if not authorised:
+        raise ReservationNotAllowed("This shop does not sell this brand.")
+
+
+def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
+    """Take `quantity` units on hold, or raise InsufficientStock. One conditional UPDATE."""
+    held = StockLevel.objects.filter(
+        outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
+    ).update(reserved=F("reserved") + quantity)
+    if not held:
+        raise InsufficientStock()
+    StockMovement.objects.create(
+        outlet_id=outlet_id,
+        variant_id=variant_id,
+        reserved_delta=quantity,
+        reason=StockMovement.Reason.HOLD,
+        reference=reference,
+        user=user,
+    )
+
+
+@transaction.atomic
+def reserve(
+    *,
+    outlet,
+    variant,
+    quantity,
+    shopper_name,
+    shopper_email,
+    shopper_phone,
+    fulfilment=Reservation.Fulfilment.COLLECT,
+    user=None,
+):
+    """Create a pending reservation holding `quantity` units of `variant` at `outlet`."""
+    variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
+    _check_reservable(outlet=outlet, variant=variant, quantity=quantity)
+    reservation = Reservation.objects.create(
+        outlet=outlet,
+        brand=variant.brand,
+        shopper_name=shopper_name,
+        shopper_email=shopper_email,
+        shopper_phone=shopper_phone,
+        fulfilment=fulfilment,
+        expires_at=timezone.now() + timedelta(minutes=variant.brand.hold_minutes),
+    )
+    hold_units(
+        outlet_id=outlet.pk,
+        variant_id=variant.pk,
+        quantity=quantity,
+        reference=reservation.code,
+        user=user,
+    )
+    ReservationLine.objects.create(
+        reservation=reservation, variant=variant, quantity=quantity, unit_price=variant.price
+    )
+    _notify_on_commit(reservation.pk)
+    return reservation
+
+
+def _release_lines(reservation, *, to_status, user=None):
+    sold = to_status == Status.COLLECTED
+    reason = StockMovement.Reason.SALE if sold else StockMovement.Reason.RELEASE
+    if reservation.stock_shortfall and to_status == Status.DECLINED:
+        reason = StockMovement.Reason.SHORTFALL
+    for line in reservation.lines.all():
+        changes = {"reserved": F("reserved") - line.quantity}
+        if sold:
+            changes["on_hand"] = F("on_hand") - line.quantity
+        StockLevel.objects.filter(
+            outlet_id=reservation.outlet_id, variant_id=line.variant_id
+        ).update(**changes)
+        StockMovement.objects.create(
+            outlet_id=reservation.outlet_id,
+            variant_id=line.variant_id,
+            on_hand_delta=-line.quantity if sold else 0,
+            reserved_delta=-line.quantity,
+            reason=reason,
+            reference=reservation.code,
+            user=user,
+        )
+
+
+@transaction.atomic
+def transition(*, reservation_id, to_status, user=None, shortfall=False):
+    """Move a reservation to `to_status` by compare-and-set, releasing holds exactly once."""
+    allowed = ALLOWED_FROM.get(to_status)
+    if allowed is None:
+        raise IllegalTransition(f"Unknown target status {to_status!r}.")
+    now = timezone.now()
+    changes = {"status": to_status, "updated_at": now}
+    if to_status in TIMESTAMP_FIELD:
+        changes[TIMESTAMP_FIELD[to_status]] = now
+    if to_status in CLOSING:
+        changes["closed_at"] = now
+    if shortfall:
+        changes["stock_shortfall"] = True
+    moved = Reservation.objects.filter(pk=reservation_id, status__in=allowed).update(**changes)
+    reservation = Reservation.objects.get(pk=reservation_id)
+    if not moved:
+        raise IllegalTransition(
+            f"A {reservation.get_status_display().lower()} reservation cannot become "
+            f"{Status(to_status).label.lower()}.",
+            current=reservation.status,
+            requested=str(to_status),
+        )
+    if to_status in CLOSING:
+        _release_lines(reservation, to_status=to_status, user=user)
+    _notify_on_commit(reservation.pk)
+    return reservation
+
+
+def confirm(*, reservation_id, user=None):
+    return transition(reservation_id=reservation_id, to_status=Status.CONFIRMED, user=user)
+
+
+def mark_ready(*, reservation_id, user=None):
+    return transition(reservation_id=reservation_id, to_status=Status.READY, user=user)
+
+
+def collect(*, reservation_id, user=None):
+    return transition(reservation_id=reservation_id, to_status=Status.COLLECTED, user=user)
+
+
+def cancel(*, reservation_id, user=None):
+    return transition(reservation_id=reservation_id, to_status=Status.CANCELLED, user=user)
+
+
+def decline(*, reservation_id, user=None):
+    return transition(reservation_id=reservation_id, to_status=Status.DECLINED, user=user)
+
+
+def expire_overdue(*, now=None):
+    """Expire every open reservation past its hold; returns how many expired."""
+    now = now or timezone.now()
+    overdue = Reservation.objects.filter(
+        status__in=Reservation.OPEN_STATUSES, expires_at__lte=now
+    ).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(overdue):
+        try:
+            transition(reservation_id=pk, to_status=Status.EXPIRED)
+        except IllegalTransition:
+            continue  # moved on meanwhile (collected, cancelled...): nothing to do
+        expired += 1
+    return expired
+
+
+def drop_holds_for_shortfall(*, outlet_id, variant_id, units):
+    """A count came in below the held units: decline the newest holds until `units` are freed.
+
+    Runs inside the caller's transaction (the stock sync), so the invariant
+    reserved <= on_hand holds when it commits. Returns the number of holds dropped.
+    """
+    open_ids = (
+        Reservation.objects.filter(
+            outlet_id=outlet_id,
+            status__in=Reservation.OPEN_STATUSES,
+            lines__variant_id=variant_id,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    dropped = freed = 0
+    for pk in list(open_ids):
+        if freed >= units:
+            break
+        held = ReservationLine.objects.filter(reservation_id=pk, variant_id=variant_id)
+        quantity = sum(held.values_list("quantity", flat=True))
+        transition(reservation_id=pk, to_status=Status.DECLINED, shortfall=True)
+        freed += quantity
+        dropped += 1
+    return dropped
+
+
+def _notify_on_commit(reservation_id):
+    from o2o.notifications.tasks import send_reservation_status_task
+
+    transaction.on_commit(lambda: send_reservation_status_task.delay(reservation_id))

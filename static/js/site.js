@@ -1,0 +1,16 @@
+// Progressive enhancement: "Use my location" fills the hidden lat/lng and submits.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!("geolocation" in navigator)) return;
+  document.querySelectorAll("[data-geolocate]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const form = button.closest("form");
+      navigator.geolocation.getCurrentPosition((pos) => {
+        form.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(5);
+        form.querySelector("[name=lng]").value = pos.coords.longitude.toFixed(5);
+        form.querySelector("[name=city]").value = "";
+        form.requestSubmit();
+      });
+    });
+  });
+});

@@ -1,0 +1,44 @@
+"""Service markers: a test that needs PostgreSQL, Redis or Chromium is skipped where the
+service is missing, except under CI, where it fails instead."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from o2o.celery import app as celery_app
+
+
+def _missing(reason):
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("this test needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        _missing("this test needs Redis and a real worker: set REDIS_URL=redis://...")
+    if item.get_closest_marker("e2e") and not shutil.which("chromium"):
+        _missing("this test needs Chromium (/usr/bin/chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request, settings, tmp_path):
+    """Eager Celery unless the test brings a real worker; mail stays in memory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    eager = request.node.get_closest_marker("redis") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def world(db):
+    from tests.factories import make_world
+
+    return make_world()

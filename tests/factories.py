@@ -1,0 +1,108 @@
+"""factory-boy factories and a small ready-made world for tests."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import factory
+
+from o2o.brands.models import Brand
+from o2o.catalogue.models import Category, Product, Variant
+from o2o.inventory.models import StockLevel
+from o2o.outlets.models import Outlet, OutletAuthorization, Retailer
+
+PUNE = (18.5196, 73.8553)
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+    currency = "INR"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    brand = factory.SubFactory(BrandFactory)
+    category = factory.SubFactory(CategoryFactory, brand=factory.SelfAttribute("..brand"))
+    name = factory.Sequence(lambda n: f"Phone {n}")
+    slug = factory.Sequence(lambda n: f"phone-{n}")
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    brand = factory.SelfAttribute("product.brand")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    gtin = factory.Sequence(lambda n: f"890{n:010d}")
+    colour = "Black"
+    storage_gb = 128
+    price = Decimal("19999.00")
+
+
+class RetailerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Retailer
+
+    name = factory.Sequence(lambda n: f"Retailer {n}")
+    slug = factory.Sequence(lambda n: f"retailer-{n}")
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+
+    retailer = factory.SubFactory(RetailerFactory)
+    code = factory.Sequence(lambda n: f"outlet-{n}")
+    name = factory.Sequence(lambda n: f"Shop {n}")
+    address = "1 MG Road"
+    city = "Pune"
+    country = "IN"
+    latitude = PUNE[0]
+    longitude = PUNE[1]
+
+
+def authorise(outlet, brand):
+    return OutletAuthorization.objects.create(outlet=outlet, brand=brand)
+
+
+def stock(outlet, variant, on_hand, reserved=0):
+    return StockLevel.objects.create(
+        outlet=outlet, variant=variant, on_hand=on_hand, reserved=reserved
+    )
+
+
+@dataclass
+class World:
+    brand: Brand
+    product: Product
+    variant: Variant
+    other_variant: Variant
+    outlet: Outlet
+    level: StockLevel
+
+
+def make_world(on_hand=5):
+    """One brand, one product with two variants, one authorised outlet in Pune with stock."""
+    brand = BrandFactory(name="Aurora", slug="aurora")
+    product = ProductFactory(brand=brand, name="Aurora 12", slug="aurora-12")
+    variant = VariantFactory(product=product, sku="AUR-12-128-BLK", colour="Black")
+    other = VariantFactory(product=product, sku="AUR-12-256-BLU", colour="Blue", storage_gb=256)
+    outlet = OutletFactory(code="pune-1", name="Pune Mobiles")
+    authorise(outlet, brand)
+    level = stock(outlet, variant, on_hand)
+    return World(brand, product, variant, other, outlet, level)
