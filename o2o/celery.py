@@ -16,6 +16,14 @@ app.conf.beat_schedule = {
         "task": "o2o.reservations.tasks.expire_overdue_reservations_task",
         "schedule": crontab(),  # every minute
     },
+    "pull-due-stock-feeds": {
+        "task": "o2o.inventory.tasks.pull_due_feeds_task",
+        "schedule": crontab(),
+    },
+    "notify-back-in-stock": {
+        "task": "o2o.locator.tasks.notify_back_in_stock_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 

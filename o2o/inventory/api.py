@@ -1,16 +1,29 @@
-"""Stock sync API for point-of-sale systems."""
+"""Stock sync API for point-of-sale systems: snapshots, deltas, files, run reports."""
+
+import json
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
 from .authentication import IntegrationTokenAuthentication
-from .errors import UnknownOutlet
+from .errors import InvalidSnapshot, UnknownOutlet
+from .idempotency import fingerprint, run_once
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Retries with the same key get the first answer, not a second sync.",
+)
 
 
 class IsIntegration(BasePermission):
@@ -18,17 +31,37 @@ class IsIntegration(BasePermission):
         return getattr(request, "auth", None) is not None and hasattr(request.user, "integration")
 
 
-class SnapshotItemSerializer(serializers.Serializer):
-    sku = serializers.CharField(help_text="The brand's SKU or the GTIN")
-    on_hand = serializers.IntegerField(min_value=0)
-
-
 class SnapshotSerializer(serializers.Serializer):
-    """Top-level shape only: rows are validated one by one by the engine, bad rows reported."""
+    """Top-level shape only: the engine checks each row and reports the bad ones."""
 
     as_of = serializers.CharField(help_text="ISO 8601 date-time with a time zone")
     items = serializers.ListField(
-        child=serializers.JSONField(), allow_empty=True, max_length=settings.O2O_SNAPSHOT_MAX_ITEMS
+        child=serializers.JSONField(),
+        allow_empty=True,
+        max_length=settings.O2O_SNAPSHOT_MAX_ITEMS,
+        help_text='[{"sku": "AUR-001-128-MID", "on_hand": 4}] (or "gtin")',
+    )
+
+
+class DeltasSerializer(serializers.Serializer):
+    events = serializers.ListField(
+        child=serializers.JSONField(),
+        allow_empty=False,
+        max_length=settings.O2O_SNAPSHOT_MAX_ITEMS,
+        help_text='[{"event_id": "sale-991", "sku": "...", "delta": -1, '
+        '"occurred_at": "2026-11-26T10:00:00Z", "reason": "sale|receipt|adjustment"}]',
+    )
+
+
+class FileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV, XLSX or JSON; columns sku (or gtin), "
+        "on_hand, and outlet when it covers several outlets"
+    )
+    as_of = serializers.CharField()
+    outlet = serializers.CharField(required=False, help_text="Outlet code, for a one-shop file")
+    column_mapping = serializers.JSONField(
+        required=False, help_text='e.g. {"sku": "EAN", "on_hand": "Qty"}'
     )
 
 
@@ -40,57 +73,163 @@ class RowErrorSerializer(serializers.Serializer):
 
 class SyncRunSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    outlet = serializers.CharField(source="outlet.code")
+    outlet = serializers.CharField(source="outlet.code", default=None)
+    kind = serializers.CharField()
     source = serializers.CharField()
     status = serializers.CharField()
     as_of = serializers.DateTimeField()
     rows_total = serializers.IntegerField()
     rows_applied = serializers.IntegerField()
     rows_rejected = serializers.IntegerField()
+    rows_ignored = serializers.IntegerField()
     holds_dropped = serializers.IntegerField()
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
 
 
+QUEUED = inline_serializer(
+    "SyncRunQueued",
+    {
+        "sync_run": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "url": serializers.CharField(),
+    },
+)
+
+
+def _queued(run):
+    url = reverse("api-sync-run", kwargs={"pk": run.pk})
+    return status.HTTP_202_ACCEPTED, {"sync_run": run.pk, "status": run.status, "url": url}
+
+
 class IntegrationAPIView(APIView):
     authentication_classes = [IntegrationTokenAuthentication]
     permission_classes = [IsIntegration]
 
+    def outlet(self, code):
+        outlet = selectors.outlet_for_integration(integration=self.request.auth, code=code)
+        if outlet is None:
+            raise UnknownOutlet()
+        return outlet
+
+    def once(self, action):
+        """Run `action` honouring the Idempotency-Key header."""
+        request = self.request
+        body = (
+            request.body
+            if not request.FILES
+            else json.dumps(
+                {k: v for k, v in request.data.items() if k != "file"}, sort_keys=True
+            ).encode()
+            + b"".join(f.name.encode() + str(f.size).encode() for f in request.FILES.values())
+        )
+        code, payload = run_once(
+            integration=request.auth,
+            key=request.headers.get("Idempotency-Key"),
+            request_hash=fingerprint(request.method, request.path, body),
+            action=action,
+        )
+        headers = {"Location": payload["url"]} if "url" in payload else {}
+        return Response(payload, status=code, headers=headers)
+
 
 class OutletStockSnapshotView(IntegrationAPIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=SnapshotSerializer,
-        responses={
-            202: inline_serializer(
-                "SyncRunQueued",
-                {
-                    "sync_run": serializers.IntegerField(),
-                    "status": serializers.CharField(),
-                    "url": serializers.CharField(),
-                },
-            )
-        },
+        responses={202: QUEUED},
+        parameters=[IDEMPOTENCY_HEADER],
         summary="Push a full stock count of one outlet",
     )
     def post(self, request, code):
-        outlet = selectors.outlet_for_integration(integration=request.auth, code=code)
-        if outlet is None:
-            raise UnknownOutlet()
+        outlet = self.outlet(code)
         body = SnapshotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        run = services.queue_snapshot(
-            outlet=outlet,
-            as_of=body.validated_data["as_of"],
-            items=body.validated_data["items"],
-            integration=request.auth,
+        return self.once(
+            lambda: _queued(
+                services.queue_snapshot(
+                    outlet=outlet,
+                    as_of=body.validated_data["as_of"],
+                    items=body.validated_data["items"],
+                    integration=request.auth,
+                )
+            )
         )
-        url = reverse("api-sync-run", kwargs={"pk": run.pk})
-        return Response(
-            {"sync_run": run.pk, "status": run.status, "url": url},
-            status=status.HTTP_202_ACCEPTED,
-            headers={"Location": url},
+
+
+class OutletStockDeltasView(IntegrationAPIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=DeltasSerializer,
+        responses={202: QUEUED},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary="Push sales and receipts since the last push, each with an event id",
+    )
+    def post(self, request, code):
+        outlet = self.outlet(code)
+        body = DeltasSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.once(
+            lambda: _queued(
+                services.queue_deltas(
+                    outlet=outlet,
+                    events=body.validated_data["events"],
+                    integration=request.auth,
+                )
+            )
         )
+
+
+class StockFileUploadView(IntegrationAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": FileUploadSerializer},
+        responses={202: QUEUED},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary="Upload a stock file (CSV/XLSX/JSON) of one or many outlets",
+    )
+    def post(self, request):
+        body = FileUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        outlet = self.outlet(data["outlet"]) if data.get("outlet") else None
+        mapping = data.get("column_mapping") or {}
+        if not isinstance(mapping, dict):
+            raise InvalidSnapshot("column_mapping must be an object.", column_mapping=["type"])
+        integration = request.auth
+        return self.once(
+            lambda: _queued(
+                services.queue_file(
+                    uploaded=data["file"],
+                    as_of=data["as_of"],
+                    outlet=outlet,
+                    retailer=integration.retailer,
+                    integration=integration,
+                    column_mapping=mapping,
+                )
+            )
+        )
+
+
+class SyncRunPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+class OutletSyncRunsView(IntegrationAPIView):
+    @extend_schema(
+        responses={200: SyncRunSerializer(many=True)},
+        summary="An outlet's sync history, newest first",
+    )
+    def get(self, request, code):
+        runs = selectors.sync_history(outlet=self.outlet(code))
+        paginator = SyncRunPagination()
+        page = paginator.paginate_queryset(runs, request, view=self)
+        return paginator.get_paginated_response(SyncRunSerializer(page, many=True).data)
 
 
 class SyncRunDetailView(IntegrationAPIView):
@@ -103,7 +242,8 @@ class SyncRunDetailView(IntegrationAPIView):
                     "row_errors": RowErrorSerializer(many=True),
                 },
             )
-        }
+        },
+        summary="What became of a sync, with its rejected rows",
     )
     def get(self, request, pk):
         run = selectors.sync_run_for_integration(integration=request.auth, pk=pk)

@@ -1,21 +1,45 @@
-"""Validation of snapshot rows: each bad row gets a line number and a reason."""
+"""Reading stock rows from any source, streamed: JSON items, CSV or XLSX files.
 
+Every reader yields `Row(line, outlet_code, key, on_hand)` with raw values; `parse_count`
+validates quantities. A file whose shape is wrong (no SKU or quantity column) raises
+`InvalidSnapshot` before any row is read.
+"""
+
+import codecs
+import contextlib
+import csv
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
+from zipfile import BadZipFile
 
 from django.conf import settings
 
+from .errors import InvalidSnapshot
+
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
+COLUMN_ALIASES = {
+    "outlet": ("outlet", "outlet_code", "store", "store_code", "shop", "shop_code"),
+    "sku": ("sku", "gtin", "ean", "barcode", "item", "item_code", "article"),
+    "on_hand": ("on_hand", "quantity", "qty", "stock", "units", "count"),
+}
 
-@dataclass(frozen=True)
-class RowError:
+
+class RowError(NamedTuple):
     line: int
     sku: str
     message: str
 
 
-def _as_count(value):
+class Row(NamedTuple):
+    line: int
+    outlet_code: str | None
+    key: str
+    on_hand: object
+
+
+def parse_count(value):
+    """A stock count: a whole number from 0 to O2O_SNAPSHOT_MAX_ON_HAND, else ValueError."""
     if isinstance(value, bool):
         raise ValueError("on_hand must be a whole number")
     if isinstance(value, int):
@@ -24,6 +48,8 @@ def _as_count(value):
         number = int(value)
     elif isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
         number = int(value.strip())
+    elif value is None or value == "":
+        raise ValueError("on_hand is missing")
     else:
         raise ValueError("on_hand must be a whole number")
     if number < 0:
@@ -33,25 +59,96 @@ def _as_count(value):
     return number
 
 
-def validate_items(items):
-    """Split snapshot items into ({key: (line, on_hand)}, [RowError]). Lines count from 1."""
-    good, errors = {}, []
+def json_rows(items):
+    """Rows of a JSON snapshot: [{"sku" or "gtin", "on_hand", optional "outlet"}]."""
     for line, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            errors.append(RowError(line, "", "each item must be an object"))
+            yield Row(line, None, "", NOT_AN_OBJECT)
             continue
         key = item.get("sku", item.get("gtin"))
-        key = key.strip() if isinstance(key, str) else ""
-        if not key:
-            errors.append(RowError(line, "", "sku is missing"))
-            continue
-        try:
-            on_hand = _as_count(item.get("on_hand"))
-        except ValueError as exc:
-            errors.append(RowError(line, key[:64], str(exc)))
-            continue
-        if key in good:
-            errors.append(RowError(line, key[:64], f"duplicate of line {good[key][0]}"))
-            continue
-        good[key] = (line, on_hand)
-    return good, errors
+        outlet = item.get("outlet")
+        yield Row(
+            line,
+            outlet.strip() if isinstance(outlet, str) else None,
+            key.strip() if isinstance(key, str) else "",
+            item.get("on_hand"),
+        )
+
+
+NOT_AN_OBJECT = object()  # marks a JSON item that is not an object
+
+
+def _columns(header, mapping):
+    """Map our field names to column positions, honouring a custom mapping."""
+    names = [str(cell or "").strip().lower() for cell in header]
+    positions = {}
+    for field, aliases in COLUMN_ALIASES.items():
+        wanted = [mapping[field].strip().lower()] if mapping.get(field) else list(aliases)
+        for alias in wanted:
+            if alias in names:
+                positions[field] = names.index(alias)
+                break
+    missing = [field for field in ("sku", "on_hand") if field not in positions]
+    if missing:
+        raise InvalidSnapshot(
+            f"The file has no {' or '.join(missing)} column (found: {', '.join(names) or '-'}).",
+            columns=missing,
+        )
+    return positions
+
+
+def _table_rows(records, mapping):
+    records = iter(records)
+    header = next(records, None)
+    if header is None:
+        raise InvalidSnapshot("The file is empty.", file=["empty"])
+    positions = _columns(header, mapping)
+    outlet_at, sku_at, count_at = positions.get("outlet"), positions["sku"], positions["on_hand"]
+    width = max(positions.values()) + 1
+    for line, record in enumerate(records, start=2):
+        if not record or all(cell in (None, "") for cell in record):
+            continue  # blank lines are not rows
+        if len(record) < width:
+            record = list(record) + [None] * (width - len(record))
+        key = record[sku_at]
+        outlet = record[outlet_at] if outlet_at is not None else None
+        yield Row(
+            line,
+            str(outlet).strip() if outlet not in (None, "") else None,
+            str(key).strip() if key is not None else "",
+            record[count_at],
+        )
+
+
+def csv_rows(binary_file, mapping=None):
+    """Rows of a CSV file (UTF-8, with or without BOM; comma, semicolon or tab), streamed."""
+    text = codecs.getreader("utf-8-sig")(binary_file, errors="replace")
+    first = text.readline()
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):
+        dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
+
+    def lines():
+        yield first
+        yield from text
+
+    return _table_rows(csv.reader(lines(), dialect), mapping or {})
+
+
+def xlsx_rows(path_or_file, mapping=None):
+    """Rows of the first sheet of an XLSX workbook, streamed (openpyxl read-only)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path_or_file, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidSnapshot("The file is not a readable XLSX workbook.", file=["xlsx"]) from exc
+    try:
+        yield from _table_rows(workbook.worksheets[0].iter_rows(values_only=True), mapping or {})
+    finally:
+        workbook.close()
+
+
+def too_many_rows(limit):
+    return InvalidSnapshot(f"A sync holds at most {limit} rows.", items=["too many"])

@@ -21,3 +21,29 @@ class DemandSignal(models.Model):
 
     def __str__(self):
         return f"{self.variant_id} @ ({self.cell_lat}, {self.cell_lng}) found={self.found}"
+
+
+class BackInStockRequest(models.Model):
+    """A shopper asking to be told when a variant is available near them."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("e-mail"))
+    place = models.CharField(_("place"), max_length=120)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    radius_km = models.FloatField(_("radius (km)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["notified_at", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "email"],
+                condition=models.Q(notified_at__isnull=True),
+                name="one_open_back_in_stock_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} wants {self.variant_id} near {self.place}"

@@ -1,4 +1,8 @@
-from .models import DemandSignal
+from django.conf import settings
+from django.utils import timezone
+
+from .models import BackInStockRequest, DemandSignal
+from .selectors import stock_near
 
 CELL_DEGREES = 0.05  # ~5 km: coarse enough not to locate a shopper
 
@@ -17,3 +21,48 @@ def record_demand(*, variant, lat, lng, results):
         found=results > 0,
         results=results,
     )
+
+
+def request_back_in_stock(*, variant, email, lat, lng, place):
+    """Remember that `email` wants `variant` near (lat, lng); one open request per variant."""
+    request, _created = BackInStockRequest.objects.update_or_create(
+        variant=variant,
+        email=email.strip().lower(),
+        notified_at=None,
+        defaults={
+            "latitude": lat,
+            "longitude": lng,
+            "place": place[:120],
+            "radius_km": settings.O2O_LOCATOR_MAX_RADIUS_KM,
+        },
+    )
+    return request
+
+
+def notify_back_in_stock():
+    """E-mail the shoppers whose variant is now available near them; returns how many."""
+    from o2o.notifications.services import send_back_in_stock
+
+    pending = (
+        BackInStockRequest.objects.filter(notified_at__isnull=True)
+        .select_related("variant__product__brand")
+        .order_by("created_at")[: settings.O2O_BACK_IN_STOCK_BATCH]
+    )
+    notified = 0
+    for request in pending:
+        nearby = stock_near(
+            variant=request.variant,
+            lat=request.latitude,
+            lng=request.longitude,
+            limit=1,
+            max_radius_km=request.radius_km,
+        )
+        if not nearby:
+            continue
+        claimed = BackInStockRequest.objects.filter(pk=request.pk, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if claimed:  # exactly one worker sends it
+            send_back_in_stock(request=request, nearest=nearby[0])
+            notified += 1
+    return notified

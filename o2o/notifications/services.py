@@ -26,3 +26,19 @@ def send_reservation_status(*, reservation_id):
     body = render_to_string("notifications/reservation_status.txt", context)
     send_mail(subject, body, None, [reservation.shopper_email])
     return True
+
+
+def send_back_in_stock(*, request, nearest):
+    """Tell a shopper that the variant they asked about is available near them."""
+    variant = request.variant
+    product = variant.product
+    context = {
+        "request": request,
+        "variant": variant,
+        "nearest": nearest,
+        "url": f"{settings.O2O_PUBLIC_URL}/{product.brand.slug}/{product.slug}/"
+        f"?variant={variant.pk}",
+    }
+    subject = _("Back in stock near you: %(variant)s") % {"variant": variant}
+    body = render_to_string("notifications/back_in_stock.txt", context)
+    send_mail(subject, body, None, [request.email])

@@ -1,0 +1,67 @@
+"""Which outlets a sync may touch, and how its rows' SKUs/GTINs map to variants."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from o2o.catalogue.models import Variant
+from o2o.outlets.models import Outlet, OutletAuthorization
+
+
+@dataclass
+class SyncScope:
+    outlets: dict  # outlet code -> id
+    single_outlet: tuple | None  # (code, id) when the sync is for one outlet
+    authorised: set  # (outlet_id, brand_id)
+    variants: dict = field(default_factory=dict)  # sku or gtin -> ((variant_id, brand_id), ...)
+
+    def resolve(self, outlet_id, key):
+        """The variant id for `key` at this outlet; None if unknown; -1 if ambiguous."""
+        candidates = self.variants.get(key)
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            variant_id, brand_id = candidates[0]
+            return variant_id if (outlet_id, brand_id) in self.authorised else None
+        matches = {v for v, b in candidates if (outlet_id, b) in self.authorised}
+        if len(matches) > 1:
+            return -1
+        return matches.pop() if matches else None
+
+
+def scope_for(run):
+    """The outlets a run may change: its outlet, else its retailer's, else its brand's."""
+    integration = run.integration
+    brand_id = integration.brand_id if integration else None
+    if run.outlet_id:
+        outlets = Outlet.objects.filter(pk=run.outlet_id)
+    elif run.retailer_id:
+        outlets = Outlet.objects.filter(retailer_id=run.retailer_id)
+    else:
+        outlets = Outlet.objects.filter(
+            authorizations__brand_id=brand_id, authorizations__is_active=True
+        )
+    by_code = dict(outlets.values_list("code", "pk"))
+    authorisations = OutletAuthorization.objects.filter(
+        outlet_id__in=outlets.values("pk"), is_active=True
+    )
+    if brand_id:
+        authorisations = authorisations.filter(brand_id=brand_id)
+    authorised = set(authorisations.values_list("outlet_id", "brand_id"))
+    single = None
+    if run.outlet_id:
+        single = next(iter(by_code.items()), None)
+    scope = SyncScope(by_code, single, authorised)
+    scope.variants = _variant_index({brand for _outlet, brand in authorised})
+    return scope
+
+
+def _variant_index(brand_ids):
+    index = defaultdict(tuple)
+    rows = Variant.objects.filter(brand_id__in=brand_ids).values_list(
+        "pk", "brand_id", "sku", "gtin"
+    )
+    for pk, brand_id, sku, gtin in rows.iterator(chunk_size=5000):
+        index[sku] += ((pk, brand_id),)
+        if gtin and gtin != sku:
+            index[gtin] += ((pk, brand_id),)
+    return dict(index)

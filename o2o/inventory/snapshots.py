@@ -1,0 +1,255 @@
+"""Applying a stock snapshot (a full count at `as_of`) in bulk, with exact semantics.
+
+1. Rows are streamed, validated and resolved in Python, and staged in chunks (COPY on
+   PostgreSQL). Memory stays flat apart from a set of (outlet, variant) pairs for duplicates.
+2. The staged outlets are locked (FOR UPDATE, in id order). Reservations insert rows that
+   reference the outlet (FOR KEY SHARE), so holds and syncs of an outlet never interleave.
+3. Outlets whose applied stock is as new or newer are skipped (ordering, idempotency).
+4. On-hand changes recorded after `as_of` (sales, receipts) are added to the count, so
+   nothing sold after the count comes back.
+5. Counts below held units drop the newest holds, in this transaction.
+6. One UPDATE of the changed counts, one INSERT of the new ones, one UPDATE zeroing items
+   that the count does not list (rows rejected for a bad count keep their value).
+"""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from o2o.reservations.services import drop_holds_for_shortfall
+
+from . import staging
+from .catalogue_index import scope_for
+from .models import SyncRowError, SyncRun
+from .rows import NOT_AN_OBJECT, RowError, parse_count, too_many_rows
+from .staging import STAGE, STAGE_OUTLETS
+
+OUTLET = "outlets_outlet"
+LEVEL = "inventory_stocklevel"
+MOVEMENT = "inventory_stockmovement"
+
+
+class Report:
+    """Row errors of one sync: every one counted, the first N kept."""
+
+    def __init__(self):
+        self.errors, self.rejected = [], 0
+
+    def reject(self, line, key, message):
+        self.rejected += 1
+        if len(self.errors) < settings.O2O_SYNC_MAX_ROW_ERRORS:
+            self.errors.append(RowError(line, (key or "")[:64], message[:255]))
+
+
+def stage_rows(run, rows, report):
+    """Validate, resolve and stage rows; returns the number of rows read."""
+    scope = scope_for(run)
+    single = scope.single_outlet
+    limit, chunk = settings.O2O_SYNC_MAX_ROWS, settings.O2O_SYNC_CHUNK_ROWS
+    max_count = settings.O2O_SNAPSHOT_MAX_ON_HAND
+    seen, buffer, total = set(), [], 0
+    for line, outlet_code, key, raw in rows:
+        total += 1
+        if total > limit:
+            raise too_many_rows(limit)
+        if raw is NOT_AN_OBJECT:
+            report.reject(line, "", "each item must be an object")
+            continue
+        if single:
+            if outlet_code and outlet_code != single[0]:
+                report.reject(line, key, f"row is for outlet {outlet_code}, not {single[0]}")
+                continue
+            outlet_id = single[1]
+        else:
+            outlet_id = scope.outlets.get(outlet_code)
+            if outlet_id is None:
+                message = "outlet is missing" if not outlet_code else "unknown outlet"
+                report.reject(line, key, f"{message}: {outlet_code or ''}".rstrip(": "))
+                continue
+        if not key:
+            report.reject(line, "", "sku is missing")
+            continue
+        variant_id = scope.resolve(outlet_id, key)
+        if variant_id is None:
+            report.reject(line, key, "unknown SKU or GTIN for this outlet's brands")
+            continue
+        if variant_id == -1:
+            report.reject(line, key, "ambiguous: matches SKUs of several brands")
+            continue
+        if type(raw) is int and 0 <= raw <= max_count:
+            on_hand = raw
+        elif type(raw) is str and raw.isdigit() and int(raw) <= max_count:
+            on_hand = int(raw)
+        else:
+            try:
+                on_hand = parse_count(raw)
+            except ValueError as exc:
+                report.reject(line, key, str(exc))
+                buffer.append((line, outlet_id, variant_id, None))  # keep, don't zero
+                continue
+        pair = outlet_id << 32 | variant_id
+        if pair in seen:
+            report.reject(line, key, "duplicate: this item is listed earlier for this outlet")
+            continue
+        seen.add(pair)
+        buffer.append((line, outlet_id, variant_id, on_hand))
+        if len(buffer) >= chunk:
+            staging.write(buffer)
+            buffer = []
+    staging.write(buffer)
+    return total
+
+
+def _execute(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fetch(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _lock_outlets(run):
+    """Lock the staged outlets in id order; skip those whose stock is as new or newer."""
+    if run.outlet_id:
+        _execute(f"INSERT INTO {STAGE_OUTLETS} (id) VALUES (%s)", [run.outlet_id])
+    else:
+        _execute(f"INSERT INTO {STAGE_OUTLETS} (id) SELECT DISTINCT outlet_id FROM {STAGE}")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    outlets = _fetch(
+        f"SELECT id, code, stock_as_of FROM {OUTLET} WHERE id IN (SELECT id FROM {STAGE_OUTLETS})"
+        f" ORDER BY id{lock}"
+    )
+    stale = [(pk, code, as_of) for pk, code, as_of in outlets if _is_stale(as_of, run.as_of)]
+    return len(outlets), stale
+
+
+def _is_stale(applied, incoming):
+    if applied is None:
+        return False
+    if timezone.is_naive(applied):  # SQLite raw rows come back naive (UTC)
+        applied = timezone.make_aware(applied, timezone.UTC)
+    return incoming <= applied
+
+
+def _skip_stale(stale, report):
+    """Drop the rows of outlets with newer stock; one report line per outlet."""
+    ignored = 0
+    for pk, code, applied in stale:
+        counts = _fetch(f"SELECT count(*), min(line) FROM {STAGE} WHERE outlet_id = %s", [pk])
+        rows, first_line = counts[0]
+        ignored += rows
+        _execute(f"DELETE FROM {STAGE} WHERE outlet_id = %s", [pk])
+        _execute(f"DELETE FROM {STAGE_OUTLETS} WHERE id = %s", [pk])
+        if first_line is not None or len(stale) > 1:
+            report.errors.append(
+                RowError(
+                    first_line or 0,
+                    "",
+                    f"outlet {code}: not newer than the stock already applied "
+                    f"(counted at {applied}); its {rows} rows were ignored"[:255],
+                )
+            )
+    return ignored
+
+
+def _add_later_changes(as_of):
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    _execute(
+        f"UPDATE {STAGE} SET on_hand = {greatest}(0, {STAGE}.on_hand + m.delta) FROM ("
+        f"  SELECT outlet_id, variant_id, SUM(on_hand_delta) AS delta FROM {MOVEMENT}"
+        f"  WHERE outlet_id IN (SELECT id FROM {STAGE_OUTLETS}) AND occurred_at > %s"
+        f"  AND on_hand_delta <> 0 GROUP BY outlet_id, variant_id"
+        f") m WHERE {STAGE}.outlet_id = m.outlet_id AND {STAGE}.variant_id = m.variant_id"
+        f" AND {STAGE}.on_hand IS NOT NULL",
+        [as_of],
+    )
+
+
+def _drop_shortfall_holds():
+    shortfalls = _fetch(
+        f"SELECT sl.outlet_id, sl.variant_id, sl.reserved - COALESCE(s.on_hand, 0)"
+        f" FROM {LEVEL} sl JOIN {STAGE_OUTLETS} o ON o.id = sl.outlet_id"
+        f" LEFT JOIN {STAGE} s ON s.outlet_id = sl.outlet_id AND s.variant_id = sl.variant_id"
+        f" WHERE sl.reserved > 0 AND (s.line IS NULL OR s.on_hand IS NOT NULL)"
+        f" AND sl.reserved > COALESCE(s.on_hand, 0)"
+    )
+    return sum(
+        drop_holds_for_shortfall(outlet_id=outlet_id, variant_id=variant_id, units=units)
+        for outlet_id, variant_id, units in shortfalls
+    )
+
+
+def _write_levels(now):
+    changed = _execute(
+        f"UPDATE {LEVEL} SET on_hand = s.on_hand, synced_at = %s FROM {STAGE} s"
+        f" WHERE {LEVEL}.outlet_id = s.outlet_id AND {LEVEL}.variant_id = s.variant_id"
+        f" AND s.on_hand IS NOT NULL AND {LEVEL}.on_hand <> s.on_hand",
+        [now],
+    )
+    created = _execute(
+        f"INSERT INTO {LEVEL} (outlet_id, variant_id, on_hand, reserved, synced_at)"
+        f" SELECT s.outlet_id, s.variant_id, s.on_hand, 0, %s FROM {STAGE} s"
+        f" WHERE s.on_hand IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {LEVEL} sl"
+        f"  WHERE sl.outlet_id = s.outlet_id AND sl.variant_id = s.variant_id)",
+        [now],
+    )
+    zeroed = _execute(
+        f"UPDATE {LEVEL} SET on_hand = 0, synced_at = %s"
+        f" WHERE outlet_id IN (SELECT id FROM {STAGE_OUTLETS}) AND on_hand <> 0"
+        f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.outlet_id = {LEVEL}.outlet_id"
+        f"  AND s.variant_id = {LEVEL}.variant_id)",
+        [now],
+    )
+    return changed + created + zeroed
+
+
+def _prepare_stage():
+    """Give the planner statistics (PostgreSQL) or an index (SQLite) for the joins."""
+    if connection.vendor == "postgresql":
+        _execute(f"ANALYZE {STAGE}")
+    else:
+        _execute(f"CREATE INDEX {STAGE}_pair ON {STAGE} (outlet_id, variant_id)")
+
+
+def apply(run, rows):
+    """Apply a snapshot run inside the caller's transaction. Returns the finished run."""
+    report = Report()
+    staging.create()
+    run.rows_total = stage_rows(run, rows, report)
+    locked, stale = _lock_outlets(run)
+    run.rows_ignored = _skip_stale(stale, report)
+    if stale and len(stale) == locked:
+        run.status = SyncRun.Status.IGNORED
+        run.message = "Not newer than the stock already applied."
+    else:
+        now = timezone.now()
+        _prepare_stage()
+        _add_later_changes(run.as_of)
+        run.holds_dropped = _drop_shortfall_holds()
+        _write_levels(now)
+        _execute(
+            f"UPDATE {OUTLET} SET stock_as_of = %s, stock_synced_at = %s"
+            f" WHERE id IN (SELECT id FROM {STAGE_OUTLETS})",
+            [run.as_of, now],
+        )
+        run.status = SyncRun.Status.APPLIED
+    staging.drop()
+    run.rows_rejected = report.rejected
+    run.rows_applied = max(0, run.rows_total - run.rows_rejected - run.rows_ignored)
+    SyncRowError.objects.bulk_create(
+        (
+            SyncRowError(sync_run=run, line=e.line, sku=e.sku, message=e.message)
+            for e in sorted(report.errors, key=lambda error: error.line)
+        ),
+        batch_size=1000,
+    )
+    return run
+
+
+def apply_in_transaction(run, rows):
+    with transaction.atomic():
+        return apply(run, rows)
