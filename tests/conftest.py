@@ -42,3 +42,16 @@ def world(db):
     from tests.factories import make_world
 
     return make_world()
+
+
+@pytest.fixture
+def pos(world):
+    """An API client authenticated as the world's retailer's POS."""
+    from rest_framework.test import APIClient
+
+    from o2o.inventory.services import create_integration
+
+    _integration, token = create_integration(retailer=world.outlet.retailer, name="POS")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client

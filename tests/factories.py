@@ -1,9 +1,11 @@
 """factory-boy factories and a small ready-made world for tests."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from o2o.brands.models import Brand
 from o2o.catalogue.models import Category, Product, Variant
@@ -106,3 +108,8 @@ def make_world(on_hand=5):
     authorise(outlet, brand)
     level = stock(outlet, variant, on_hand)
     return World(brand, product, variant, other, outlet, level)
+
+
+def minutes_ago(minutes=0):
+    """An ISO 8601 timestamp `minutes` ago, as a POS would send it."""
+    return (timezone.now() - timedelta(minutes=minutes)).isoformat()

@@ -12,6 +12,8 @@
    that the count does not list (rows rejected for a bad count keep their value).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +29,7 @@ from .staging import STAGE, STAGE_OUTLETS
 OUTLET = "outlets_outlet"
 LEVEL = "inventory_stocklevel"
 MOVEMENT = "inventory_stockmovement"
+VARIANT = "catalogue_variant"
 
 
 class Report:
@@ -131,7 +134,7 @@ def _is_stale(applied, incoming):
     if applied is None:
         return False
     if timezone.is_naive(applied):  # SQLite raw rows come back naive (UTC)
-        applied = timezone.make_aware(applied, timezone.UTC)
+        applied = timezone.make_aware(applied, datetime.UTC)
     return incoming <= applied
 
 
@@ -169,13 +172,22 @@ def _add_later_changes(as_of):
     )
 
 
-def _drop_shortfall_holds():
+def _brand_filter(brand_id, column):
+    """A brand's POS counts only that brand's items: the rest of the shop is not its count."""
+    if brand_id is None:
+        return "", []
+    return f" AND {column} IN (SELECT id FROM {VARIANT} WHERE brand_id = %s)", [brand_id]
+
+
+def _drop_shortfall_holds(brand_id):
+    only_brand, params = _brand_filter(brand_id, "sl.variant_id")
     shortfalls = _fetch(
         f"SELECT sl.outlet_id, sl.variant_id, sl.reserved - COALESCE(s.on_hand, 0)"
         f" FROM {LEVEL} sl JOIN {STAGE_OUTLETS} o ON o.id = sl.outlet_id"
         f" LEFT JOIN {STAGE} s ON s.outlet_id = sl.outlet_id AND s.variant_id = sl.variant_id"
         f" WHERE sl.reserved > 0 AND (s.line IS NULL OR s.on_hand IS NOT NULL)"
-        f" AND sl.reserved > COALESCE(s.on_hand, 0)"
+        f" AND sl.reserved > COALESCE(s.on_hand, 0){only_brand}",
+        params,
     )
     return sum(
         drop_holds_for_shortfall(outlet_id=outlet_id, variant_id=variant_id, units=units)
@@ -183,7 +195,7 @@ def _drop_shortfall_holds():
     )
 
 
-def _write_levels(now):
+def _write_levels(now, brand_id):
     changed = _execute(
         f"UPDATE {LEVEL} SET on_hand = s.on_hand, synced_at = %s FROM {STAGE} s"
         f" WHERE {LEVEL}.outlet_id = s.outlet_id AND {LEVEL}.variant_id = s.variant_id"
@@ -197,12 +209,13 @@ def _write_levels(now):
         f"  WHERE sl.outlet_id = s.outlet_id AND sl.variant_id = s.variant_id)",
         [now],
     )
+    only_brand, params = _brand_filter(brand_id, f"{LEVEL}.variant_id")
     zeroed = _execute(
         f"UPDATE {LEVEL} SET on_hand = 0, synced_at = %s"
         f" WHERE outlet_id IN (SELECT id FROM {STAGE_OUTLETS}) AND on_hand <> 0"
         f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.outlet_id = {LEVEL}.outlet_id"
-        f"  AND s.variant_id = {LEVEL}.variant_id)",
-        [now],
+        f"  AND s.variant_id = {LEVEL}.variant_id){only_brand}",
+        [now, *params],
     )
     return changed + created + zeroed
 
@@ -229,8 +242,9 @@ def apply(run, rows):
         now = timezone.now()
         _prepare_stage()
         _add_later_changes(run.as_of)
-        run.holds_dropped = _drop_shortfall_holds()
-        _write_levels(now)
+        brand_id = run.integration.brand_id if run.integration else None
+        run.holds_dropped = _drop_shortfall_holds(brand_id)
+        _write_levels(now, brand_id)
         _execute(
             f"UPDATE {OUTLET} SET stock_as_of = %s, stock_synced_at = %s"
             f" WHERE id IN (SELECT id FROM {STAGE_OUTLETS})",

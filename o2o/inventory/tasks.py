@@ -15,3 +15,29 @@ from . import services
 )
 def apply_sync_run_task(sync_run_id):
     return services.apply_sync_run(sync_run_id=sync_run_id).status
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def pull_due_feeds_task():
+    from .feeds import claim_due_feeds
+
+    feed_ids = claim_due_feeds()
+    for feed_id in feed_ids:
+        pull_feed_task.delay(feed_id)
+    return len(feed_ids)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def pull_feed_task(self, feed_id):
+    from django.conf import settings
+
+    from .feeds import FeedError, pull_feed, record_failure
+
+    try:
+        return pull_feed(feed_id=feed_id)
+    except FeedError as exc:
+        feed = record_failure(feed_id=feed_id, message=str(exc))
+        if exc.transient and feed.is_active and self.request.retries < settings.O2O_FEED_RETRIES:
+            countdown = settings.O2O_FEED_RETRY_BASE_SECONDS * 2**self.request.retries
+            raise self.retry(countdown=countdown, exc=exc) from exc
+        return f"failed: {exc}"

@@ -54,3 +54,7 @@ class ReservationForm(forms.Form):
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Reservation code"), max_length=16)
     email = forms.EmailField(label=_("E-mail used for the reservation"))
+
+
+class BackInStockForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail"))

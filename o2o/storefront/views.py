@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,12 +13,12 @@ from o2o.catalogue.models import Variant
 from o2o.catalogue.selectors import active_brands, product_for_shopper, published_products
 from o2o.core.errors import DomainError
 from o2o.locator.selectors import stock_near
-from o2o.locator.services import record_demand
+from o2o.locator.services import record_demand, request_back_in_stock
 from o2o.outlets.models import Outlet
 from o2o.reservations import services as reservation_services
 from o2o.reservations.selectors import reservation_detail, reservation_for_shopper
 
-from .forms import LocationForm, LookupForm, ReservationForm
+from .forms import BackInStockForm, LocationForm, LookupForm, ReservationForm
 
 SESSION_CODES = "reservation_codes"
 SESSION_PLACE = "shopper_place"
@@ -88,6 +89,34 @@ def _nearby(request, variant):
     if searched:
         record_demand(variant=variant, lat=lat, lng=lng, results=len(nearby))
     return form, nearby, label
+
+
+@require_POST
+def back_in_stock(request, variant_id):
+    """Remember a shopper's wish to hear when a variant is available near their last search."""
+    variant = get_object_or_404(
+        Variant.objects.select_related("product", "brand"),
+        pk=variant_id,
+        is_active=True,
+        product__is_published=True,
+    )
+    product_url = (
+        reverse("storefront:product", args=[variant.brand.slug, variant.product.slug])
+        + f"?variant={variant.pk}"
+    )
+    form = BackInStockForm(request.POST)
+    place = request.session.get(SESSION_PLACE)
+    if not form.is_valid() or not place:
+        messages.error(request, _("Enter a valid e-mail address after searching near a place."))
+        return redirect(product_url)
+    lat, lng, label = place
+    request_back_in_stock(
+        variant=variant, email=form.cleaned_data["email"], lat=lat, lng=lng, place=label
+    )
+    messages.success(
+        request, _("We will e-mail you when it is available near %(place)s.") % {"place": label}
+    )
+    return redirect(product_url)
 
 
 def reserve(request, outlet_code, variant_id):

@@ -5,18 +5,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from o2o.inventory.models import StockLevel, SyncRun
-from o2o.inventory.services import create_integration
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation
 from tests.factories import OutletFactory, VariantFactory, stock
-
-
-@pytest.fixture
-def pos(world):
-    _integration, token = create_integration(retailer=world.outlet.retailer, name="POS")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
 
 
 def as_of(minutes_ago=0):
