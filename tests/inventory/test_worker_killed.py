@@ -148,10 +148,10 @@ def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes(
 
     run.refresh_from_db()
     assert (run.rows_total, run.rows_applied, run.rows_rejected) == (len(expected),) * 2 + (0,)
-    stored = dict(
-        ((o, v), n)
+    stored = {
+        (o, v): n
         for o, v, n in StockLevel.objects.values_list(
             "outlet_id", "variant_id", "on_hand"
         ).iterator()
-    )
+    }
     assert stored == expected
