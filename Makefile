@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format install clean
+.PHONY: demo test lint format install clean bench bench-ingest
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/o2o_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+BENCH_ARGS ?=
+
+bench: bench-ingest
+
+bench-ingest: install
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.ingest $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ class SyncScope:
     single_outlet: tuple | None  # (code, id) when the sync is for one outlet
     authorised: set  # (outlet_id, brand_id)
     variants: dict = field(default_factory=dict)  # sku or gtin -> ((variant_id, brand_id), ...)
+    brands_of: dict = field(default_factory=dict)  # outlet id -> frozenset of brand ids
 
     def resolve(self, outlet_id, key):
         """The variant id for `key` at this outlet; None if unknown; -1 if ambiguous."""
@@ -51,6 +52,10 @@ def scope_for(run):
     if run.outlet_id:
         single = next(iter(by_code.items()), None)
     scope = SyncScope(by_code, single, authorised)
+    brands_of = defaultdict(set)
+    for outlet_id, brand in authorised:
+        brands_of[outlet_id].add(brand)
+    scope.brands_of = {outlet_id: frozenset(b) for outlet_id, b in brands_of.items()}
     scope.variants = _variant_index({brand for _outlet, brand in authorised})
     return scope
 

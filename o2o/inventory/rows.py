@@ -5,9 +5,10 @@ validates quantities. A file whose shape is wrong (no SKU or quantity column) ra
 `InvalidSnapshot` before any row is read.
 """
 
-import codecs
 import contextlib
 import csv
+import io
+import itertools
 import re
 from typing import NamedTuple
 from zipfile import BadZipFile
@@ -97,42 +98,63 @@ def _columns(header, mapping):
     return positions
 
 
-def _table_rows(records, mapping):
-    records = iter(records)
-    header = next(records, None)
+def _header_positions(header, mapping):
     if header is None:
         raise InvalidSnapshot("The file is empty.", file=["empty"])
     positions = _columns(header, mapping)
-    outlet_at, sku_at, count_at = positions.get("outlet"), positions["sku"], positions["on_hand"]
-    width = max(positions.values()) + 1
+    return (
+        positions.get("outlet"),
+        positions["sku"],
+        positions["on_hand"],
+        max(positions.values()) + 1,
+    )
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def _table_rows(records, mapping):
+    """Rows of a sheet (values of any type); lines count from the header as line 1."""
+    records = iter(records)
+    outlet_at, sku_at, count_at, width = _header_positions(next(records, None), mapping)
     for line, record in enumerate(records, start=2):
         if not record or all(cell in (None, "") for cell in record):
             continue  # blank lines are not rows
         if len(record) < width:
             record = list(record) + [None] * (width - len(record))
-        key = record[sku_at]
-        outlet = record[outlet_at] if outlet_at is not None else None
-        yield Row(
-            line,
-            str(outlet).strip() if outlet not in (None, "") else None,
-            str(key).strip() if key is not None else "",
-            record[count_at],
-        )
+        outlet = _cell(record[outlet_at]) if outlet_at is not None else ""
+        yield line, outlet or None, _cell(record[sku_at]), record[count_at]
 
 
 def csv_rows(binary_file, mapping=None):
-    """Rows of a CSV file (UTF-8, with or without BOM; comma, semicolon or tab), streamed."""
-    text = codecs.getreader("utf-8-sig")(binary_file, errors="replace")
+    """Rows of a CSV file (UTF-8, with or without BOM; comma, semicolon, tab or pipe), streamed.
+
+    The hot path of big files: plain tuples, C-level decoding and parsing."""
+    text = io.TextIOWrapper(binary_file, encoding="utf-8-sig", errors="replace", newline="")
     first = text.readline()
     dialect = csv.excel
     with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
+    reader = csv.reader(itertools.chain([first], text), dialect)
+    outlet_at, sku_at, count_at, width = _header_positions(next(reader, None), mapping or {})
+    return _csv_records(reader, outlet_at, sku_at, count_at, width)
 
-    def lines():
-        yield first
-        yield from text
 
-    return _table_rows(csv.reader(lines(), dialect), mapping or {})
+def _csv_records(reader, outlet_at, sku_at, count_at, width):
+    for record in reader:
+        if len(record) < width:
+            if not any(record):
+                continue  # blank line
+            record = record + [""] * (width - len(record))
+        yield (
+            reader.line_num,
+            record[outlet_at].strip() or None if outlet_at is not None else None,
+            record[sku_at].strip(),
+            record[count_at],
+        )
 
 
 def xlsx_rows(path_or_file, mapping=None):

@@ -1,9 +1,12 @@
 """A per-transaction staging table for stock rows: COPY on PostgreSQL, executemany elsewhere."""
 
+from contextlib import contextmanager
+
 from django.db import connection
 
 STAGE = "o2o_stage"
 STAGE_OUTLETS = "o2o_stage_outlets"
+NULL = "\\N"  # COPY's text format for NULL
 
 
 def create():
@@ -29,18 +32,28 @@ def create():
             cursor.execute(f"CREATE TEMP TABLE {STAGE_OUTLETS} (id integer PRIMARY KEY)")
 
 
-def write(rows):
-    """Append (line, outlet_id, variant_id, on_hand or None) tuples."""
-    if not rows:
-        return
+@contextmanager
+def writer():
+    """A function appending (line, outlet_id, variant_id, on_hand or None) tuples.
+
+    On PostgreSQL one COPY stays open for the whole staging, so the server stores a chunk
+    while Python prepares the next one."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             columns = "(line, outlet_id, variant_id, on_hand)"
             with cursor.cursor.copy(f"COPY {STAGE} {columns} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                yield lambda rows: copy.write(_copy_text(rows))
         else:
-            cursor.executemany(f"INSERT INTO {STAGE} VALUES (%s, %s, %s, %s)", rows)
+            yield lambda rows: cursor.executemany(
+                f"INSERT INTO {STAGE} VALUES (%s, %s, %s, %s)", rows
+            )
+
+
+def _copy_text(rows):
+    return "".join(
+        f"{line}\t{outlet}\t{variant}\t{NULL if count is None else count}\n"
+        for line, outlet, variant, count in rows
+    )
 
 
 def drop():

@@ -47,13 +47,14 @@ def test_snapshot_is_accepted_applied_and_reported(world, pos, django_capture_on
 def test_bad_rows_are_reported_and_good_rows_still_apply(
     world, pos, django_capture_on_commit_callbacks
 ):
+    third = VariantFactory(product=world.product, sku="AUR-12-512-RED")
     body = {
         "as_of": as_of(1),
         "items": [
             {"sku": world.variant.sku, "on_hand": 9},
             {"sku": "NO-SUCH-SKU", "on_hand": 1},
             {"sku": world.other_variant.sku, "on_hand": -2},
-            {"sku": world.other_variant.sku, "on_hand": "lots"},
+            {"sku": third.sku, "on_hand": "lots"},
             {"on_hand": 4},
             "not an object",
         ],
