@@ -332,3 +332,27 @@ def test_brand_tokens_reach_the_brands_outlets_and_skus_only(
     assert result["sync_run"]["rows_rejected"] == 1
     assert on_hand(world.outlet, world.variant) == 1
     assert on_hand(world.outlet, foreign_variant) == 4  # another brand's stock is untouched
+
+
+def test_a_hundred_thousand_row_push_is_accepted_and_applied(
+    world, pos, django_capture_on_commit_callbacks
+):
+    variants = VariantFactory.create_batch(200, product=world.product)
+    # 200 real rows and 99,800 rows of unknown SKUs, each of which must be reported
+    body = {
+        "as_of": minutes_ago(1),
+        "items": [{"sku": v.sku, "on_hand": j % 7} for j, v in enumerate(variants)]
+        + [{"sku": f"UNKNOWN-{n}", "on_hand": 1} for n in range(99_800)],
+    }
+    response = post(pos, django_capture_on_commit_callbacks, "/api/v1/outlets/pune-1/stock/", body)
+    assert response.status_code == 202
+    run = SyncRun.objects.get(pk=response.json()["sync_run"])
+    assert (run.status, run.rows_total, run.rows_applied, run.rows_rejected) == (
+        "applied",
+        100_000,
+        200,
+        99_800,
+    )
+    assert StockLevel.objects.filter(outlet=world.outlet, on_hand__gt=0).count() == sum(
+        1 for j in range(200) if j % 7
+    )
