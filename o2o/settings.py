@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "o2o.core.admin_apps.O2OAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "django_celery_beat",
+    "import_export",
     "o2o.core",
     "o2o.brands",
     "o2o.catalogue",
@@ -215,3 +216,8 @@ O2O_FEED_RETRIES = env.int("O2O_FEED_RETRIES", default=3)
 O2O_FEED_RETRY_BASE_SECONDS = env.int("O2O_FEED_RETRY_BASE_SECONDS", default=30)
 O2O_FEED_BATCH = env.int("O2O_FEED_BATCH", default=100)
 O2O_SYNC_WORK_MEM_MB = env.int("O2O_SYNC_WORK_MEM_MB", default=256)
+O2O_LOW_STOCK_UNITS = env.int("O2O_LOW_STOCK_UNITS", default=2)
+O2O_STALE_STOCK_HOURS = env.int("O2O_STALE_STOCK_HOURS", default=24)
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]

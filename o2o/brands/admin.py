@@ -1,18 +1,27 @@
 from django.contrib import admin
 
+from o2o.core.admin_tenancy import TenantAdmin, TenantInline
+
 from .models import Brand, BrandMembership
+from .selectors import brands_visible_to
 
 
-class BrandMembershipInline(admin.TabularInline):
+class BrandMembershipInline(TenantInline):
     model = BrandMembership
     extra = 0
     autocomplete_fields = ["user"]
+    grants = {"brand_manager": {"view"}}
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(TenantAdmin):
+    scope = staticmethod(brands_visible_to)
+    grants = {"brand": {"view"}, "brand_manager": {"change"}}
     list_display = ["name", "currency", "hold_minutes", "is_active"]
     list_filter = ["is_active", "currency"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BrandMembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("name", "slug", "currency", "is_active")

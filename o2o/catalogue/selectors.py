@@ -35,3 +35,26 @@ def product_for_shopper(*, brand, slug):
         .prefetch_related(Prefetch("variants", queryset=variants, to_attr="active_variants"))
         .first()
     )
+
+
+def _brand_scoped(user, queryset, field="brand_id"):
+    from o2o.core.tenancy import tenancy_of
+
+    tenancy = tenancy_of(user)
+    if tenancy.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{field}__in": tenancy.brand_ids})
+
+
+def categories_visible_to(user, categories=None):
+    from .models import Category
+
+    return _brand_scoped(user, Category.objects.all() if categories is None else categories)
+
+
+def products_visible_to(user, products=None):
+    return _brand_scoped(user, Product.objects.all() if products is None else products)
+
+
+def variants_visible_to(user, variants=None):
+    return _brand_scoped(user, Variant.objects.all() if variants is None else variants)

@@ -1,13 +1,68 @@
-"""Tenancy helpers: which retailers and brands a user belongs to."""
+"""Who a user is in the business: which retailers and brands they belong to, and how.
+
+Every tenant-scoped read (admin, API, pages) starts from `tenancy_of(user)`; the per-model
+scoping lives in each app's selectors (`*_visible_to(user)`)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tenancy:
+    is_superuser: bool = False
+    retailer_ids: frozenset = frozenset()
+    owner_retailer_ids: frozenset = frozenset()
+    brand_ids: frozenset = frozenset()
+    manager_brand_ids: frozenset = frozenset()
+
+    @property
+    def is_retailer(self):
+        return bool(self.retailer_ids)
+
+    @property
+    def is_brand_staff(self):
+        return bool(self.brand_ids)
+
+    @property
+    def roles(self):
+        """The roles whose grants apply: retailer, retailer_owner, brand, brand_manager."""
+        roles = set()
+        if self.retailer_ids:
+            roles.add("retailer")
+        if self.owner_retailer_ids:
+            roles.add("retailer_owner")
+        if self.brand_ids:
+            roles.add("brand")
+        if self.manager_brand_ids:
+            roles.add("brand_manager")
+        return roles
+
+
+NOBODY = Tenancy()
+
+
+def tenancy_of(user):
+    """The user's tenancy, computed once per request (cached on the user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_o2o_tenancy", None)
+    if cached is not None:
+        return cached
+    retailers = list(user.retailer_memberships.values_list("retailer_id", "role"))
+    brands = list(user.brand_memberships.values_list("brand_id", "role"))
+    tenancy = Tenancy(
+        is_superuser=user.is_superuser,
+        retailer_ids=frozenset(r for r, _role in retailers),
+        owner_retailer_ids=frozenset(r for r, role in retailers if role == "owner"),
+        brand_ids=frozenset(b for b, _role in brands),
+        manager_brand_ids=frozenset(b for b, role in brands if role == "manager"),
+    )
+    user._o2o_tenancy = tenancy
+    return tenancy
 
 
 def retailer_ids_for(user):
-    if not user.is_authenticated:
-        return []
-    return list(user.retailer_memberships.values_list("retailer_id", flat=True))
+    return tenancy_of(user).retailer_ids
 
 
 def brand_ids_for(user):
-    if not user.is_authenticated:
-        return []
-    return list(user.brand_memberships.values_list("brand_id", flat=True))
+    return tenancy_of(user).brand_ids

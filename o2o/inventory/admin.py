@@ -1,48 +1,288 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from import_export import fields, resources
+from import_export.admin import ExportMixin
 from django.utils.translation import gettext_lazy as _
 
+from o2o.core.admin_tenancy import TenantAdmin
 from o2o.core.errors import DomainError
+from o2o.core.tenancy import tenancy_of
+from o2o.outlets.selectors import outlets_visible_to
 
-from . import feeds, services, tasks
+from . import feeds, selectors, services, tasks
 from .forms import StockFileUploadForm
 from .models import Integration, StockFeed, StockLevel, StockMovement, SyncRowError, SyncRun
 
 
+class StockLevelResource(resources.ModelResource):
+    """Export columns that the upload (and any POS file) reads back: outlet, sku, on_hand."""
+
+    outlet = fields.Field(attribute="outlet__code", column_name="outlet")
+    sku = fields.Field(attribute="variant__sku", column_name="sku")
+    gtin = fields.Field(attribute="variant__gtin", column_name="gtin")
+    product = fields.Field(attribute="variant__product__name", column_name="product")
+    available = fields.Field(attribute="available", column_name="available")
+
+    class Meta:
+        model = StockLevel
+        fields = (
+            "outlet",
+            "sku",
+            "gtin",
+            "product",
+            "on_hand",
+            "reserved",
+            "available",
+            "synced_at",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("outlet", "variant__product")
+
+
+class AvailabilityFilter(admin.SimpleListFilter):
+    title = _("availability")
+    parameter_name = "availability"
+
+    def lookups(self, request, model_admin):
+        return [("out", _("Out of stock")), ("low", _("Low stock")), ("in", _("In stock"))]
+
+    def queryset(self, request, queryset):
+        low = settings.O2O_LOW_STOCK_UNITS
+        available = F("on_hand") - F("reserved")
+        queryset = queryset.annotate(units_free=available)
+        if self.value() == "out":
+            return queryset.filter(units_free__lte=0)
+        if self.value() == "low":
+            return queryset.filter(units_free__gt=0, units_free__lte=low)
+        if self.value() == "in":
+            return queryset.filter(units_free__gt=low)
+        return queryset
+
+
+class FreshnessFilter(admin.SimpleListFilter):
+    title = _("freshness")
+    parameter_name = "freshness"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("Stale (not synced recently)")), ("fresh", _("Fresh"))]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.now() - timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
+        stale = Q(outlet__stock_synced_at__lt=cutoff) | Q(outlet__stock_synced_at__isnull=True)
+        if self.value() == "stale":
+            return queryset.filter(stale)
+        if self.value() == "fresh":
+            return queryset.exclude(stale)
+        return queryset
+
+
+class BrandFilter(admin.SimpleListFilter):
+    title = _("brand")
+    parameter_name = "brand"
+
+    def lookups(self, request, model_admin):
+        brands = (
+            model_admin.get_queryset(request)
+            .values_list("variant__brand_id", "variant__brand__name")
+            .distinct()
+            .order_by("variant__brand__name")
+        )
+        return list(brands)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(variant__brand_id=self.value()) if self.value() else queryset
+
+
+class StockLevelForm(forms.ModelForm):
+    class Meta:
+        model = StockLevel
+        fields = ["on_hand"]
+
+    def clean_on_hand(self):
+        on_hand = self.cleaned_data["on_hand"]
+        if on_hand is None or on_hand < 0:
+            raise forms.ValidationError(_("A count is 0 or more."))
+        if self.instance.pk and on_hand < self.instance.reserved:
+            raise forms.ValidationError(
+                _("%(held)s units are held for reservations: count at least %(held)s.")
+                % {"held": self.instance.reserved}
+            )
+        return on_hand
+
+
 @admin.register(StockLevel)
-class StockLevelAdmin(admin.ModelAdmin):
-    list_display = ["outlet", "variant", "on_hand", "reserved", "synced_at"]
-    list_filter = ["outlet__city", "variant__brand"]
-    search_fields = ["outlet__code", "variant__sku"]
+class StockLevelAdmin(ExportMixin, TenantAdmin):
+    scope = staticmethod(selectors.stock_visible_to)
+    grants = {"retailer": {"change"}, "brand": {"view"}}
+    resource_classes = [StockLevelResource]
+    form = StockLevelForm
+    list_display = [
+        "outlet",
+        "product",
+        "variant",
+        "on_hand",
+        "reserved",
+        "available_units",
+        "synced_at",
+    ]
+    list_editable = ["on_hand"]
+    list_filter = ["outlet", BrandFilter, AvailabilityFilter, FreshnessFilter]
+    search_fields = [
+        "variant__sku",
+        "variant__gtin",
+        "variant__product__name",
+        "outlet__code",
+        "outlet__name",
+    ]
     list_select_related = ["outlet", "variant__product"]
-    raw_id_fields = ["outlet", "variant"]
-    readonly_fields = ["reserved", "synced_at"]
+    readonly_fields = ["outlet", "variant", "reserved", "synced_at"]
+    ordering = ["outlet__name", "variant__product__name", "variant__storage_gb"]
+    change_list_template = "admin/inventory/stocklevel/change_list.html"
+    list_per_page = 50
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_list_editable(self, request):
+        return self.list_editable if self.has_change_permission(request) else ()
+
+    def get_changelist_instance(self, request):
+        self.list_editable = ["on_hand"] if self._granted(request, "change") else []
+        return super().get_changelist_instance(request)
+
+    def get_changelist_form(self, request, **kwargs):
+        return StockLevelForm
+
+    @admin.display(description=_("product"), ordering="variant__product__name")
+    def product(self, level):
+        return level.variant.product.name
+
+    @admin.display(description=_("available"))
+    def available_units(self, level):
+        return level.available
+
+    def save_model(self, request, obj, form, change):
+        """Counts change only through the service: movement, user, refusal below holds."""
+        if not change or "on_hand" not in form.changed_data:
+            return
+        try:
+            services.set_on_hand(level_id=obj.pk, on_hand=obj.on_hand, user=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def get_urls(self):
+        count = self.admin_site.admin_view(self.count_view)
+        return [
+            path("count/<int:outlet_id>/", count, name="inventory_stocklevel_count"),
+            *super().get_urls(),
+        ]
+
+    def count_view(self, request, outlet_id):
+        """Count a whole outlet: every item's units, applied as a snapshot by the engine."""
+        if not self._granted(request, "change"):
+            raise PermissionDenied
+        outlet = get_object_or_404(
+            outlets_visible_to(request.user),
+            pk=outlet_id,
+            retailer_id__in=_retailers_for(request.user),
+        )
+        levels = list(
+            StockLevel.objects.filter(outlet=outlet)
+            .select_related("variant__product")
+            .order_by("variant__product__name", "variant__sku")
+        )
+        form = StockCountForm(request.POST or None, levels=levels)
+        if request.method == "POST" and form.is_valid():
+            run = services.queue_count(outlet=outlet, counts=form.counts(), user=request.user)
+            self.message_user(
+                request,
+                _("Count of %(outlet)s queued as sync #%(id)s.")
+                % {"outlet": outlet.name, "id": run.pk},
+            )
+            return redirect(reverse("admin:inventory_syncrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "outlet": outlet,
+            "title": _("Stock count: %(outlet)s") % {"outlet": outlet.name},
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/inventory/stocklevel/count.html", context)
+
+
+def _retailers_for(user):
+    from o2o.outlets.models import Retailer
+
+    if user.is_superuser:
+        return Retailer.objects.values("pk")
+    return tenancy_of(user).retailer_ids
+
+
+class StockCountForm(forms.Form):
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = levels
+        for level in levels:
+            self.fields[f"count_{level.pk}"] = forms.IntegerField(
+                label=f"{level.variant.sku} · {level.variant}",
+                min_value=level.reserved,
+                initial=level.on_hand,
+                help_text=_("%(held)s held") % {"held": level.reserved} if level.reserved else "",
+            )
+
+    def counts(self):
+        return {level.variant.sku: self.cleaned_data[f"count_{level.pk}"] for level in self.levels}
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(TenantAdmin):
+    scope = staticmethod(selectors.movements_visible_to)
+    grants = {"retailer": {"view"}}
     list_display = [
-        "created_at",
+        "occurred_at",
         "outlet",
         "variant",
         "on_hand_delta",
         "reserved_delta",
         "reason",
         "reference",
+        "user",
     ]
-    list_filter = ["reason"]
-    search_fields = ["outlet__code", "variant__sku", "reference"]
-    list_select_related = ["outlet", "variant__product"]
-    raw_id_fields = ["outlet", "variant", "user"]
+    list_filter = ["reason", "outlet"]
+    search_fields = ["outlet__code", "variant__sku", "reference", "user__username"]
+    list_select_related = ["outlet", "variant__product", "user"]
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request, *args):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(TenantAdmin):
+    scope = staticmethod(selectors.integrations_visible_to)
+    grants = {
+        "retailer_owner": {"view", "add", "change"},
+        "brand_manager": {"view", "add", "change"},
+    }
     list_display = ["name", "retailer", "brand", "token_prefix", "is_active", "last_used_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "retailer__name", "brand__name"]
@@ -50,6 +290,9 @@ class IntegrationAdmin(admin.ModelAdmin):
     readonly_fields = ["token_prefix", "last_used_at", "rotated_at"]
     autocomplete_fields = ["retailer"]
     actions = ["rotate", "revoke"]
+
+    def get_exclude(self, request, obj=None):
+        return () if request.user.is_superuser else ("token_hash",)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -69,7 +312,7 @@ class IntegrationAdmin(admin.ModelAdmin):
         self.message_user(request, _("Token (shown once, copy it now): %s") % raw, messages.WARNING)
         return None
 
-    @admin.action(description=_("Rotate token (the old one stops working)"))
+    @admin.action(description=_("Rotate token (the old one stops working)"), permissions=["change"])
     def rotate(self, request, queryset):
         for integration in queryset:
             raw = services.rotate_token(integration_id=integration.pk)
@@ -80,7 +323,7 @@ class IntegrationAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Revoke token"))
+    @admin.action(description=_("Revoke token"), permissions=["change"])
     def revoke(self, request, queryset):
         for integration in queryset:
             services.revoke_token(integration_id=integration.pk)
@@ -132,7 +375,9 @@ class StockFeedForm(forms.ModelForm):
 
 
 @admin.register(StockFeed)
-class StockFeedAdmin(admin.ModelAdmin):
+class StockFeedAdmin(TenantAdmin):
+    scope = staticmethod(selectors.feeds_visible_to)
+    grants = {"retailer": {"view"}, "retailer_owner": {"view", "add", "change", "delete"}}
     form = StockFeedForm
     list_display = [
         "url",
@@ -152,13 +397,13 @@ class StockFeedAdmin(admin.ModelAdmin):
     raw_id_fields = ["outlet"]
     actions = ["pull_now", "resume"]
 
-    @admin.action(description=_("Pull now"))
+    @admin.action(description=_("Pull now"), permissions=["change"])
     def pull_now(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
             tasks.pull_feed_task.delay(pk)
         self.message_user(request, _("Pull queued."))
 
-    @admin.action(description=_("Resume paused feeds"))
+    @admin.action(description=_("Resume paused feeds"), permissions=["change"])
     def resume(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
             feeds.resume_feed(feed_id=pk)
@@ -166,6 +411,8 @@ class StockFeedAdmin(admin.ModelAdmin):
 
 
 class SyncRowErrorInline(admin.TabularInline):
+    """Rows rejected by a sync: shown to whoever may see the sync."""
+
     model = SyncRowError
     extra = 0
     can_delete = False
@@ -174,9 +421,20 @@ class SyncRowErrorInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent SyncRunAdmin decides who sees the run
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(TenantAdmin):
+    scope = staticmethod(selectors.sync_runs_visible_to)
+    grants = {"retailer": {"view", "add"}, "brand": {"view"}}
     list_display = [
         "pk",
         "outlet",
@@ -196,8 +454,11 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     change_list_template = "admin/inventory/syncrun/change_list.html"
 
-    def has_add_permission(self, request):
-        return False
+    def has_add_permission(self, request, *args):
+        return False  # runs come from sources; uploads go through upload_view
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a sync run is a record: read-only for everyone
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)
@@ -205,6 +466,8 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     def upload_view(self, request):
         """Upload a CSV/XLSX stock file: it goes through the sync engine like any push."""
+        if not self._granted(request, "add"):
+            raise PermissionDenied
         form = StockFileUploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             try:

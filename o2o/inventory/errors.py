@@ -11,3 +11,9 @@ class UnknownOutlet(DomainError):
     code = "unknown_outlet"
     status = 404
     default_message = "No outlet with this code belongs to this integration's retailer."
+
+
+class StockBelowHolds(DomainError):
+    code = "stock_below_holds"
+    status = 409
+    default_message = "A count cannot be below the units held for reservations."

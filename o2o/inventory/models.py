@@ -182,6 +182,7 @@ class SyncRun(TimeStampedModel):
         PUSH = "push", _("API push")
         FILE = "file", _("File upload")
         FEED = "feed", _("Scheduled pull")
+        COUNT = "count", _("Stock count in the admin")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import deltas, snapshots
-from .errors import InvalidSnapshot
-from .models import Integration, SyncRun, hash_token
+from .errors import InvalidSnapshot, StockBelowHolds
+from .models import Integration, StockLevel, StockMovement, SyncRun, hash_token
 from .rows import csv_rows, json_rows, xlsx_rows
 
 TOKEN_PREFIX_LENGTH = 8
@@ -251,6 +251,42 @@ def _after_apply(run):
     from o2o.locator.tasks import notify_back_in_stock_task
 
     transaction.on_commit(lambda: notify_back_in_stock_task.delay())
+
+
+@transaction.atomic
+def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJUSTMENT):
+    """Correct one count by hand: refused below the held units; writes a StockMovement."""
+    if not isinstance(on_hand, int) or on_hand < 0:
+        raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
+    level = StockLevel.objects.select_for_update().get(pk=level_id)
+    if on_hand < level.reserved:
+        raise StockBelowHolds(
+            f"{level.reserved} units of {level.variant} are held for reservations: "
+            f"count at least {level.reserved}, or decline reservations first."
+        )
+    delta = on_hand - level.on_hand
+    if delta:
+        StockLevel.objects.filter(pk=level.pk).update(on_hand=on_hand)
+        StockMovement.objects.create(
+            outlet_id=level.outlet_id,
+            variant_id=level.variant_id,
+            on_hand_delta=delta,
+            reason=reason,
+            reference="admin",
+            user=user,
+        )
+    level.on_hand = on_hand
+    return level
+
+
+def queue_count(*, outlet, counts, user=None):
+    """A whole-outlet stock count typed in the admin: a snapshot through the engine."""
+    items = [{"sku": sku, "on_hand": count} for sku, count in counts.items()]
+    run = queue_snapshot(
+        outlet=outlet, as_of=timezone.now(), items=items, source=SyncRun.Source.COUNT
+    )
+    SyncRun.objects.filter(pk=run.pk).update(created_by=user)
+    return run
 
 
 def apply_snapshot(*, sync_run_id):

@@ -55,3 +55,15 @@ def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
             break
         radius = min(radius * 2, max_radius)
     return [NearbyStock(level.outlet, level.distance_km, level.units) for level in found]
+
+
+def demand_visible_to(user, signals=None):
+    from o2o.core.tenancy import tenancy_of
+
+    from .models import DemandSignal
+
+    signals = DemandSignal.objects.all() if signals is None else signals
+    tenancy = tenancy_of(user)
+    if tenancy.is_superuser:
+        return signals
+    return signals.filter(brand_id__in=tenancy.brand_ids)

@@ -50,6 +50,7 @@ class Reservation(TimeStampedModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=255, blank=True)
     stock_shortfall = models.BooleanField(
         _("stock shortfall"),
         default=False,
@@ -84,3 +85,22 @@ class ReservationLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.variant}"
+
+
+class ReservationEvent(models.Model):
+    """The audit trail of a reservation: each status change, by whom, when."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    user = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"

@@ -17,3 +17,18 @@ def reservation_detail(*, code):
         .filter(code=code)
         .first()
     )
+
+
+def reservations_visible_to(user, reservations=None):
+    """Reservations at own outlets; for brand staff, their brand's reservations."""
+    from django.db.models import Q
+
+    from o2o.core.tenancy import tenancy_of
+
+    reservations = Reservation.objects.all() if reservations is None else reservations
+    tenancy = tenancy_of(user)
+    if tenancy.is_superuser:
+        return reservations
+    return reservations.filter(
+        Q(outlet__retailer_id__in=tenancy.retailer_ids) | Q(brand_id__in=tenancy.brand_ids)
+    )

@@ -12,7 +12,7 @@ from o2o.inventory.models import StockLevel, StockMovement
 from o2o.outlets.models import Outlet, OutletAuthorization
 
 from .errors import IllegalTransition, InsufficientStock, ReservationNotAllowed
-from .models import Reservation, ReservationLine
+from .models import Reservation, ReservationEvent, ReservationLine
 
 Status = Reservation.Status
 
@@ -24,6 +24,13 @@ ALLOWED_FROM = {
     Status.CANCELLED: {Status.PENDING, Status.CONFIRMED, Status.READY},
     Status.DECLINED: {Status.PENDING, Status.CONFIRMED, Status.READY},
     Status.EXPIRED: {Status.PENDING, Status.CONFIRMED, Status.READY},
+}
+ACTION_TARGETS = {
+    "confirm": Status.CONFIRMED,
+    "mark_ready": Status.READY,
+    "collect": Status.COLLECTED,
+    "cancel": Status.CANCELLED,
+    "decline": Status.DECLINED,
 }
 CLOSING = {Status.COLLECTED, Status.CANCELLED, Status.DECLINED, Status.EXPIRED}
 TIMESTAMP_FIELD = {Status.CONFIRMED: "confirmed_at", Status.READY: "ready_at"}
@@ -124,7 +131,7 @@ def _release_lines(reservation, *, to_status, user=None):
 
 
 @transaction.atomic
-def transition(*, reservation_id, to_status, user=None, shortfall=False):
+def transition(*, reservation_id, to_status, user=None, shortfall=False, note=""):
     """Move a reservation to `to_status` by compare-and-set, releasing holds exactly once."""
     allowed = ALLOWED_FROM.get(to_status)
     if allowed is None:
@@ -137,6 +144,10 @@ def transition(*, reservation_id, to_status, user=None, shortfall=False):
         changes["closed_at"] = now
     if shortfall:
         changes["stock_shortfall"] = True
+        note = note or "The shop's stock count came in below the held units."
+    if to_status == Status.DECLINED and note:
+        changes["decline_reason"] = note[:255]
+    before = Reservation.objects.filter(pk=reservation_id).values_list("status", flat=True).first()
     moved = Reservation.objects.filter(pk=reservation_id, status__in=allowed).update(**changes)
     reservation = Reservation.objects.get(pk=reservation_id)
     if not moved:
@@ -148,6 +159,13 @@ def transition(*, reservation_id, to_status, user=None, shortfall=False):
         )
     if to_status in CLOSING:
         _release_lines(reservation, to_status=to_status, user=user)
+    ReservationEvent.objects.create(
+        reservation=reservation,
+        from_status=before or "",
+        to_status=to_status,
+        user=user,
+        note=note[:255],
+    )
     _notify_on_commit(reservation.pk)
     return reservation
 
@@ -168,8 +186,18 @@ def cancel(*, reservation_id, user=None):
     return transition(reservation_id=reservation_id, to_status=Status.CANCELLED, user=user)
 
 
-def decline(*, reservation_id, user=None):
-    return transition(reservation_id=reservation_id, to_status=Status.DECLINED, user=user)
+def decline(*, reservation_id, user=None, reason=""):
+    return transition(
+        reservation_id=reservation_id, to_status=Status.DECLINED, user=user, note=reason
+    )
+
+
+def collect_by_code(*, code, reservations, user=None):
+    """Collect the reservation with this pickup code among `reservations` (the user's)."""
+    found = reservations.filter(code=code.strip().upper()).first()
+    if found is None:
+        raise ReservationNotAllowed("No reservation with this pickup code at your shops.")
+    return collect(reservation_id=found.pk, user=user)
 
 
 def expire_overdue(*, now=None):

@@ -1,0 +1,45 @@
+"""The admin home page's figures for a user: what to handle today, in their tenancy only."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .tenancy import tenancy_of
+
+
+def workspace_summary(user):
+    """Counts and short lists for the admin index; a bounded number of queries."""
+    from o2o.inventory.selectors import stock_visible_to, sync_runs_visible_to
+    from o2o.outlets.selectors import applications_visible_to, outlets_visible_to
+    from o2o.reservations.models import Reservation
+    from o2o.reservations.selectors import reservations_visible_to
+
+    tenancy = tenancy_of(user)
+    if not (tenancy.is_superuser or tenancy.roles):
+        return None
+    now = timezone.now()
+    reservations = reservations_visible_to(user).filter(status__in=Reservation.OPEN_STATUSES)
+    stock = stock_visible_to(user)
+    if not tenancy.is_superuser and not tenancy.is_retailer:
+        stock = stock.none()
+    stale_before = now - timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
+    outlets = outlets_visible_to(user)
+    return {
+        "to_handle": reservations.select_related("outlet").order_by("expires_at")[:10],
+        "to_handle_count": reservations.count(),
+        "overdue_count": reservations.filter(expires_at__lt=now).count(),
+        "low_stock_count": stock.annotate(free=F("on_hand") - F("reserved"))
+        .filter(free__gt=0, free__lte=settings.O2O_LOW_STOCK_UNITS)
+        .count(),
+        "out_of_stock_count": stock.filter(on_hand__lte=F("reserved")).count(),
+        "stale_outlet_count": outlets.filter(
+            Q(stock_synced_at__lt=stale_before) | Q(stock_synced_at__isnull=True)
+        ).count(),
+        "recent_syncs": sync_runs_visible_to(user).select_related("outlet")[:5],
+        "applications_count": applications_visible_to(user).filter(status="submitted").count()
+        if tenancy.is_brand_staff or tenancy.is_superuser
+        else None,
+        "is_retailer": tenancy.is_retailer,
+    }
