@@ -30,6 +30,7 @@ def pytest_runtest_setup(item):
 def _celery_mode(request, settings, tmp_path):
     """Eager Celery unless the test brings a real worker; mail stays in memory."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
     eager = request.node.get_closest_marker("redis") is None
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager

@@ -23,5 +23,8 @@ class BrandAdmin(TenantAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BrandMembershipInline]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("name", "slug", "currency", "is_active")

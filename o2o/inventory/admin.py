@@ -8,9 +8,9 @@ from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
-from django.utils.translation import gettext_lazy as _
 
 from o2o.core.admin_tenancy import TenantAdmin
 from o2o.core.errors import DomainError

@@ -6,9 +6,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
-from o2o.core.tenancy import tenancy_of
-
 from o2o.core.errors import DomainError
+from o2o.core.tenancy import tenancy_of
 
 from . import selectors, services
 from .models import Outlet, OutletApplication, OutletAuthorization, Retailer, RetailerMembership
