@@ -167,7 +167,7 @@ def test_actions_never_reach_other_tenants_rows(world, persona, model):
         return
     before = {obj.pk: model_to_dict(model.objects.get(pk=obj.pk)) for obj in hidden}
     model_admin = admin.site._registry[model]
-    for action in list(model_admin.actions or []) + ["delete_selected"]:
+    for action in [*list(model_admin.actions or []), "delete_selected"]:
         name = action if isinstance(action, str) else action.__name__
         client.post(
             url(model, "changelist"),
