@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
@@ -145,7 +147,7 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
         "outlet__name",
     ]
     list_select_related = ["outlet", "variant__product"]
-    readonly_fields = ["outlet", "variant", "reserved", "synced_at"]
+    readonly_fields = ["outlet", "variant", "reserved", "synced_at", "recent_changes"]
     ordering = ["outlet__name", "variant__product__name", "variant__storage_gb"]
     change_list_template = "admin/inventory/stocklevel/change_list.html"
     list_per_page = 50
@@ -173,6 +175,28 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
     @admin.display(description=_("available"))
     def available_units(self, level):
         return level.available
+
+    @admin.display(description=_("recent changes"))
+    def recent_changes(self, level):
+        """The audit trail: the last movements of this item at this outlet, with who."""
+        movements = selectors.recent_movements(level=level)
+        if not movements:
+            return _("No changes recorded yet (syncs are listed under Sync runs).")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} · {} on hand / {} held · {} {}",
+            (
+                (
+                    timezone.localtime(m.occurred_at).strftime("%d %b %H:%M"),
+                    m.get_reason_display(),
+                    f"{m.on_hand_delta:+d}",
+                    f"{m.reserved_delta:+d}",
+                    m.reference,
+                    m.user or "",
+                )
+                for m in movements
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         """Counts change only through the service: movement, user, refusal below holds."""

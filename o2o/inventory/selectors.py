@@ -107,3 +107,13 @@ def feeds_visible_to(user, feeds=None):
     if tenancy.is_superuser:
         return feeds
     return feeds.filter(retailer_id__in=tenancy.retailer_ids)
+
+
+def recent_movements(*, level, limit=10):
+    from .models import StockMovement
+
+    return list(
+        StockMovement.objects.filter(outlet_id=level.outlet_id, variant_id=level.variant_id)
+        .select_related("user")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )

@@ -334,3 +334,38 @@ def test_owner_removes_staff_but_not_the_last_owner(world):
     former = Client()
     former.login(username="a-staff", password=PASSWORD)
     assert former.get("/admin/").status_code == 302
+
+
+def test_stock_page_shows_who_changed_what(world):
+    _retailer, _brand, outlet, variant, _reservation = side_a(world)
+    level = StockLevel.objects.get(outlet=outlet, variant=variant)
+    client = login(world, "a_staff")
+    changelist_edit(client, level, 8)
+    page = client.get(f"/admin/inventory/stocklevel/{level.pk}/change/").content.decode()
+    assert "Adjustment" in page and "a-staff" in page and "-2 on hand" in page
+    assert "Held for a reservation" in page
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_workspace_lists_run_a_bounded_number_of_queries(
+    world, extra, django_assert_max_num_queries
+):
+    from tests.factories import OutletFactory, VariantFactory, authorise, stock
+
+    retailer, brand, outlet, variant, _reservation = side_a(world)
+    for _ in range(extra):
+        other = OutletFactory(retailer=retailer)
+        authorise(other, brand)
+        stock(other, VariantFactory(product=variant.product), 3)
+        if StockLevel.objects.get(outlet=outlet, variant=variant).available:
+            reservations.reserve(outlet=outlet, variant=variant, quantity=1, **SHOPPER)
+    client = login(world, "a_owner")
+    for path in (
+        "/admin/inventory/stocklevel/",
+        "/admin/reservations/reservation/",
+        "/admin/inventory/syncrun/",
+        "/admin/",
+        "/admin/inventory/stockmovement/",
+    ):
+        with django_assert_max_num_queries(22):
+            assert client.get(path).status_code == 200
