@@ -1,6 +1,10 @@
 """The admin tenancy matrix, generated from every registered admin model: a model without
 a row in SPEC fails, so a new model cannot slip through untested."""
 
+import csv
+import io
+import re
+
 import pytest
 from django.contrib import admin
 from django.forms.models import model_to_dict
@@ -139,6 +143,13 @@ def test_object_urls_typed_by_hand(world, persona, model):
         before = model_to_dict(model.objects.get(pk=obj.pk))
         change = client.get(url(model, "change", obj.pk))
         delete = client.get(url(model, "delete", obj.pk))
+        may_change = visible(world, persona, obj) and allowed(persona, model, "change")
+        if not may_change:  # a change that must be refused is really attempted
+            attempt = client.post(url(model, "change", obj.pk), {"name": "hijacked"})
+            if persona in ("anonymous", "shopper"):
+                assert refused(attempt, persona, model)
+            else:
+                assert attempt.status_code in (403, 404), attempt.status_code
         may_delete = visible(world, persona, obj) and allowed(persona, model, "delete")
         # a delete that must be refused is really attempted; an allowed one is not needed
         posted = (
@@ -154,7 +165,7 @@ def test_object_urls_typed_by_hand(world, persona, model):
             assert change.status_code == 200
             if not allowed(persona, model, "delete"):
                 assert delete.status_code == posted.status_code == 403
-        if not (visible(world, persona, obj) and allowed(persona, model, "delete")):
+        if not may_delete and not may_change:
             assert model_to_dict(model.objects.get(pk=obj.pk)) == before
 
 
@@ -214,3 +225,26 @@ def test_autocomplete_offers_only_visible_rows(world, persona, source, field):
     tagged = objects_of(world, target)
     allowed_ids = {obj.pk for obj in tagged if visible(world, persona, obj)}
     assert offered <= allowed_ids
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_exports_carry_only_the_tenants_rows(world, persona):
+    from o2o.inventory.models import StockLevel
+
+    client = client_for(world, persona)
+    page = client.get("/admin/inventory/stocklevel/export/")
+    if not allowed(persona, StockLevel, "view") or persona in ("anonymous", "shopper"):
+        assert refused(page, persona, StockLevel)
+        return
+    names = re.findall(r'name="(stocklevelresource_[a-z_]+)"', page.content.decode())
+    response = client.post(
+        "/admin/inventory/stocklevel/export/",
+        {"format": "0", "resource": "0", **dict.fromkeys(names, "on"), "export_items": []},
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    expected = sorted(
+        (obj.outlet.code, obj.variant.sku)
+        for obj in objects_of(world, StockLevel)
+        if visible(world, persona, obj)
+    )
+    assert sorted((row["outlet"], row["sku"]) for row in rows) == expected

@@ -56,3 +56,21 @@ def test_migrations_are_complete():
 def test_api_schema_and_docs_are_served(admin_client):
     assert admin_client.get("/api/schema/").status_code == 200
     assert admin_client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_logins_open_their_workspaces(client):
+    from o2o.core.demo import DEMO_PASSWORD
+
+    call_command("load_demo")
+    assert client.login(username="shop-owner", password=DEMO_PASSWORD)
+    home = client.get("/admin/").content.decode()
+    assert "Open reservations" in home and "Low stock items" in home
+    outlets = client.get("/admin/outlets/outlet/").context["cl"].result_list
+    owner_retailers = {o.retailer_id for o in outlets}
+    assert len(owner_retailers) == 1
+    client.logout()
+    assert client.login(username="aurora-manager", password=DEMO_PASSWORD)
+    assert "Applications to review" in client.get("/admin/").content.decode()
+    products = client.get("/admin/catalogue/product/").context["cl"].result_list
+    assert {p.brand.slug for p in products} == {"aurora"}
