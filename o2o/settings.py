@@ -221,3 +221,4 @@ O2O_STALE_STOCK_HOURS = env.int("O2O_STALE_STOCK_HOURS", default=24)
 from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
 
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+O2O_SMS_BACKEND = env("O2O_SMS_BACKEND", default="o2o.notifications.sms.LogBackend")

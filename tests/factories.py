@@ -22,6 +22,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Brand {n}")
     slug = factory.Sequence(lambda n: f"brand-{n}")
     currency = "INR"
+    max_units_per_reservation = 5
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,9 @@ class Brand(TimeStampedModel):
         default=120,
         help_text=_("How long a shop keeps reserved units for a shopper."),
     )
+    max_units_per_reservation = models.PositiveSmallIntegerField(
+        _("most units per reservation"), default=3
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -28,6 +28,12 @@ class Product(TimeStampedModel):
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=180)
     description = models.TextField(_("description"), blank=True)
+    specs = models.JSONField(
+        _("specifications"),
+        default=dict,
+        blank=True,
+        help_text=_('e.g. {"Display": "6.5-inch AMOLED", "Battery": "5000 mAh"}'),
+    )
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:

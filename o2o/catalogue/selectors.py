@@ -1,30 +1,103 @@
 """What shoppers may see of a brand's catalogue."""
 
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 
 from o2o.brands.models import Brand
+from o2o.core.geo import bounding_box, haversine_expression
 
-from .models import Product, Variant
+from .models import Category, Product, Variant
+
+SORTS = {
+    "name": ("name",),
+    "price": ("price_from", "name"),
+    "-price": ("-price_from", "name"),
+    "new": ("-created_at", "name"),
+}
 
 
 def active_brands():
     return Brand.objects.filter(is_active=True)
 
 
-def published_products(*, brand, query=""):
-    products = (
-        Product.objects.filter(brand=brand, is_published=True, variants__is_active=True)
-        .select_related("category")
-        .annotate(price_from=Min("variants__price"))
+def categories_of(brand):
+    """The brand's categories that have something published."""
+    return Category.objects.filter(brand=brand, products__is_published=True).distinct()
+
+
+def variant_facets(brand):
+    """The storages and colours offered, for the filter form."""
+    variants = Variant.objects.filter(brand=brand, is_active=True, product__is_published=True)
+    storages = sorted(set(variants.values_list("storage_gb", flat=True)))
+    colours = sorted(set(variants.values_list("colour", flat=True)))
+    return storages, colours
+
+
+def _in_stock_near(lat, lng, radius_km):
+    from o2o.inventory.models import StockLevel
+    from o2o.outlets.models import Outlet, OutletAuthorization
+
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+    authorised = OutletAuthorization.objects.filter(
+        outlet_id=OuterRef("outlet_id"), brand_id=OuterRef("variant__brand_id"), is_active=True
     )
-    if query:
-        products = products.filter(
-            Q(name__icontains=query)
-            | Q(category__name__icontains=query)
-            | Q(variants__sku__iexact=query)
-            | Q(variants__colour__icontains=query)
+    levels = (
+        StockLevel.objects.filter(
+            variant__product_id=OuterRef("pk"),
+            variant__is_active=True,
+            on_hand__gt=F("reserved"),
+            outlet__status=Outlet.Status.ACTIVE,
+            outlet__latitude__range=(min_lat, max_lat),
+            outlet__longitude__range=(min_lng, max_lng),
         )
-    return products.distinct().order_by("name")
+        .filter(Exists(authorised))
+        .annotate(km=haversine_expression(lat, lng, "outlet__latitude", "outlet__longitude"))
+        .filter(km__lte=radius_km)
+    )
+    return Exists(levels)
+
+
+def published_products(
+    *,
+    brand,
+    query="",
+    category=None,
+    price_min=None,
+    price_max=None,
+    storage=None,
+    colour="",
+    near=None,
+    sort="name",
+):
+    """A brand's published products with their lowest price, filtered and sorted.
+
+    `near` = (lat, lng, radius_km) keeps products with units available nearby."""
+    variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    if storage:
+        variants = variants.filter(storage_gb=storage)
+    if colour:
+        variants = variants.filter(colour__iexact=colour)
+    if price_min is not None:
+        variants = variants.filter(price__gte=price_min)
+    if price_max is not None:
+        variants = variants.filter(price__lte=price_max)
+    products = (
+        Product.objects.filter(brand=brand, is_published=True)
+        .filter(Exists(variants))
+        .select_related("category")
+        .annotate(price_from=Min("variants__price", filter=Q(variants__is_active=True)))
+    )
+    if category:
+        products = products.filter(category__slug=category)
+    if query:
+        matches = Variant.objects.filter(product=OuterRef("pk")).filter(
+            Q(sku__iexact=query) | Q(colour__icontains=query)
+        )
+        products = products.filter(
+            Q(name__icontains=query) | Q(category__name__icontains=query) | Q(Exists(matches))
+        )
+    if near:
+        products = products.filter(_in_stock_near(*near))
+    return products.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
 def product_for_shopper(*, brand, slug):
@@ -47,8 +120,6 @@ def _brand_scoped(user, queryset, field="brand_id"):
 
 
 def categories_visible_to(user, categories=None):
-    from .models import Category
-
     return _brand_scoped(user, Category.objects.all() if categories is None else categories)
 
 

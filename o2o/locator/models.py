@@ -47,3 +47,20 @@ class BackInStockRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} wants {self.variant_id} near {self.place}"
+
+
+class Postcode(models.Model):
+    """A postcode's centre, imported by `manage.py import_postcodes` (optional)."""
+
+    country = models.CharField(_("country"), max_length=2)
+    code = models.CharField(_("postcode"), max_length=16)
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "code"], name="unique_postcode")]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self):
+        return f"{self.code} {self.place} ({self.country})"

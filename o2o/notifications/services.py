@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from o2o.reservations.models import Reservation
 from o2o.reservations.selectors import reservation_detail
+
+from .sms import send_sms
 
 
 def send_reservation_status(*, reservation_id):
@@ -19,12 +22,17 @@ def send_reservation_status(*, reservation_id):
         "reservation": reservation,
         "url": f"{settings.O2O_PUBLIC_URL}/reservations/{reservation.code}/",
     }
+    translation.activate(settings.LANGUAGE_CODE)
     subject = _("Reservation %(code)s: %(status)s") % {
         "code": reservation.code,
         "status": reservation.get_status_display(),
     }
     body = render_to_string("notifications/reservation_status.txt", context)
     send_mail(subject, body, None, [reservation.shopper_email])
+    send_sms(
+        reservation.shopper_phone,
+        render_to_string("notifications/reservation_status_sms.txt", context).strip(),
+    )
     return True
 
 

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -66,6 +68,9 @@ class Outlet(TimeStampedModel):
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=40, default="Asia/Kolkata")
     offers_pickup = models.BooleanField(_("collect in store"), default=True)
     delivery_radius_km = models.PositiveIntegerField(_("local delivery radius (km)"), default=0)
     status = models.CharField(
@@ -98,6 +103,18 @@ class Outlet(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def is_open_at(self, moment):
+        """Whether the shop is open at `moment` (its own time zone); None if hours unknown."""
+        if self.opens_at is None or self.closes_at is None:
+            return None
+        try:
+            local = moment.astimezone(ZoneInfo(self.timezone)).time()
+        except (ValueError, KeyError):
+            return None
+        if self.opens_at <= self.closes_at:
+            return self.opens_at <= local < self.closes_at
+        return local >= self.opens_at or local < self.closes_at  # open past midnight
 
 
 class OutletAuthorization(TimeStampedModel):

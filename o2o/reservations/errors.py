@@ -19,3 +19,8 @@ class ReservationNotAllowed(DomainError):
     code = "reservation_not_allowed"
     status = 400
     default_message = _("This item cannot be reserved at this shop.")
+
+
+class OutsideDeliveryRadius(ReservationNotAllowed):
+    code = "outside_delivery_radius"
+    default_message = _("This shop does not deliver to your address.")

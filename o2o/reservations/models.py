@@ -40,6 +40,21 @@ class Reservation(TimeStampedModel):
     shopper_name = models.CharField(_("name"), max_length=120)
     shopper_email = models.EmailField(_("e-mail"))
     shopper_phone = models.CharField(_("phone"), max_length=32)
+    shopper = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        help_text=_("The signed-in shopper, if any (guests can reserve)."),
+    )
+    delivery_address = models.CharField(_("delivery address"), max_length=255, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("Messages to the shopper use this language."),
+    )
     fulfilment = models.CharField(
         _("fulfilment"), max_length=8, choices=Fulfilment.choices, default=Fulfilment.COLLECT
     )

@@ -13,7 +13,7 @@ def reservation_for_shopper(*, code, email):
 def reservation_detail(*, code):
     return (
         Reservation.objects.select_related("outlet", "brand")
-        .prefetch_related("lines__variant__product")
+        .prefetch_related("lines__variant__product", "events")
         .filter(code=code)
         .first()
     )
@@ -32,3 +32,8 @@ def reservations_visible_to(user, reservations=None):
     return reservations.filter(
         Q(outlet__retailer_id__in=tenancy.retailer_ids) | Q(brand_id__in=tenancy.brand_ids)
     )
+
+
+def reservations_of_shopper(user):
+    """A signed-in shopper's reservations, newest first."""
+    return Reservation.objects.filter(shopper=user).select_related("outlet").order_by("-created_at")

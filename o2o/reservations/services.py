@@ -6,12 +6,19 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
+from o2o.core.geo import haversine_km
 from o2o.inventory.models import StockLevel, StockMovement
 from o2o.outlets.models import Outlet, OutletAuthorization
 
-from .errors import IllegalTransition, InsufficientStock, ReservationNotAllowed
+from .errors import (
+    IllegalTransition,
+    InsufficientStock,
+    OutsideDeliveryRadius,
+    ReservationNotAllowed,
+)
 from .models import Reservation, ReservationEvent, ReservationLine
 
 Status = Reservation.Status
@@ -37,19 +44,44 @@ TIMESTAMP_FIELD = {Status.CONFIRMED: "confirmed_at", Status.READY: "ready_at"}
 
 
 def _check_reservable(*, outlet, variant, quantity):
-    if not 1 <= quantity <= settings.O2O_MAX_UNITS_PER_RESERVATION:
+    limit = min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
+    if not 1 <= quantity <= limit:
         raise ReservationNotAllowed(
-            f"Quantity must be between 1 and {settings.O2O_MAX_UNITS_PER_RESERVATION}.",
+            _("You can reserve from 1 to %(limit)d units of this item.") % {"limit": limit},
         )
     if outlet.status != Outlet.Status.ACTIVE:
-        raise ReservationNotAllowed("This shop is not taking reservations.")
+        raise ReservationNotAllowed(_("This shop is not taking reservations."))
     if not (variant.is_active and variant.product.is_published):
-        raise ReservationNotAllowed("This item is not available.")
+        raise ReservationNotAllowed(_("This item is not available."))
     authorised = OutletAuthorization.objects.filter(
         outlet=outlet, brand_id=variant.brand_id, is_active=True
     ).exists()
     if not authorised:
-        raise ReservationNotAllowed("This shop does not sell this brand.")
+        raise ReservationNotAllowed(_("This shop does not sell this brand."))
+
+
+def _check_delivery(*, outlet, fulfilment, delivery_address, delivery_point):
+    if fulfilment != Reservation.Fulfilment.DELIVERY:
+        if not outlet.offers_pickup:
+            raise ReservationNotAllowed(_("This shop only delivers."))
+        return
+    if not outlet.delivery_radius_km:
+        raise OutsideDeliveryRadius(_("This shop does not deliver."))
+    if not delivery_address.strip():
+        raise ReservationNotAllowed(_("Enter the delivery address."), delivery_address=["missing"])
+    if delivery_point is None:
+        raise OutsideDeliveryRadius(
+            _(
+                "Tell us where you are (city, postcode or your location) "
+                "so we can check the shop delivers there."
+            )
+        )
+    distance = haversine_km(outlet.latitude, outlet.longitude, *delivery_point)
+    if distance > outlet.delivery_radius_km:
+        raise OutsideDeliveryRadius(
+            _("This shop delivers within %(radius)d km; you are %(distance).1f km away.")
+            % {"radius": outlet.delivery_radius_km, "distance": distance}
+        )
 
 
 def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
@@ -79,11 +111,23 @@ def reserve(
     shopper_email,
     shopper_phone,
     fulfilment=Reservation.Fulfilment.COLLECT,
+    delivery_address="",
+    delivery_point=None,
+    shopper=None,
+    language="en",
     user=None,
 ):
-    """Create a pending reservation holding `quantity` units of `variant` at `outlet`."""
+    """Create a pending reservation holding `quantity` units of `variant` at `outlet`.
+
+    For delivery, `delivery_point` (lat, lng) must lie within the shop's delivery radius."""
     variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
     _check_reservable(outlet=outlet, variant=variant, quantity=quantity)
+    _check_delivery(
+        outlet=outlet,
+        fulfilment=fulfilment,
+        delivery_address=delivery_address,
+        delivery_point=delivery_point,
+    )
     reservation = Reservation.objects.create(
         outlet=outlet,
         brand=variant.brand,
@@ -91,6 +135,9 @@ def reserve(
         shopper_email=shopper_email,
         shopper_phone=shopper_phone,
         fulfilment=fulfilment,
+        delivery_address=delivery_address.strip()[:255],
+        language=language,
+        shopper=shopper if shopper is not None and shopper.is_authenticated else None,
         expires_at=timezone.now() + timedelta(minutes=variant.brand.hold_minutes),
     )
     hold_units(
@@ -103,6 +150,7 @@ def reserve(
     ReservationLine.objects.create(
         reservation=reservation, variant=variant, quantity=quantity, unit_price=variant.price
     )
+    ReservationEvent.objects.create(reservation=reservation, to_status=Status.PENDING, user=user)
     _notify_on_commit(reservation.pk)
     return reservation
 

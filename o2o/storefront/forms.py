@@ -1,18 +1,24 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from o2o.locator.geocoding import locate_city
+from o2o.locator.geocoding import locate_city, locate_postcode
+from o2o.reservations.models import Reservation
 
 
 class LocationForm(forms.Form):
-    """Where the shopper is: a city name, or coordinates from the browser."""
+    """Where the shopper is: a city name, a postcode, or coordinates from the browser."""
 
     city = forms.CharField(
-        label=_("City"),
+        label=_("City or postcode"),
         max_length=120,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. Pune, 上海")}),
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("e.g. Pune, 上海, 411001"),
+                "list": "city-suggestions",
+                "autocomplete": "off",
+            }
+        ),
     )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
@@ -21,16 +27,57 @@ class LocationForm(forms.Form):
         data = super().clean()
         lat, lng, city = data.get("lat"), data.get("lng"), data.get("city")
         if lat is not None and lng is not None:
-            data["place"] = (lat, lng, _("your location"))
+            data["place"] = (lat, lng, str(_("your location")))
         elif city:
-            place = locate_city(city)
+            place = locate_postcode(city) or locate_city(city)
             if place is None:
                 raise forms.ValidationError(
-                    _("We could not find a city called “%(city)s”."), params={"city": city}
+                    _("We could not find a city or postcode called “%(city)s”."),
+                    params={"city": city},
                 )
             data["place"] = (place.latitude, place.longitude, place.name)
         elif not self.errors:
-            raise forms.ValidationError(_("Enter a city, or use your location."))
+            raise forms.ValidationError(_("Enter a city or postcode, or use your location."))
+        return data
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=80, required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    price_min = forms.DecimalField(
+        label=_("Price from"), min_value=0, required=False, max_digits=12, decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("Price up to"), min_value=0, required=False, max_digits=12, decimal_places=2
+    )
+    storage = forms.TypedChoiceField(
+        label=_("Storage"), required=False, coerce=int, empty_value=None
+    )
+    colour = forms.ChoiceField(label=_("Colour"), required=False)
+    near = forms.BooleanField(label=_("In stock near me"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("price", _("Price: low to high")),
+            ("-price", _("Price: high to low")),
+            ("new", _("Newest")),
+        ],
+    )
+
+    def __init__(self, *args, categories, storages, colours, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("Any"))]
+        self.fields["category"].choices = any_choice + [(c.slug, c.name) for c in categories]
+        self.fields["storage"].choices = any_choice + [(s, f"{s} GB") for s in storages]
+        self.fields["colour"].choices = any_choice + [(c, c) for c in colours]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", _("The highest price is below the lowest."))
         return data
 
 
@@ -43,12 +90,40 @@ class ReservationForm(forms.Form):
         regex=r"^\+?[0-9 ()-]{6,31}$",
         error_messages={"invalid": _("Enter a phone number (digits, spaces, + - and brackets).")},
     )
-    quantity = forms.IntegerField(
-        label=_("Quantity"),
-        min_value=1,
-        max_value=settings.O2O_MAX_UNITS_PER_RESERVATION,
-        initial=1,
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    fulfilment = forms.ChoiceField(
+        label=_("How do you want it?"),
+        choices=Reservation.Fulfilment.choices,
+        initial=Reservation.Fulfilment.COLLECT,
+        required=False,
+        widget=forms.RadioSelect,
     )
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        max_length=255,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, outlet, max_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"] = forms.IntegerField(
+            label=_("Quantity"), min_value=1, max_value=max_units, initial=1
+        )
+        if not outlet.delivery_radius_km:
+            self.fields["fulfilment"].choices = [
+                c for c in Reservation.Fulfilment.choices if c[0] != "delivery"
+            ]
+
+    def clean(self):
+        data = super().clean()
+        data["fulfilment"] = data.get("fulfilment") or Reservation.Fulfilment.COLLECT
+        if (
+            data.get("fulfilment") == Reservation.Fulfilment.DELIVERY
+            and not (data.get("delivery_address") or "").strip()
+        ):
+            self.add_error("delivery_address", _("Enter the address to deliver to."))
+        return data
 
 
 class LookupForm(forms.Form):
@@ -58,3 +133,10 @@ class LookupForm(forms.Form):
 
 class BackInStockForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail"))
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, min_length=10, strip=False
+    )

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -5,7 +6,21 @@ from . import views
 app_name = "storefront"
 urlpatterns = [
     path("", views.brand_list, name="brands"),
-    path("reservations/find/", views.lookup, name="lookup"),
+    path("places/", views.place_suggestions, name="places"),
+    path("account/signup/", views.signup, name="signup"),
+    path(
+        "account/login/",
+        auth_views.LoginView.as_view(
+            template_name="storefront/login.html", next_page="storefront:lookup"
+        ),
+        name="login",
+    ),
+    path(
+        "account/logout/",
+        auth_views.LogoutView.as_view(next_page="storefront:brands"),
+        name="logout",
+    ),
+    path("reservations/", views.lookup, name="lookup"),
     path("reservations/<str:code>/", views.reservation, name="reservation"),
     path("reservations/<str:code>/cancel/", views.cancel_reservation, name="cancel"),
     path("notify/<int:variant_id>/", views.back_in_stock, name="back-in-stock"),

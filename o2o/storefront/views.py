@@ -2,23 +2,47 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from o2o.catalogue.models import Variant
-from o2o.catalogue.selectors import active_brands, product_for_shopper, published_products
+from o2o.catalogue.selectors import (
+    active_brands,
+    categories_of,
+    product_for_shopper,
+    published_products,
+    variant_facets,
+)
 from o2o.core.errors import DomainError
+from o2o.locator.geocoding import suggest_cities
 from o2o.locator.selectors import stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
 from o2o.outlets.models import Outlet
 from o2o.reservations import services as reservation_services
-from o2o.reservations.selectors import reservation_detail, reservation_for_shopper
+from o2o.reservations.errors import InsufficientStock
+from o2o.reservations.selectors import (
+    reservation_detail,
+    reservation_for_shopper,
+    reservations_of_shopper,
+)
 
-from .forms import BackInStockForm, LocationForm, LookupForm, ReservationForm
+from . import shopper_accounts
+from .forms import (
+    BackInStockForm,
+    CatalogueFilterForm,
+    LocationForm,
+    LookupForm,
+    ReservationForm,
+    SignupForm,
+)
+from .presenters import map_data, nearby_rows, qr_svg, timeline
 
 SESSION_CODES = "reservation_codes"
 SESSION_PLACE = "shopper_place"
@@ -30,21 +54,53 @@ def _remember_code(request, code):
         request.session[SESSION_CODES] = [*codes, code][-20:]
 
 
+def _place(request):
+    return request.session.get(SESSION_PLACE)
+
+
+def _fragment(request, template, target):
+    return f"{template}#{target}" if request.htmx and request.htmx.target == target else template
+
+
 def brand_list(request):
     return render(request, "storefront/brand_list.html", {"brands": active_brands()})
 
 
 def catalogue(request, brand_slug):
     brand = get_object_or_404(active_brands(), slug=brand_slug)
-    query = request.GET.get("q", "").strip()[:80]
-    paginator = Paginator(
-        published_products(brand=brand, query=query), settings.O2O_CATALOGUE_PAGE_SIZE
+    storages, colours = variant_facets(brand)
+    form = CatalogueFilterForm(
+        request.GET or None, categories=categories_of(brand), storages=storages, colours=colours
     )
-    page = paginator.get_page(request.GET.get("page"))
-    template = "storefront/catalogue.html"
-    if request.htmx and request.htmx.target == "product-list":
-        template += "#product-list"
-    return render(request, template, {"brand": brand, "query": query, "page": page})
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    place = _place(request)
+    near = None
+    if filters.get("near") and place:
+        near = (place[0], place[1], settings.O2O_LOCATOR_MAX_RADIUS_KM)
+    products = published_products(
+        brand=brand,
+        query=filters.get("q", ""),
+        category=filters.get("category") or None,
+        price_min=filters.get("price_min"),
+        price_max=filters.get("price_max"),
+        storage=filters.get("storage"),
+        colour=filters.get("colour", ""),
+        near=near,
+        sort=filters.get("sort") or "name",
+    )
+    page = Paginator(products, settings.O2O_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = {
+        "brand": brand,
+        "form": form,
+        "page": page,
+        "query": filters.get("q", ""),
+        "query_string": query_string.urlencode(),
+        "place": place,
+        "near_without_place": bool(filters.get("near")) and not place,
+    }
+    return render(request, _fragment(request, "storefront/catalogue.html", "product-list"), context)
 
 
 def product_detail(request, brand_slug, product_slug):
@@ -61,10 +117,12 @@ def product_detail(request, brand_slug, product_slug):
         "form": form,
         "nearby": nearby,
         "place": place,
+        "back_in_stock_form": BackInStockForm(),
+        "map_data": map_data(_place(request), nearby),
     }
     template = "storefront/product.html"
-    if request.htmx and request.htmx.target == "nearby":
-        template += "#nearby"
+    if request.htmx and request.htmx.target in ("nearby", "variant-panel"):
+        template += f"#{request.htmx.target}"
     return render(request, template, context)
 
 
@@ -80,15 +138,21 @@ def _nearby(request, variant):
     if searched and form.is_valid():
         place = form.cleaned_data["place"]
         request.session[SESSION_PLACE] = [place[0], place[1], str(place[2])]
-    elif not searched and request.session.get(SESSION_PLACE):
-        place = request.session[SESSION_PLACE]
+    elif not searched and _place(request):
+        place = _place(request)
     else:
         return form, None, None
     lat, lng, label = place
-    nearby = stock_near(variant=variant, lat=lat, lng=lng)
+    hits = stock_near(variant=variant, lat=lat, lng=lng)
     if searched:
-        record_demand(variant=variant, lat=lat, lng=lng, results=len(nearby))
-    return form, nearby, label
+        record_demand(variant=variant, lat=lat, lng=lng, results=len(hits))
+    return form, nearby_rows(hits, now=timezone.now()), label
+
+
+def place_suggestions(request):
+    """<option>s for the city field's datalist (HTMX, as the shopper types)."""
+    names = suggest_cities(request.GET.get("city", "")[:60])
+    return render(request, "storefront/place_suggestions.html", {"names": names})
 
 
 @require_POST
@@ -105,7 +169,7 @@ def back_in_stock(request, variant_id):
         + f"?variant={variant.pk}"
     )
     form = BackInStockForm(request.POST)
-    place = request.session.get(SESSION_PLACE)
+    place = _place(request)
     if not form.is_valid() or not place:
         messages.error(request, _("Enter a valid e-mail address after searching near a place."))
         return redirect(product_url)
@@ -127,12 +191,23 @@ def reserve(request, outlet_code, variant_id):
         is_active=True,
         product__is_published=True,
     )
-    form = ReservationForm(request.POST or None)
+    max_units = min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
+    form = ReservationForm(request.POST or None, outlet=outlet, max_units=max_units)
+    alternative = None
     if request.method == "POST" and form.is_valid():
+        place = _place(request)
         try:
             reservation = reservation_services.reserve(
-                outlet=outlet, variant=variant, **form.cleaned_data
+                outlet=outlet,
+                variant=variant,
+                shopper=request.user,
+                delivery_point=(place[0], place[1]) if place else None,
+                language=get_language() or settings.LANGUAGE_CODE,
+                **form.cleaned_data,
             )
+        except InsufficientStock as exc:
+            form.add_error(None, exc.message)
+            alternative = _next_shop(variant, outlet, place)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -142,13 +217,26 @@ def reserve(request, outlet_code, variant_id):
     return render(
         request,
         "storefront/reserve.html",
-        {"outlet": outlet, "variant": variant, "form": form},
+        {"outlet": outlet, "variant": variant, "form": form, "alternative": alternative},
         status=status,
     )
 
 
+def _next_shop(variant, outlet, place):
+    """The nearest other shop that still has the variant, to offer after a lost race."""
+    lat, lng = (place[0], place[1]) if place else (outlet.latitude, outlet.longitude)
+    for hit in stock_near(variant=variant, lat=lat, lng=lng, limit=2):
+        if hit.outlet.pk != outlet.pk:
+            return hit
+    return None
+
+
 def _shopper_reservation(request, code):
-    if code not in request.session.get(SESSION_CODES, []):
+    mine = (
+        request.user.is_authenticated
+        and reservations_of_shopper(request.user).filter(code=code).exists()
+    )
+    if code not in request.session.get(SESSION_CODES, []) and not mine:
         return None
     return reservation_detail(code=code)
 
@@ -157,10 +245,10 @@ def reservation(request, code):
     found = _shopper_reservation(request, code)
     if found is None:
         return redirect("storefront:lookup")
-    template = "storefront/reservation.html"
-    if request.htmx and request.htmx.target == "reservation-status":
-        template += "#status"
-    return render(request, template, {"reservation": found})
+    context = {"reservation": found, "timeline": timeline(found), "qr": qr_svg(found.code)}
+    return render(
+        request, _fragment(request, "storefront/reservation.html", "reservation-status"), context
+    )
 
 
 @require_POST
@@ -185,4 +273,24 @@ def lookup(request):
             _remember_code(request, found.code)
             return redirect("storefront:reservation", code=found.code)
         form.add_error(None, _("No reservation matches this code and e-mail."))
-    return render(request, "storefront/lookup.html", {"form": form})
+    mine = reservations_of_shopper(request.user)[:50] if request.user.is_authenticated else None
+    recent = request.session.get(SESSION_CODES, [])
+    return render(
+        request,
+        "storefront/lookup.html",
+        {"form": form, "mine": mine, "recent": list(reversed(recent))},
+    )
+
+
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = shopper_accounts.create_shopper(**form.cleaned_data)
+        except DomainError as exc:
+            form.add_error("email", exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your reservations will be listed here."))
+            return redirect("storefront:lookup")
+    return render(request, "storefront/signup.html", {"form": form})

@@ -1,0 +1,86 @@
+"""Shaping data for shopper templates (no business rules here)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import segno
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class NearbyRow:
+    outlet: object
+    distance_km: float
+    available: int
+    low: bool
+    stale: bool
+    open_now: bool | None
+
+
+def nearby_rows(hits, *, now):
+    stale_before = now - timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
+    return [
+        NearbyRow(
+            outlet=hit.outlet,
+            distance_km=hit.distance_km,
+            available=hit.available,
+            low=hit.available <= settings.O2O_LOW_STOCK_UNITS,
+            stale=hit.outlet.stock_synced_at is None or hit.outlet.stock_synced_at < stale_before,
+            open_now=hit.outlet.is_open_at(now),
+        )
+        for hit in hits
+    ]
+
+
+STEPS = [
+    ("pending", _("Reserved")),
+    ("confirmed", _("Confirmed by the shop")),
+    ("ready", _("Ready for pickup")),
+    ("collected", _("Collected")),
+]
+
+
+def timeline(reservation):
+    """The status steps, with when each happened; a closed reservation ends the line."""
+    reached = {event.to_status: event.created_at for event in reservation.events.all()}
+    steps = [
+        {"status": status, "label": label, "at": reached.get(status), "done": status in reached}
+        for status, label in STEPS
+    ]
+    if reservation.status in ("cancelled", "declined", "expired"):
+        steps = [step for step in steps if step["done"]]
+        steps.append(
+            {
+                "status": reservation.status,
+                "label": reservation.get_status_display(),
+                "at": reached.get(reservation.status),
+                "done": True,
+            }
+        )
+    return steps
+
+
+def qr_svg(code):
+    """The pickup code as an inline SVG QR code (segno, no network)."""
+    return segno.make(code, error="m").svg_inline(
+        scale=5, dark="#1b1f24", light="#ffffff", title=str(_("Pickup code")) + f" {code}"
+    )
+
+
+def map_data(place, rows):
+    """Markers for the map: the shopper and the shops (JSON for static/js/map.js)."""
+    if not place or not rows:
+        return None
+    return {
+        "you": [place[0], place[1]],
+        "shops": [
+            {
+                "lat": row.outlet.latitude,
+                "lng": row.outlet.longitude,
+                "name": row.outlet.name,
+                "km": round(row.distance_km, 1),
+            }
+            for row in rows
+        ],
+    }
