@@ -222,3 +222,4 @@ from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
 
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 O2O_SMS_BACKEND = env("O2O_SMS_BACKEND", default="o2o.notifications.sms.LogBackend")
+FORMAT_MODULE_PATH = ["o2o.formats"]

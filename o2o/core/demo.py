@@ -1,5 +1,6 @@
 """Realistic, deterministic demo data: fictional brands, real cities, partner outlets."""
 
+import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -107,14 +108,22 @@ def _catalogue(rng, brand, lines):
         line = lines[index % len(lines)]
         category = categories[0] if index % 5 else categories[1 + (index // 5) % 2]
         name = f"{line} {10 + index // len(lines)}{rng.choice(['', ' 5G', ' Lite', ' Max'])}"
+        screen, camera = rng.choice(["6.1", "6.5", "6.7"]), rng.choice(["48", "50", "64", "108"])
+        battery = rng.choice(["4500", "5000", "6000"])
         product = Product.objects.create(
             brand=brand,
             category=category,
             name=name,
             slug=slugify(f"{name}-{index}"),
-            description=f"{name}: {rng.choice(['6.1', '6.5', '6.7'])}-inch display, "
-            f"{rng.choice(['48', '50', '64', '108'])} MP camera, "
-            f"{rng.choice(['4500', '5000', '6000'])} mAh battery.",
+            description=f"{name}: a {screen}-inch display, a {camera} MP camera and a "
+            f"{battery} mAh battery.",
+            specs={
+                "Display": f"{screen}-inch AMOLED, 120 Hz",
+                "Camera": f"{camera} MP",
+                "Battery": f"{battery} mAh",
+                "Network": "5G" if "5G" in name else "4G",
+                "Dual SIM": "Yes",
+            },
             is_published=index != PRODUCTS_PER_BRAND - 1,  # one draft
         )
         for storage in rng.sample(STORAGES[: 2 + index % 3], k=min(2, 2 + index % 3)):
@@ -164,6 +173,9 @@ def _outlets(rng, brands, cities):
                     longitude=round(lng, 6),
                     phone=f"+{dialling} {rng.randrange(10**9, 10**10)}",
                     opening_hours="10:00–21:00",
+                    opens_at=datetime.time(10),
+                    closes_at=datetime.time(21),
+                    timezone="Asia/Kolkata" if city["countrycode"] == "IN" else "Asia/Shanghai",
                     delivery_radius_km=rng.choice([0, 3, 5]),
                     status=Outlet.Status.PAUSED if rng.random() < 0.03 else Outlet.Status.ACTIVE,
                 )

@@ -1,0 +1,215 @@
+"""Catalogue filters, product details, delivery, limits, races, follow-up and accounts."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from o2o.inventory.models import StockLevel
+from o2o.notifications import sms
+from o2o.outlets.models import Outlet
+from o2o.reservations import services
+from o2o.reservations.models import Reservation
+from tests.factories import OutletFactory, ProductFactory, VariantFactory, authorise, stock
+
+SHOPPER = {
+    "shopper_name": "Priya",
+    "shopper_email": "priya@example.com",
+    "shopper_phone": "+91 98123 45678",
+    "quantity": "1",
+}
+
+
+def cards(response):
+    return response.content.decode().count('class="card"')
+
+
+def test_catalogue_filters_and_sort(client, world):
+    cheap = ProductFactory(
+        brand=world.brand, category=world.product.category, name="Budget 1", slug="budget-1"
+    )
+    VariantFactory(product=cheap, price=5000, storage_gb=64, colour="Green")
+    assert cards(client.get("/aurora/?storage=64")) == 1
+    assert cards(client.get("/aurora/?colour=Green")) == 1
+    assert cards(client.get("/aurora/?price_max=6000")) == 1
+    assert cards(client.get("/aurora/?price_min=6000")) == 1
+    page = client.get("/aurora/?sort=price").content.decode()
+    assert page.index("Budget 1") < page.index("Aurora 12")
+    page = client.get("/aurora/?sort=-price").content.decode()
+    assert page.index("Aurora 12") < page.index("Budget 1")
+    bad = client.get("/aurora/?price_min=9000&price_max=100").content.decode()
+    assert "The highest price is below the lowest." in bad
+
+
+def test_in_stock_near_me_needs_a_place_and_then_filters(client, world):
+    far = ProductFactory(
+        brand=world.brand, category=world.product.category, name="Far Phone", slug="far-phone"
+    )
+    far_variant = VariantFactory(product=far)
+    distant = OutletFactory(latitude=28.61, longitude=77.21)  # Delhi
+    authorise(distant, world.brand)
+    stock(distant, far_variant, 3)
+    assert "set your city first" in client.get("/aurora/?near=on").content.decode()
+    client.get("/aurora/aurora-12/?city=Pune")
+    page = client.get("/aurora/?near=on").content.decode()
+    assert "Aurora 12" in page and "Far Phone" not in page
+
+
+def test_prices_follow_the_locale(client, world):
+    world.variant.price = 123456
+    world.variant.save()
+    english = client.get("/aurora/aurora-12/").content.decode()
+    assert "₹123,456" in english
+    hindi = client.get("/aurora/aurora-12/", headers={"Accept-Language": "hi"}).content.decode()
+    assert "₹1,23,456" in hindi
+
+
+def test_product_page_details_low_stock_freshness_and_hours(client, world):
+    world.product.specs = {"Battery": "5000 mAh"}
+    world.product.save()
+    Outlet.objects.filter(pk=world.outlet.pk).update(
+        opens_at=time(0),
+        closes_at=time(23, 59),
+        opening_hours="00:00–23:59",
+        stock_synced_at=timezone.now() - timedelta(minutes=5),
+        phone="+91 20 1234 5678",
+    )
+    StockLevel.objects.filter(pk=world.level.pk).update(on_hand=2)
+    page = client.get("/aurora/aurora-12/?city=Pune").content.decode()
+    assert "5000 mAh" in page
+    assert "Low stock: 2 left" in page
+    assert "updated 5" in page and "open now" in page and "tel:+912012345678" in page
+    assert 'id="map-data"' in page
+    Outlet.objects.filter(pk=world.outlet.pk).update(
+        stock_synced_at=timezone.now() - timedelta(days=3)
+    )
+    assert "call to confirm" in client.get("/aurora/aurora-12/").content.decode()
+
+
+def test_variant_panel_over_htmx(client, world):
+    response = client.get(
+        f"/aurora/aurora-12/?variant={world.other_variant.pk}",
+        headers={"HX-Request": "true", "HX-Target": "variant-panel"},
+    )
+    text = response.content.decode()
+    assert "<html" not in text and world.other_variant.sku in text
+
+
+def test_city_suggestions_and_postcodes(client, world, tmp_path):
+    options = client.get("/places/?city=Pun").content.decode()
+    assert 'value="Pune, IN"' in options
+    assert client.get("/places/?city=").content.decode().strip() == ""
+    table = tmp_path / "postcodes.csv"
+    table.write_text(
+        "country,postcode,place,latitude,longitude\nIN,411001,Pune Camp,18.52,73.87\nIN,bad,,x,y\n"
+    )
+    call_command("import_postcodes", str(table))
+    page = client.get("/aurora/aurora-12/?city=411 001").content.decode()
+    assert "Pune Mobiles" in page and "Pune Camp" in page
+
+
+def test_delivery_within_the_radius_only(client, world):
+    Outlet.objects.filter(pk=world.outlet.pk).update(delivery_radius_km=5)
+    url = f"/reserve/pune-1/{world.variant.pk}/"
+    no_address = client.post(url, {**SHOPPER, "fulfilment": "delivery"})
+    assert "Enter the address to deliver to." in no_address.content.decode()
+    no_place = client.post(
+        url, {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road"}
+    )
+    assert "Tell us where you are" in no_place.content.decode()
+    client.get("/aurora/aurora-12/?lat=18.70&lng=73.85")  # ~20 km north
+    too_far = client.post(
+        url, {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road"}
+    )
+    assert "delivers within 5 km" in too_far.content.decode()
+    client.get("/aurora/aurora-12/?lat=18.53&lng=73.86")
+    ok = client.post(url, {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road"})
+    assert ok.status_code == 302
+    reservation = Reservation.objects.get()
+    assert (reservation.fulfilment, reservation.delivery_address) == ("delivery", "12 MG Road")
+
+
+def test_no_delivery_option_when_the_shop_does_not_deliver(client, world):
+    page = client.get(f"/reserve/pune-1/{world.variant.pk}/").content.decode()
+    assert 'value="delivery"' not in page
+    refused = client.post(
+        f"/reserve/pune-1/{world.variant.pk}/",
+        {**SHOPPER, "fulfilment": "delivery", "delivery_address": "x"},
+    )
+    assert refused.status_code == 400
+
+
+def test_quantity_limit_per_brand(client, world):
+    world.brand.max_units_per_reservation = 2
+    world.brand.save()
+    response = client.post(f"/reserve/pune-1/{world.variant.pk}/", {**SHOPPER, "quantity": "3"})
+    assert "less than or equal to 2" in response.content.decode()
+
+
+def test_lost_race_offers_the_next_shop(client, world):
+    second = OutletFactory(code="pune-2", name="Second Shop", latitude=18.53, longitude=73.86)
+    authorise(second, world.brand)
+    stock(second, world.variant, 4)
+    client.get("/aurora/aurora-12/?city=Pune")
+    StockLevel.objects.filter(pk=world.level.pk).update(reserved=5)  # someone was faster
+    response = client.post(f"/reserve/pune-1/{world.variant.pk}/", SHOPPER)
+    text = response.content.decode()
+    assert "no longer has enough units" in text
+    assert "Second Shop" in text and f"/reserve/pune-2/{world.variant.pk}/" in text
+
+
+def test_reservation_page_qr_timeline_and_messages(
+    client, world, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.O2O_SMS_BACKEND = "o2o.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/reserve/pune-1/{world.variant.pk}/", SHOPPER, headers={"Accept-Language": "hi"}
+        )
+    reservation = Reservation.objects.get()
+    assert reservation.language == "hi"
+    assert len(mailoutbox) == 1 and sms.outbox[0][0] == "+91 98123 45678"
+    assert reservation.code in sms.outbox[0][1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm(reservation_id=reservation.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page and "Pickup code" in page
+    assert "Confirmed by the shop" in page and "openstreetmap.org/directions" in page
+
+
+def test_shopper_accounts_list_their_reservations(client, world):
+    response = client.post(
+        "/account/signup/", {"email": "Asha@Example.com", "password": "a-long-pass-2026"}
+    )
+    assert response.status_code == 302
+    client.post(f"/reserve/pune-1/{world.variant.pk}/", SHOPPER)
+    code = Reservation.objects.get().code
+    other = client.__class__()
+    other.post("/account/login/", {"username": "asha@example.com", "password": "a-long-pass-2026"})
+    page = other.get("/reservations/").content.decode()
+    assert code in page
+    assert other.get(f"/reservations/{code}/").status_code == 200
+    duplicate = client.__class__().post(
+        "/account/signup/", {"email": "asha@example.com", "password": "another-pass-2026"}
+    )
+    assert "sign in instead" in duplicate.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/aurora/",
+        "/aurora/aurora-12/?city=Pune",
+        "/reservations/",
+        "/account/signup/",
+        "/account/login/",
+    ],
+)
+def test_pages_render_in_all_three_languages(client, world, path):
+    for language in ("en", "hi", "zh-hans"):
+        response = client.get(path, headers={"Accept-Language": language})
+        assert response.status_code == 200
+        assert f'lang="{language}"' in response.content.decode()
