@@ -213,3 +213,31 @@ def test_pages_render_in_all_three_languages(client, world, path):
         response = client.get(path, headers={"Accept-Language": language})
         assert response.status_code == 200
         assert f'lang="{language}"' in response.content.decode()
+
+
+def test_hindi_and_chinese_pages_are_translated(client, world):
+    hindi = client.get("/aurora/aurora-12/?city=Pune", headers={"Accept-Language": "hi"})
+    assert "आपके पास उपलब्ध" in hindi.content.decode()
+    assert "यहाँ आरक्षित करें" in hindi.content.decode()
+    chinese = client.get("/aurora/aurora-12/?city=Pune", headers={"Accept-Language": "zh-hans"})
+    assert "您附近有货" in chinese.content.decode() and "在此预订" in chinese.content.decode()
+
+
+def test_every_shopper_facing_string_has_both_translations():
+    import re
+    from pathlib import Path
+
+    shopper_files = (
+        "templates/storefront",
+        "templates/base.html",
+        "o2o/storefront",
+        "templates/notifications/reservation",
+        "o2o/reservations/errors",
+    )
+    for language in ("hi", "zh_Hans"):
+        catalogue = Path(f"locale/{language}/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+        for entry in catalogue.split("\n\n"):
+            references = " ".join(re.findall(r"^#: (.*)$", entry, re.M))
+            if not any(f in references for f in shopper_files):
+                continue
+            assert not re.search(r'^msgstr(\[0\])? ""\n(?!")', entry + "\n", re.M), entry
