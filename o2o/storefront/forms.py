@@ -42,7 +42,12 @@ class LocationForm(forms.Form):
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=80, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=80,
+        required=False,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
     category = forms.ChoiceField(label=_("Category"), required=False)
     price_min = forms.DecimalField(
         label=_("Price from"), min_value=0, required=False, max_digits=12, decimal_places=2
