@@ -241,3 +241,25 @@ def test_every_shopper_facing_string_has_both_translations():
             if not any(f in references for f in shopper_files):
                 continue
             assert not re.search(r'^msgstr(\[0\])? ""\n(?!")', entry + "\n", re.M), entry
+
+
+@pytest.mark.parametrize("extra", [1, 15])
+def test_every_shopper_page_runs_a_bounded_number_of_queries(
+    client, world, extra, django_assert_max_num_queries
+):
+    for _ in range(extra):
+        outlet = OutletFactory(latitude=18.52, longitude=73.85)
+        authorise(outlet, world.brand)
+        stock(outlet, world.variant, 2)
+    client.post(f"/reserve/pune-1/{world.variant.pk}/", SHOPPER)
+    code = Reservation.objects.get().code
+    for path in (
+        "/",
+        f"/reserve/pune-1/{world.variant.pk}/",
+        f"/reservations/{code}/",
+        "/reservations/",
+        "/places/?city=Pun",
+        "/account/signup/",
+    ):
+        with django_assert_max_num_queries(12):
+            assert client.get(path).status_code == 200, path
