@@ -38,6 +38,7 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         "DJANGO_SECRET_KEY": "x" * 20 + "production-secret-key-0123456789abcdefghijkl",
         "DJANGO_ALLOWED_HOSTS": "o2o.example",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # never set in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,
