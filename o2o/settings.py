@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "o2o.locator",
     "o2o.storefront",
     "o2o.notifications",
+    "o2o.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -223,3 +224,7 @@ from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
 IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 O2O_SMS_BACKEND = env("O2O_SMS_BACKEND", default="o2o.notifications.sms.LogBackend")
 FORMAT_MODULE_PATH = ["o2o.formats"]
+O2O_APPLICATION_MAX_DOCUMENT_BYTES = env.int(
+    "O2O_APPLICATION_MAX_DOCUMENT_BYTES", default=5 * 2**20
+)
+O2O_OUTLET_IMPORT_CHUNK = env.int("O2O_OUTLET_IMPORT_CHUNK", default=1000)

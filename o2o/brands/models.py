@@ -29,14 +29,15 @@ class Brand(TimeStampedModel):
 
 class BrandMembership(TimeStampedModel):
     class Role(models.TextChoices):
-        MANAGER = "manager", _("Manager")
-        ANALYST = "analyst", _("Analyst")
+        OWNER = "owner", _("Owner: everything")
+        ONBOARDING = "onboarding", _("Onboarding: applications and imports")
+        ANALYST = "analyst", _("Analyst: look only")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_memberships"
     )
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MANAGER)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ANALYST)
 
     class Meta:
         constraints = [

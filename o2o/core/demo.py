@@ -214,7 +214,7 @@ def load_demo():
         Brand.objects.create(name=name, slug=slug, currency=currency, tagline=tagline)
         for name, slug, currency, tagline, _lines in BRANDS
     ]
-    BrandMembership.objects.create(user=manager, brand=brands[0])
+    BrandMembership.objects.create(user=manager, brand=brands[0], role=BrandMembership.Role.OWNER)
     variants_by_brand = {
         brand.pk: _catalogue(rng, brand, spec[4])
         for brand, spec in zip(brands, BRANDS, strict=True)

@@ -12,7 +12,8 @@ class Tenancy:
     retailer_ids: frozenset = frozenset()
     owner_retailer_ids: frozenset = frozenset()
     brand_ids: frozenset = frozenset()
-    manager_brand_ids: frozenset = frozenset()
+    manager_brand_ids: frozenset = frozenset()  # brand owners
+    onboarding_brand_ids: frozenset = frozenset()  # owners and onboarding staff
 
     @property
     def is_retailer(self):
@@ -24,7 +25,8 @@ class Tenancy:
 
     @property
     def roles(self):
-        """The roles whose grants apply: retailer, retailer_owner, brand, brand_manager."""
+        """The roles whose grants apply: retailer, retailer_owner, brand, brand_manager (brand
+        owner), brand_onboarding (owner or onboarding staff)."""
         roles = set()
         if self.retailer_ids:
             roles.add("retailer")
@@ -34,6 +36,8 @@ class Tenancy:
             roles.add("brand")
         if self.manager_brand_ids:
             roles.add("brand_manager")
+        if self.onboarding_brand_ids:
+            roles.add("brand_onboarding")
         return roles
 
 
@@ -54,7 +58,8 @@ def tenancy_of(user):
         retailer_ids=frozenset(r for r, _role in retailers),
         owner_retailer_ids=frozenset(r for r, role in retailers if role == "owner"),
         brand_ids=frozenset(b for b, _role in brands),
-        manager_brand_ids=frozenset(b for b, role in brands if role == "manager"),
+        manager_brand_ids=frozenset(b for b, role in brands if role == "owner"),
+        onboarding_brand_ids=frozenset(b for b, role in brands if role in ("owner", "onboarding")),
     )
     user._o2o_tenancy = tenancy
     return tenancy

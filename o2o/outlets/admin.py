@@ -1,16 +1,28 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from o2o.brands.models import Brand
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
 from o2o.core.tenancy import tenancy_of
 
-from . import selectors, services
-from .models import Outlet, OutletApplication, OutletAuthorization, Retailer, RetailerMembership
+from . import imports, onboarding, selectors, services, tasks
+from .models import (
+    ApplicationDocument,
+    Outlet,
+    OutletApplication,
+    OutletAuthorization,
+    OutletImport,
+    Retailer,
+    RetailerMembership,
+)
 
 
 class RetailerMembershipInline(TenantInline):
@@ -143,11 +155,252 @@ class OutletAuthorizationAdmin(TenantAdmin):
         return () if request.user.is_superuser else ("outlet", "brand")
 
 
+class ApplicationDocumentInline(TenantInline):
+    model = ApplicationDocument
+    extra = 0
+    fields = ["download", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+    grants = {"brand": {"view"}}
+
+    def has_add_permission(self, request, obj=None):
+        return False  # documents come with the application
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("document"))
+    def download(self, document):
+        if document.pk is None:
+            return ""
+        url = reverse(
+            "admin:outlets_outletapplication_document", args=[document.application_id, document.pk]
+        )
+        return format_html('<a href="{}">{}</a>', url, document.file.name.rsplit("/", 1)[-1])
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason, sent to the applicant"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 @admin.register(OutletApplication)
 class OutletApplicationAdmin(TenantAdmin):
     scope = staticmethod(selectors.applications_visible_to)
-    grants = {"brand": {"view"}, "brand_manager": {"change"}}
-    list_display = ["outlet_name", "brand", "city", "status", "created_at"]
-    list_filter = ["status", "brand"]
-    search_fields = ["outlet_name", "business_name", "contact_email"]
+    grants = {"brand": {"view"}, "brand_onboarding": {"change"}}
+    list_display = [
+        "outlet_name",
+        "business_name",
+        "brand",
+        "city",
+        "status",
+        "duplicates",
+        "created_at",
+    ]
+    list_filter = ["status", "brand", "country", "city"]
+    search_fields = ["outlet_name", "business_name", "contact_email", "phone", "tax_id"]
     list_select_related = ["brand"]
+    readonly_fields = [
+        "brand",
+        "status",
+        "duplicate_reasons",
+        "consent_at",
+        "retailer",
+        "outlet",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    inlines = [ApplicationDocumentInline]
+    actions = ["approve", "reject", "ask_for_changes"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("possible duplicates"))
+    def duplicates(self, application):
+        return len(application.duplicate_reasons) or ""
+
+    @admin.action(
+        description=_("Approve (create outlet, authorise, invite the owner)"),
+        permissions=["change"],
+    )
+    def approve(self, request, queryset):
+        for application in queryset:
+            try:
+                onboarding.approve_application(application_id=application.pk, user=request.user)
+            except DomainError as exc:
+                self.message_user(
+                    request, f"{application.outlet_name}: {exc.message}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request, _("%(name)s approved.") % {"name": application.outlet_name}
+                )
+
+    def _decide_with_note(self, request, queryset, action, service, title):
+        form = DecisionForm(request.POST if "note" in request.POST else None)
+        if form.is_valid():
+            for application in queryset:
+                try:
+                    service(
+                        application_id=application.pk,
+                        user=request.user,
+                        **{"reason" if action == "reject" else "note": form.cleaned_data["note"]},
+                    )
+                except DomainError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": title,
+            "objects": queryset,
+            "action": action,
+            "opts": self.opts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/outlets/outletapplication/decision.html", context)
+
+    @admin.action(description=_("Reject (with a reason)"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._decide_with_note(
+            request, queryset, "reject", onboarding.reject_application, _("Reject applications")
+        )
+
+    @admin.action(description=_("Request changes (with a note)"), permissions=["change"])
+    def ask_for_changes(self, request, queryset):
+        return self._decide_with_note(
+            request, queryset, "ask_for_changes", onboarding.request_changes, _("Request changes")
+        )
+
+    def get_urls(self):
+        document = self.admin_site.admin_view(self.document_view)
+        return [
+            path(
+                "<int:application_id>/document/<int:document_id>/",
+                document,
+                name="outlets_outletapplication_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, application_id, document_id):
+        """Documents are private: served only to whoever may see the application."""
+        application = get_object_or_404(self.get_queryset(request), pk=application_id)
+        document = get_object_or_404(application.documents, pk=document_id)
+        return FileResponse(document.file.open("rb"), content_type=document.content_type)
+
+
+class OutletImportForm(forms.Form):
+    brand = forms.ModelChoiceField(Brand.objects.none(), label=_("Brand"))
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: outlet_code, name, address, city, postcode, country, latitude, longitude, "
+            "phone, retailer, retailer_email, tax_id."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        brands = Brand.objects.all()
+        if not user.is_superuser:
+            brands = brands.filter(pk__in=tenancy_of(user).onboarding_brand_ids)
+        self.fields["brand"].queryset = brands
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+@admin.register(OutletImport)
+class OutletImportAdmin(TenantAdmin):
+    scope = staticmethod(selectors.imports_visible_to)
+    grants = {"brand_onboarding": {"view", "add", "change"}}
+    list_display = [
+        "pk",
+        "brand",
+        "status",
+        "rows_total",
+        "outlets_created",
+        "rows_rejected",
+        "created_at",
+    ]
+    list_filter = ["status", "brand"]
+    list_select_related = ["brand"]
+    change_form_template = "admin/outlets/outletimport/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Upload a file: it is checked row by row (nothing written) for a preview."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = OutletImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            import_ = OutletImport.objects.create(
+                brand=form.cleaned_data["brand"],
+                file=form.cleaned_data["file"],
+                created_by=request.user,
+            )
+            imports.preview(import_)
+            return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.opts,
+            "title": _("Import outlets"),
+        }
+        return render(request, "admin/outlets/outletimport/upload.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        import_ = self.get_object(request, object_id)
+        if request.method == "POST" and "start" in request.POST:
+            if not self.has_change_permission(request, import_):
+                raise PermissionDenied
+            started = OutletImport.objects.filter(
+                pk=import_.pk, status=OutletImport.Status.PREVIEW
+            ).update(status=OutletImport.Status.QUEUED)
+            if started:  # a double click starts it once
+                transaction.on_commit(lambda: tasks.import_outlets_task.delay(import_.pk))
+            return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "import": import_,
+            "opts": self.opts,
+            "title": str(import_),
+            "can_start": self.has_change_permission(request, import_),
+        }
+        if request.headers.get("HX-Request") or "progress" in request.GET:
+            return render(request, "admin/outlets/outletimport/progress.html", context)
+        return render(request, self.change_form_template, context)
+
+    def get_urls(self):
+        progress = self.admin_site.admin_view(self.progress_view)
+        return [
+            path("<int:import_id>/progress/", progress, name="outlets_outletimport_progress"),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request, import_id):
+        """JSON for scripts; the page polls the HTML fragment of change_view."""
+        import_ = get_object_or_404(self.get_queryset(request), pk=import_id)
+        return JsonResponse(
+            {
+                "status": import_.status,
+                "rows_total": import_.rows_total,
+                "rows_done": import_.rows_done,
+                "percent": import_.percent,
+                "outlets_created": import_.outlets_created,
+                "rows_rejected": import_.rows_rejected,
+            }
+        )

@@ -18,6 +18,7 @@ class Retailer(TimeStampedModel):
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(_("slug"), unique=True, max_length=180)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    tax_id = models.CharField(_("tax id (GSTIN / USCC)"), max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +140,7 @@ class OutletApplication(TimeStampedModel):
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
@@ -148,12 +150,31 @@ class OutletApplication(TimeStampedModel):
     contact_name = models.CharField(_("contact name"), max_length=120)
     contact_email = models.EmailField(_("contact e-mail"))
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    tax_id = models.CharField(_("tax id (GSTIN / USCC)"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=255)
     city = models.CharField(_("city"), max_length=120)
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
     country = models.CharField(_("country"), max_length=2)
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    duplicate_reasons = models.JSONField(_("possible duplicates"), default=list, blank=True)
+    retailer = models.ForeignKey(
+        Retailer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set on approval."),
+    )
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set on approval."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -169,3 +190,56 @@ class OutletApplication(TimeStampedModel):
 
     def __str__(self):
         return f"{self.outlet_name} → {self.brand} ({self.status})"
+
+
+def application_document_path(instance, filename):
+    return f"applications/{instance.application_id}/{filename}"
+
+
+class ApplicationDocument(models.Model):
+    """A document uploaded with an application (licence, tax registration, shop photo)."""
+
+    application = models.ForeignKey(
+        OutletApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(_("file"), upload_to=application_document_path)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.file.name
+
+
+class OutletImport(TimeStampedModel):
+    """A file of outlets for a brand: previewed, then imported by Celery with progress."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="outlet_imports")
+    file = models.FileField(_("file"), upload_to="outlet-imports/")
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PREVIEW
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    outlets_created = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    sample = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.status})"
+
+    @property
+    def percent(self):
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

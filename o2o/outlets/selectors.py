@@ -67,3 +67,13 @@ def applications_visible_to(user, applications=None):
     if tenancy.is_superuser:
         return applications
     return applications.filter(brand_id__in=tenancy.brand_ids)
+
+
+def imports_visible_to(user, imports=None):
+    from .models import OutletImport
+
+    imports = OutletImport.objects.all() if imports is None else imports
+    tenancy = tenancy_of(user)
+    if tenancy.is_superuser:
+        return imports
+    return imports.filter(brand_id__in=tenancy.onboarding_brand_ids)

@@ -7,6 +7,7 @@ app_name = "storefront"
 urlpatterns = [
     path("", views.brand_list, name="brands"),
     path("places/", views.place_suggestions, name="places"),
+    path("partners/<slug:brand_slug>/apply/", views.partner_apply, name="partner-apply"),
     path("account/signup/", views.signup, name="signup"),
     path(
         "account/login/",

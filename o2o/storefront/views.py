@@ -24,6 +24,7 @@ from o2o.core.errors import DomainError
 from o2o.locator.geocoding import suggest_cities
 from o2o.locator.selectors import stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
+from o2o.outlets import onboarding
 from o2o.outlets.models import Outlet
 from o2o.reservations import services as reservation_services
 from o2o.reservations.errors import InsufficientStock
@@ -42,6 +43,7 @@ from .forms import (
     ReservationForm,
     SignupForm,
 )
+from .partner_forms import PartnerApplicationForm
 from .presenters import map_data, nearby_rows, qr_svg, timeline
 
 SESSION_CODES = "reservation_codes"
@@ -294,3 +296,23 @@ def signup(request):
             messages.success(request, _("Welcome! Your reservations will be listed here."))
             return redirect("storefront:lookup")
     return render(request, "storefront/signup.html", {"form": form})
+
+
+def partner_apply(request, brand_slug):
+    """Public page: a shop applies to become the brand's partner outlet."""
+    brand = get_object_or_404(active_brands(), slug=brand_slug)
+    form = PartnerApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("consent", "documents")}
+        try:
+            onboarding.submit_application(
+                brand=brand, documents=form.cleaned_data["documents"], **data
+            )
+        except DomainError as exc:
+            form.add_error("documents", exc.message)
+        else:
+            return render(request, "storefront/partner_thanks.html", {"brand": brand})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "storefront/partner_apply.html", {"brand": brand, "form": form}, status=status
+    )

@@ -78,7 +78,7 @@ def build():
     RetailerMembership.objects.create(user=users["a_owner"], retailer=retailer_a, role="owner")
     RetailerMembership.objects.create(user=users["a_staff"], retailer=retailer_a, role="staff")
     RetailerMembership.objects.create(user=users["b_owner"], retailer=retailer_b, role="owner")
-    BrandMembership.objects.create(user=users["x_manager"], brand=brand_x, role="manager")
+    BrandMembership.objects.create(user=users["x_manager"], brand=brand_x, role="owner")
     BrandMembership.objects.create(user=users["y_analyst"], brand=brand_y, role="analyst")
 
     sides = []

@@ -42,6 +42,7 @@ SPEC = {
         "y_analyst": {"view"},
     },
     "outlets.outletapplication": {"x_manager": {"view", "change"}, "y_analyst": {"view"}},
+    "outlets.outletimport": {"x_manager": {"view", "add", "change"}},
     "inventory.stocklevel": {
         "a_owner": {"view", "change"},
         "a_staff": {"view", "change"},

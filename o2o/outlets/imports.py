@@ -1,0 +1,233 @@
+"""Bulk onboarding: a CSV/XLSX of outlets, previewed, then imported by Celery in chunks.
+
+Columns: outlet_code, name, address, city, postcode, country, latitude, longitude, phone,
+retailer, retailer_email, tax_id. Each chunk commits on its own (progress is visible and a
+retried task skips codes that already exist)."""
+
+import csv
+import io
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+
+from .models import Outlet, OutletAuthorization, OutletImport, Retailer
+
+REQUIRED = (
+    "outlet_code",
+    "name",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "retailer",
+)
+OPTIONAL = ("postcode", "phone", "retailer_email", "tax_id")
+PHONE = re.compile(r"^\+?[0-9 ()-]{6,31}$")
+CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
+PREVIEW_ROWS = 10
+MAX_STORED_ERRORS = 2000
+
+
+class ImportFileError(Exception):
+    pass
+
+
+def read_rows(import_):
+    """Yield (line, {column: value}) from the import's CSV or XLSX file."""
+    name = import_.file.name.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(import_.file.path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise ImportFileError("The file is not a readable XLSX workbook.") from exc
+        records = book.worksheets[0].iter_rows(values_only=True)
+    else:
+        with import_.file.open("rb") as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
+            records = list(csv.reader(text))
+    records = iter(records)
+    header = [str(cell or "").strip().lower() for cell in next(records, [])]
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise ImportFileError(f"Missing columns: {', '.join(missing)}.")
+    for line, record in enumerate(records, start=2):
+        if not record or all(cell in (None, "") for cell in record):
+            continue
+        yield (
+            line,
+            {
+                column: str(record[index]).strip()
+                if index < len(record) and record[index] is not None
+                else ""
+                for index, column in enumerate(header)
+            },
+        )
+
+
+def validate(row):
+    """The row's problems (empty if it is fine)."""
+    problems = [f"{column} is missing" for column in REQUIRED if not row.get(column)]
+    if row.get("outlet_code") and not CODE.match(row["outlet_code"]):
+        problems.append("outlet_code may only hold letters, digits, - and _")
+    try:
+        lat, lng = float(row.get("latitude") or "x"), float(row.get("longitude") or "x")
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            problems.append("coordinates out of range")
+    except ValueError:
+        problems.append("latitude and longitude must be numbers")
+    if row.get("phone") and not PHONE.match(row["phone"]):
+        problems.append("phone is not a phone number")
+    if row.get("country") and len(row["country"]) != 2:
+        problems.append("country must be a 2-letter code")
+    return problems
+
+
+def preview(import_):
+    """Check every row without writing; keep the counts, errors and a few good rows."""
+    good, errors, seen, total = [], [], set(), 0
+    existing = set(Outlet.objects.values_list("code", flat=True))
+    try:
+        for line, row in read_rows(import_):
+            total += 1
+            problems = validate(row)
+            code = row.get("outlet_code", "").lower()
+            if code in seen:
+                problems.append("duplicate outlet_code in the file")
+            elif code in existing:
+                problems.append("an outlet with this code exists (it will be linked)")
+            seen.add(code)
+            if problems:
+                errors.append(
+                    {
+                        "line": line,
+                        "code": row.get("outlet_code", ""),
+                        "message": "; ".join(problems),
+                    }
+                )
+            elif len(good) < PREVIEW_ROWS:
+                good.append(row)
+    except ImportFileError as exc:
+        import_.status, import_.message = OutletImport.Status.FAILED, str(exc)[:255]
+        import_.save()
+        return []
+    blocking = [e for e in errors if "it will be linked" not in e["message"]]
+    import_.rows_total, import_.rows_rejected = total, len(blocking)
+    import_.errors, import_.sample = errors[:MAX_STORED_ERRORS], good
+    import_.save()
+    return good
+
+
+def run(import_id):
+    """Import the valid rows in chunks; progress and rejected rows are saved as it goes."""
+    import_ = OutletImport.objects.get(pk=import_id)
+    if import_.status not in (OutletImport.Status.QUEUED, OutletImport.Status.RUNNING):
+        return import_
+    OutletImport.objects.filter(pk=import_id).update(
+        status=OutletImport.Status.RUNNING, rows_done=0
+    )
+    retailers = {}
+    chunk, errors, created, done = [], [], 0, 0
+    try:
+        rows = list(read_rows(import_))
+    except ImportFileError as exc:
+        OutletImport.objects.filter(pk=import_id).update(
+            status=OutletImport.Status.FAILED, message=str(exc)[:255]
+        )
+        return OutletImport.objects.get(pk=import_id)
+    seen = set()
+    for line, row in rows:
+        problems = validate(row)
+        code = row.get("outlet_code", "")
+        if code.lower() in seen:
+            problems.append("duplicate outlet_code in the file")
+        seen.add(code.lower())
+        if problems:
+            errors.append({"line": line, "code": code, "message": "; ".join(problems)})
+        else:
+            chunk.append(row)
+        done += 1
+        if len(chunk) >= settings.O2O_OUTLET_IMPORT_CHUNK:
+            created += _write_chunk(import_.brand_id, chunk, retailers)
+            chunk = []
+            _progress(import_id, done, created, errors)
+    created += _write_chunk(import_.brand_id, chunk, retailers)
+    _progress(import_id, done, created, errors, finished=True)
+    return OutletImport.objects.get(pk=import_id)
+
+
+def _progress(import_id, done, created, errors, finished=False):
+    changes = {
+        "rows_done": done,
+        "outlets_created": created,
+        "rows_rejected": len(errors),
+        "errors": errors[:MAX_STORED_ERRORS],
+    }
+    if finished:
+        changes["status"] = OutletImport.Status.DONE
+    OutletImport.objects.filter(pk=import_id).update(**changes)
+
+
+def _retailer_for(row, cache):
+    key = row.get("tax_id") or row.get("retailer_email") or row["retailer"]
+    if key in cache:
+        return cache[key]
+    found = None
+    if row.get("tax_id"):
+        found = Retailer.objects.filter(tax_id=row["tax_id"]).first()
+    if found is None and row.get("retailer_email"):
+        found = Retailer.objects.filter(contact_email__iexact=row["retailer_email"]).first()
+    if found is None:
+        found = Retailer.objects.filter(name=row["retailer"]).first()
+    if found is None:
+        found = Retailer.objects.create(
+            name=row["retailer"][:160],
+            contact_email=row.get("retailer_email", "")[:254],
+            tax_id=row.get("tax_id", "")[:32],
+            slug=f"{slugify(row['retailer'])[:60]}-{get_random_string(6).lower()}",
+        )
+    cache[key] = found
+    return found
+
+
+@transaction.atomic
+def _write_chunk(brand_id, rows, retailers):
+    """Create the chunk's outlets (existing codes are linked) and authorise them."""
+    if not rows:
+        return 0
+    codes = [row["outlet_code"] for row in rows]
+    existing = dict(Outlet.objects.filter(code__in=codes).values_list("code", "pk"))
+    new = [
+        Outlet(
+            retailer=_retailer_for(row, retailers),
+            code=row["outlet_code"],
+            name=row["name"][:160],
+            address=row["address"][:255],
+            city=row["city"][:120],
+            postcode=row.get("postcode", "")[:16],
+            country=row["country"].upper(),
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
+            phone=row.get("phone", "")[:32],
+        )
+        for row in rows
+        if row["outlet_code"] not in existing
+    ]
+    Outlet.objects.bulk_create(new, batch_size=1000)
+    ids = [
+        *existing.values(),
+        *Outlet.objects.filter(code__in=[outlet.code for outlet in new]).values_list(
+            "pk", flat=True
+        ),
+    ]
+    OutletAuthorization.objects.bulk_create(
+        [OutletAuthorization(outlet_id=pk, brand_id=brand_id) for pk in ids],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(new)

@@ -1,0 +1,212 @@
+"""Onboarding partner outlets: applications (submit, duplicates, review) and bulk imports."""
+
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from o2o.core.errors import DomainError
+from o2o.core.geo import bounding_box, haversine_km
+
+from .models import (
+    ApplicationDocument,
+    Outlet,
+    OutletApplication,
+    OutletAuthorization,
+    Retailer,
+    RetailerMembership,
+)
+from .services import invite_staff
+
+DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+DUPLICATE_METRES = 50
+Status = OutletApplication.Status
+
+
+class ApplicationError(DomainError):
+    code = "application_error"
+    default_message = "This application cannot be handled that way."
+
+
+def digits(phone):
+    return re.sub(r"\D", "", phone or "")[-10:]
+
+
+def _with_phone_digits(queryset):
+    """Annotate `phone_digits`: the phone without spaces, dashes, dots and brackets."""
+    expression = F("phone")
+    for character in (" ", "-", "(", ")", "."):
+        expression = Replace(expression, Value(character), Value(""))
+    return queryset.annotate(phone_digits=expression)
+
+
+def check_document(upload):
+    """A PDF, JPEG or PNG up to O2O_APPLICATION_MAX_DOCUMENT_BYTES, by content, not name."""
+    head = upload.read(8)
+    upload.seek(0)
+    kind = (
+        "application/pdf"
+        if head.startswith(b"%PDF")
+        else "image/png"
+        if head.startswith(b"\x89PNG")
+        else "image/jpeg"
+        if head.startswith(b"\xff\xd8\xff")
+        else None
+    )
+    if kind is None:
+        raise ApplicationError(
+            _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": upload.name}
+        )
+    if upload.size > settings.O2O_APPLICATION_MAX_DOCUMENT_BYTES:
+        raise ApplicationError(
+            _("%(name)s is larger than %(mb)d MB.")
+            % {"name": upload.name, "mb": settings.O2O_APPLICATION_MAX_DOCUMENT_BYTES // 2**20}
+        )
+    return kind
+
+
+@transaction.atomic
+def submit_application(*, brand, documents=(), **fields):
+    """A shop applies to become a brand's partner outlet (public form)."""
+    kinds = [check_document(upload) for upload in documents]
+    application = OutletApplication.objects.create(brand=brand, consent_at=timezone.now(), **fields)
+    for upload, kind in zip(documents, kinds, strict=True):
+        ApplicationDocument.objects.create(
+            application=application, file=upload, content_type=kind, size=upload.size
+        )
+    application.duplicate_reasons = find_duplicates(application)
+    application.save(update_fields=["duplicate_reasons"])
+    return application
+
+
+def find_duplicates(application):
+    """Why this application may be a shop we already know: same phone, same tax id, or an
+    outlet / other application within 50 m."""
+    reasons = []
+    phone = digits(application.phone)
+    lat, lng = application.latitude, application.longitude
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, DUPLICATE_METRES / 1000)
+    outlets = (
+        _with_phone_digits(Outlet.objects.all())
+        .filter(
+            Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+            | (Q(phone_digits__endswith=phone) if phone else Q(pk__in=[]))
+            | (Q(retailer__tax_id=application.tax_id) if application.tax_id else Q(pk__in=[]))
+        )
+        .select_related("retailer")[:20]
+    )
+    for outlet in outlets:
+        if application.outlet_id == outlet.pk:
+            continue
+        if phone and digits(outlet.phone) == phone:
+            reasons.append(_("same phone as outlet %(code)s") % {"code": outlet.code})
+        elif application.tax_id and outlet.retailer.tax_id == application.tax_id:
+            reasons.append(_("same tax id as retailer %(name)s") % {"name": outlet.retailer.name})
+        elif haversine_km(lat, lng, outlet.latitude, outlet.longitude) * 1000 <= DUPLICATE_METRES:
+            reasons.append(_("within 50 m of outlet %(code)s") % {"code": outlet.code})
+    others = (
+        _with_phone_digits(OutletApplication.objects.filter(brand_id=application.brand_id))
+        .exclude(pk=application.pk)
+        .exclude(status=Status.REJECTED)
+        .filter(
+            Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+            | (Q(phone_digits__endswith=phone) if phone else Q(pk__in=[]))
+            | (Q(tax_id=application.tax_id) if application.tax_id else Q(pk__in=[]))
+        )[:20]
+    )
+    for other in others:
+        reasons.append(
+            _("like application #%(id)s (%(name)s)") % {"id": other.pk, "name": other.outlet_name}
+        )
+    return reasons
+
+
+def _outlet_code(city, name):
+    base = slugify(f"{city}-{name}")[:30].strip("-") or "outlet"
+    code = base
+    while Outlet.objects.filter(code=code).exists():
+        code = f"{base}-{get_random_string(4, 'abcdefghjkmnpqrstuvwxyz23456789')}"
+    return code
+
+
+@transaction.atomic
+def approve_application(*, application_id, user=None):
+    """Create or link the retailer, the outlet, the authorisation, and invite the owner.
+    One transaction; approving twice returns the same outlet."""
+    application = OutletApplication.objects.select_for_update().get(pk=application_id)
+    if application.status == Status.APPROVED:
+        return application
+    if application.status == Status.REJECTED:
+        raise ApplicationError(_("A rejected application cannot be approved."))
+    retailer = None
+    if application.tax_id:
+        retailer = Retailer.objects.filter(tax_id=application.tax_id).first()
+    if retailer is None:
+        retailer = Retailer.objects.filter(contact_email__iexact=application.contact_email).first()
+    if retailer is None:
+        retailer = Retailer.objects.create(
+            name=application.business_name,
+            contact_email=application.contact_email,
+            tax_id=application.tax_id,
+            slug=f"{slugify(application.business_name)[:60]}-{get_random_string(5).lower()}",
+        )
+    outlet = Outlet.objects.create(
+        retailer=retailer,
+        code=_outlet_code(application.city, application.outlet_name),
+        name=application.outlet_name,
+        address=application.address,
+        city=application.city,
+        postcode=application.postcode,
+        country=application.country,
+        latitude=application.latitude,
+        longitude=application.longitude,
+        phone=application.phone,
+    )
+    OutletAuthorization.objects.update_or_create(
+        outlet=outlet, brand_id=application.brand_id, defaults={"is_active": True}
+    )
+    owner_known = RetailerMembership.objects.filter(
+        retailer=retailer, user__email__iexact=application.contact_email
+    ).exists()
+    if not owner_known:
+        invite_staff(
+            retailer=retailer,
+            email=application.contact_email,
+            role=RetailerMembership.Role.OWNER,
+            invited_by=user,
+        )
+    application.status, application.retailer, application.outlet = (
+        Status.APPROVED,
+        retailer,
+        outlet,
+    )
+    application.decided_by, application.decided_at = user, timezone.now()
+    application.save()
+    return application
+
+
+def _decide(application_id, status, user, note):
+    if not note.strip():
+        raise ApplicationError(_("Give the applicant a reason."))
+    with transaction.atomic():
+        application = OutletApplication.objects.select_for_update().get(pk=application_id)
+        if application.status == Status.APPROVED:
+            raise ApplicationError(_("This application is already approved."))
+        application.status, application.decision_note = status, note.strip()
+        application.decided_by, application.decided_at = user, timezone.now()
+        application.save()
+    return application
+
+
+def reject_application(*, application_id, user=None, reason=""):
+    return _decide(application_id, Status.REJECTED, user, reason)
+
+
+def request_changes(*, application_id, user=None, note=""):
+    return _decide(application_id, Status.CHANGES_REQUESTED, user, note)

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from o2o.locator.geocoding import locate_city
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class PartnerApplicationForm(forms.Form):
+    business_name = forms.CharField(label=_("Business name"), max_length=160)
+    outlet_name = forms.CharField(label=_("Shop name"), max_length=160)
+    contact_name = forms.CharField(label=_("Your name"), max_length=120)
+    contact_email = forms.EmailField(label=_("E-mail"))
+    phone = forms.RegexField(label=_("Phone"), max_length=32, regex=r"^\+?[0-9 ()-]{6,31}$")
+    tax_id = forms.CharField(label=_("Tax id (GSTIN / USCC)"), max_length=32, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255)
+    city = forms.CharField(label=_("City"), max_length=120)
+    postcode = forms.CharField(label=_("Postcode"), max_length=16, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("IN", _("India")), ("CN", _("China"))]
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        required=False,
+        help_text=_("Click the map, or leave empty to use the city's centre."),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), min_value=-180, max_value=180, required=False
+    )
+    documents = MultipleFileField(
+        label=_("Documents (PDF, JPEG or PNG, 5 MB each)"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the brand checks these details and contacts me about the partnership."
+        )
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("latitude") is None or data.get("longitude") is None:
+            place = locate_city(data.get("city") or "")
+            if place is None:
+                raise forms.ValidationError(
+                    _(
+                        "Pick the shop on the map or type its coordinates: we could not find "
+                        "the city."
+                    )
+                )
+            data["latitude"], data["longitude"] = place.latitude, place.longitude
+        return data
