@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "o2o.inventory.tasks.pull_due_feeds_task",
         "schedule": crontab(),
     },
+    "roll-up-daily-figures": {
+        "task": "o2o.dashboard.tasks.roll_up_daily_figures_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "notify-back-in-stock": {
         "task": "o2o.locator.tasks.notify_back_in_stock_task",
         "schedule": crontab(minute="*/5"),

@@ -16,6 +16,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/v1/", include("o2o.inventory.urls")),
+    path("dashboard/", include("o2o.dashboard.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -229,6 +229,7 @@ def load_demo():
     _integration, token = create_integration(retailer=retailers[0], name="Demo POS")
     _application(brands[0], cities[0])
     _reservations(rng, outlets)
+    _history(rng, brands, variants_by_brand, cities)
     return DemoSummary(
         len(brands),
         Product.objects.count(),
@@ -283,3 +284,61 @@ def _reservations(rng, outlets):
         }.get(move, [move] if move else [])
         for step in steps:
             getattr(reservation_services, step)(reservation_id=reservation.pk)
+
+
+HISTORY_DAYS = 30
+
+
+def _history(rng, brands, variants_by_brand, cities):
+    """A month of searches and closed reservations, rolled up for the brand dashboards."""
+    from o2o.dashboard.services import roll_up_day
+    from o2o.locator.models import DemandSignal
+    from o2o.locator.services import _cell
+    from o2o.reservations.models import Reservation, ReservationLine
+
+    today = timezone.now().date()
+    outlets_by_brand = {
+        brand.pk: list(
+            Outlet.objects.filter(authorizations__brand=brand, status=Outlet.Status.ACTIVE)[:80]
+        )
+        for brand in brands
+    }
+    for days_ago in range(HISTORY_DAYS, -1, -1):
+        moment = timezone.now() - datetime.timedelta(days=days_ago, hours=rng.randrange(0, 8))
+        for weight, brand in zip((1.0, 0.6, 0.4), brands, strict=True):
+            variants = variants_by_brand[brand.pk]
+            signals = []
+            for _ in range(int(rng.randrange(20, 45) * weight)):
+                city = rng.choice(cities)
+                signals.append(
+                    DemandSignal(
+                        brand=brand,
+                        variant=rng.choice(variants),
+                        cell_lat=_cell(city["latitude"] + rng.uniform(-0.3, 0.3)),
+                        cell_lng=_cell(city["longitude"] + rng.uniform(-0.3, 0.3)),
+                        found=rng.random() > 0.25,
+                        results=rng.randrange(0, 10),
+                    )
+                )
+            created = DemandSignal.objects.bulk_create(signals)
+            DemandSignal.objects.filter(pk__in=[s.pk for s in created]).update(created_at=moment)
+            for _ in range(int(rng.randrange(3, 9) * weight)):
+                outlet, variant = rng.choice(outlets_by_brand[brand.pk]), rng.choice(variants)
+                status = rng.choice(["collected"] * 3 + ["expired", "cancelled"])
+                reservation = Reservation.objects.create(
+                    outlet=outlet,
+                    brand=brand,
+                    shopper_name="Demo shopper",
+                    shopper_email="shopper@mail.example",
+                    shopper_phone="+91 9000000000",
+                    status=status,
+                    expires_at=moment + datetime.timedelta(hours=2),
+                    closed_at=moment + datetime.timedelta(hours=1),
+                )
+                Reservation.objects.filter(pk=reservation.pk).update(created_at=moment)
+                ReservationLine.objects.create(
+                    reservation=reservation, variant=variant, quantity=1, unit_price=variant.price
+                )
+        for brand in brands:
+            day = (timezone.now() - datetime.timedelta(days=days_ago)).date()
+            roll_up_day(brand=brand, day=day, stock_snapshot=day == today)

@@ -11,6 +11,7 @@ from .tenancy import tenancy_of
 
 def workspace_summary(user):
     """Counts and short lists for the admin index; a bounded number of queries."""
+    from o2o.brands.selectors import brands_visible_to
     from o2o.inventory.selectors import stock_visible_to, sync_runs_visible_to
     from o2o.outlets.selectors import applications_visible_to, outlets_visible_to
     from o2o.reservations.models import Reservation
@@ -42,4 +43,5 @@ def workspace_summary(user):
         if tenancy.is_brand_staff or tenancy.is_superuser
         else None,
         "is_retailer": tenancy.is_retailer,
+        "dashboards": brands_visible_to(user) if tenancy.is_brand_staff else [],
     }

@@ -1,10 +1,14 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -120,13 +124,25 @@ OUTLET_EDITABLE_BY_RETAILER = [
 class OutletAdmin(TenantAdmin):
     scope = staticmethod(selectors.outlets_visible_to)
     grants = {"retailer": {"view"}, "retailer_owner": {"change"}, "brand": {"view"}}
-    list_display = ["code", "name", "retailer", "city", "status", "stock_synced_at"]
+    list_display = ["code", "name", "retailer", "city", "status", "stock_sync"]
     list_filter = ["status", "country", "city"]
     search_fields = ["code", "name", "city", "postcode"]
     list_select_related = ["retailer"]
     autocomplete_fields = ["retailer"]
     inlines = [OutletAuthorizationInline]
     change_form_template = "admin/outlets/outlet/change_form.html"
+
+    @admin.display(description=_("stock synced"), ordering="stock_synced_at")
+    def stock_sync(self, outlet):
+        if outlet.stock_synced_at is None:
+            return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("never"))
+        stale = timezone.now() - outlet.stock_synced_at > timedelta(
+            hours=settings.O2O_STALE_STOCK_HOURS
+        )
+        when = timezone.localtime(outlet.stock_synced_at).strftime("%d %b %H:%M")
+        if stale:
+            return format_html('<strong style="color:#ba2121">⚠ {} ({})</strong>', when, _("stale"))
+        return when
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         tenancy = tenancy_of(request.user)
@@ -151,8 +167,23 @@ class OutletAuthorizationAdmin(TenantAdmin):
     list_select_related = ["outlet", "brand"]
     autocomplete_fields = ["outlet"]
 
+    actions = ["suspend", "reactivate"]
+
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("outlet", "brand")
+
+    @admin.action(
+        description=_("Suspend (shoppers stop seeing these outlets for the brand)"),
+        permissions=["change"],
+    )
+    def suspend(self, request, queryset):
+        count = services.set_authorizations_active(authorizations=queryset, active=False)
+        self.message_user(request, _("%(n)d authorisation(s) suspended.") % {"n": count})
+
+    @admin.action(description=_("Reactivate"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        count = services.set_authorizations_active(authorizations=queryset, active=True)
+        self.message_user(request, _("%(n)d authorisation(s) reactivated.") % {"n": count})
 
 
 class ApplicationDocumentInline(TenantInline):

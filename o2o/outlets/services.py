@@ -81,3 +81,8 @@ def remove_staff(*, membership_id, removed_by=None):
     if not still_member and not user.is_superuser:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
+
+
+def set_authorizations_active(*, authorizations, active):
+    """Suspend or reactivate outlets for a brand (the shop itself stays as it is)."""
+    return authorizations.exclude(is_active=active).update(is_active=active)

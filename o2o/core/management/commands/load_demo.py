@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "Open http://127.0.0.1:8000/ (shop) and http://127.0.0.1:8000/admin/\n"
             f"Logins (password {DEMO_PASSWORD}):\n"
             "  admin           superuser\n"
-            "  aurora-manager  brand manager, Aurora Mobile\n"
+            "  aurora-manager  brand owner, Aurora Mobile: http://127.0.0.1:8000/dashboard/aurora/\n"
             "  shop-owner      retailer owner\n"
         )
         if token:

@@ -1,0 +1,84 @@
+"""The brand dashboard's reads: only roll-ups (and the network's own outlet list)."""
+
+import datetime
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from o2o.core.tenancy import tenancy_of
+from o2o.outlets.models import Outlet
+
+from .models import DailyBrandFigures, DailyOutletFigures, DailyProductFigures, UnmetDemandCell
+
+TOP = 10
+UNMET_CELLS = 300
+
+
+def brand_for_staff(user, brand):
+    """Whether `user` may see `brand`'s dashboard."""
+    tenancy = tenancy_of(user)
+    return tenancy.is_superuser or brand.pk in tenancy.brand_ids
+
+
+def dashboard(*, brand, days=30, today=None):
+    today = today or timezone.now().date()
+    since = today - datetime.timedelta(days=days - 1)
+    daily = list(DailyBrandFigures.objects.filter(brand=brand, day__gte=since, day__lte=today))
+    totals = {
+        field: sum(getattr(row, field) for row in daily)
+        for field in (
+            "searches",
+            "searches_unmet",
+            "reservations",
+            "collected",
+            "collected_units",
+            "revenue",
+        )
+    }
+    latest = daily[-1] if daily else None
+    period = {"brand": brand, "day__gte": since, "day__lte": today}
+    return {
+        "since": since,
+        "today": today,
+        "daily": daily,
+        "totals": totals,
+        "conversion": {
+            "search_to_reservation": _ratio(totals["reservations"], totals["searches"]),
+            "reservation_to_collected": _ratio(totals["collected"], totals["reservations"]),
+        },
+        "stock_outs": latest.stock_outs if latest else 0,
+        "outlets_active": latest.outlets_active if latest else 0,
+        "top_outlets": list(
+            DailyOutletFigures.objects.filter(**period)
+            .values("outlet__code", "outlet__name", "outlet__city")
+            .annotate(
+                reservations=Sum("reservations"), collected=Sum("collected"), revenue=Sum("revenue")
+            )
+            .order_by("-collected", "-reservations")[:TOP]
+        ),
+        "top_products": list(
+            DailyProductFigures.objects.filter(**period)
+            .values("product__name")
+            .annotate(reservations=Sum("reservations"), units=Sum("collected_units"))
+            .order_by("-units", "-reservations")[:TOP]
+        ),
+        "unmet": list(
+            UnmetDemandCell.objects.filter(**period)
+            .values("cell_lat", "cell_lng", "variant__sku", "variant__product__name")
+            .annotate(searches=Sum("searches"))
+            .order_by("-searches")[:UNMET_CELLS]
+        ),
+    }
+
+
+def coverage(*, brand):
+    """The brand's active, authorised outlets as map points."""
+    return list(
+        Outlet.objects.filter(
+            status=Outlet.Status.ACTIVE, authorizations__brand=brand, authorizations__is_active=True
+        ).values("latitude", "longitude", "name")
+    )
+
+
+def _ratio(part, whole):
+    return round(100 * part / whole, 1) if whole else None

@@ -1,0 +1,72 @@
+"""Brand staff pages: the O2O business at a glance (figures from the daily roll-ups)."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from o2o.brands.models import Brand
+
+from . import selectors
+from .charts import bar_chart
+
+EXPORTS = {
+    "daily": (
+        "day",
+        "searches",
+        "searches_unmet",
+        "reservations",
+        "collected",
+        "collected_units",
+        "revenue",
+        "stock_outs",
+    ),
+    "outlets": (
+        "outlet__code",
+        "outlet__name",
+        "outlet__city",
+        "reservations",
+        "collected",
+        "revenue",
+    ),
+    "products": ("product__name", "reservations", "units"),
+    "unmet": ("cell_lat", "cell_lng", "variant__sku", "variant__product__name", "searches"),
+}
+
+
+@login_required
+def brand_dashboard(request, brand_slug):
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    if not selectors.brand_for_staff(request.user, brand):
+        raise Http404("No such dashboard.")
+    figures = selectors.dashboard(brand=brand)
+    export = request.GET.get("export")
+    if export:
+        return _csv(brand, export, figures)
+    context = {
+        "brand": brand,
+        "figures": figures,
+        "chart": bar_chart(figures["daily"]),
+        "maps": {"coverage": selectors.coverage(brand=brand), "unmet": figures["unmet"]},
+    }
+    return render(request, "dashboard/brand.html", context)
+
+
+def _csv(brand, export, figures):
+    if export not in EXPORTS:
+        raise Http404("No such table.")
+    columns = EXPORTS[export]
+    if export == "daily":
+        rows = [{c: getattr(day, c) for c in columns} for day in figures["daily"]]
+    else:
+        rows = figures[
+            {"outlets": "top_outlets", "products": "top_products", "unmet": "unmet"}[export]
+        ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{brand.slug}-{export}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([c.replace("__", "_") for c in columns])
+    for row in rows:
+        writer.writerow([row[c] for c in columns])
+    return response
