@@ -30,7 +30,7 @@ def login(world, persona):
 
 
 def test_figures_match_a_hand_computed_day(world):
-    _retailer, brand, outlet, variant, first = world.sides[0]  # one pending reservation
+    _retailer, brand, outlet, variant, _first = world.sides[0]  # one pending reservation
     variant.price = Decimal("1000.00")
     variant.save()
     second = reservations.reserve(outlet=outlet, variant=variant, quantity=2, **SHOPPER)
