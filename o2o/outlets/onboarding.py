@@ -201,7 +201,18 @@ def _decide(application_id, status, user, note):
         application.status, application.decision_note = status, note.strip()
         application.decided_by, application.decided_at = user, timezone.now()
         application.save()
+        transaction.on_commit(lambda: _tell_applicant(application))
     return application
+
+
+def _tell_applicant(application):
+    """E-mail the applicant the decision and its reason."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    subject = _("Your application to %(brand)s") % {"brand": application.brand.name}
+    body = render_to_string("notifications/application_decision.txt", {"application": application})
+    send_mail(subject, body, None, [application.contact_email])
 
 
 def reject_application(*, application_id, user=None, reason=""):

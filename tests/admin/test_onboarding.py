@@ -227,3 +227,39 @@ def test_five_thousand_outlets_import(world, django_capture_on_commit_callbacks)
     import_.refresh_from_db()
     assert (import_.status, import_.outlets_created, import_.rows_rejected) == ("done", 5000, 0)
     assert Outlet.objects.filter(code__startswith="k-").count() == 5000
+
+
+def test_applicants_hear_the_reason(world, mailoutbox, django_capture_on_commit_callbacks):
+    brand = world.sides[0][1]
+    apply(Client(), brand)
+    application = OutletApplication.objects.get(outlet_name="Lakshmi Telecom Aundh")
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.reject_application(application_id=application.pk, reason="Too close to X.")
+    assert mailoutbox[-1].to == ["lakshmi@telecom.example"]
+    assert "Too close to X." in mailoutbox[-1].body
+
+
+def test_onboarding_staff_approve_and_import_but_do_not_edit_the_catalogue(world):
+    from o2o.brands.models import BrandMembership
+    from o2o.core.models import User
+
+    brand = world.sides[0][1]
+    user = User.objects.create_user("onboarder", "o@example.com", PASSWORD, is_staff=True)
+    BrandMembership.objects.create(user=user, brand=brand, role="onboarding")
+    client = Client()
+    client.login(username="onboarder", password=PASSWORD)
+    assert client.get("/admin/outlets/outletimport/add/").status_code == 200
+    apply(Client(), brand)
+    application = OutletApplication.objects.get(outlet_name="Lakshmi Telecom Aundh")
+    client.post(
+        "/admin/outlets/outletapplication/",
+        {"action": "approve", "_selected_action": [application.pk]},
+    )
+    application.refresh_from_db()
+    assert application.status == "approved"
+    product = world.sides[0][3].product
+    assert client.get(f"/admin/catalogue/product/{product.pk}/change/").status_code == 200
+    client.post(f"/admin/catalogue/product/{product.pk}/change/", {"name": "Renamed"})
+    product.refresh_from_db()
+    assert product.name != "Renamed"
+    assert client.get("/admin/catalogue/product/add/").status_code == 403
