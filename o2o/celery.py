@@ -24,6 +24,10 @@ app.conf.beat_schedule = {
         "task": "o2o.dashboard.tasks.roll_up_daily_figures_task",
         "schedule": crontab(minute="*/15"),
     },
+    "anonymise-old-reservations": {
+        "task": "o2o.reservations.tasks.anonymise_old_reservations_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "notify-back-in-stock": {
         "task": "o2o.locator.tasks.notify_back_in_stock_task",
         "schedule": crontab(minute="*/5"),

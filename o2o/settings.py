@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "import_export",
+    "csp",
     "o2o.core",
     "o2o.brands",
     "o2o.catalogue",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "o2o.urls"
@@ -228,3 +230,36 @@ O2O_APPLICATION_MAX_DOCUMENT_BYTES = env.int(
     "O2O_APPLICATION_MAX_DOCUMENT_BYTES", default=5 * 2**20
 )
 O2O_OUTLET_IMPORT_CHUNK = env.int("O2O_OUTLET_IMPORT_CHUNK", default=1000)
+
+# Content Security Policy: scripts only from our own static files (no inline scripts);
+# styles allow inline attributes (the admin and Leaflet set them), images allow data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Login protection: failed sign-ins per username, counted in the cache.
+AUTHENTICATION_BACKENDS = ["o2o.core.auth.ThrottledModelBackend"]
+O2O_LOGIN_MAX_FAILURES = env.int("O2O_LOGIN_MAX_FAILURES", default=5)
+O2O_LOGIN_LOCKOUT_SECONDS = env.int("O2O_LOGIN_LOCKOUT_SECONDS", default=900)
+# Shopper throttles: reservations per IP and per e-mail in a window.
+O2O_RESERVATIONS_PER_IP = env.int("O2O_RESERVATIONS_PER_IP", default=20)
+O2O_RESERVATIONS_PER_EMAIL = env.int("O2O_RESERVATIONS_PER_EMAIL", default=5)
+O2O_RESERVATION_THROTTLE_SECONDS = env.int("O2O_RESERVATION_THROTTLE_SECONDS", default=3600)
+# Shoppers' personal data is anonymised this many days after a reservation ends.
+O2O_PERSONAL_DATA_DAYS = env.int("O2O_PERSONAL_DATA_DAYS", default=90)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}

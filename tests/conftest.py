@@ -31,6 +31,9 @@ def _celery_mode(request, settings, tmp_path):
     """Eager Celery unless the test brings a real worker; mail stays in memory."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
+    from django.core.cache import cache
+
+    cache.clear()  # throttle counters never leak from one test into another
     eager = request.node.get_closest_marker("redis") is None
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager

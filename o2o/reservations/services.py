@@ -4,12 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
 from o2o.core.geo import haversine_km
+from o2o.core.ratelimit import hit
 from o2o.inventory.models import StockLevel, StockMovement
 from o2o.outlets.models import Outlet, OutletAuthorization
 
@@ -82,6 +84,14 @@ def _check_delivery(*, outlet, fulfilment, delivery_address, delivery_point):
             _("This shop delivers within %(radius)d km; you are %(distance).1f km away.")
             % {"radius": outlet.delivery_radius_km, "distance": distance}
         )
+
+
+def check_reservation_rate(*, ip, email):
+    """Shoppers' reservations are throttled per IP and per e-mail (cache counters)."""
+    window = settings.O2O_RESERVATION_THROTTLE_SECONDS
+    if ip:
+        hit("reserve-ip", ip, limit=settings.O2O_RESERVATIONS_PER_IP, window=window)
+    hit("reserve-email", email, limit=settings.O2O_RESERVATIONS_PER_EMAIL, window=window)
 
 
 def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
@@ -296,3 +306,24 @@ def _notify_on_commit(reservation_id):
     from o2o.notifications.tasks import send_reservation_status_task
 
     transaction.on_commit(lambda: send_reservation_status_task.delay(reservation_id))
+
+
+ANONYMISED = {"shopper_name": "", "shopper_phone": "", "delivery_address": ""}
+
+
+def anonymise_old_reservations(*, now=None):
+    """Erase shoppers' personal data O2O_PERSONAL_DATA_DAYS after a reservation ended.
+
+    The reservation, its lines and figures stay (for the brand's and shop's books)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.O2O_PERSONAL_DATA_DAYS)
+    old = Reservation.objects.filter(closed_at__lt=cutoff).exclude(
+        shopper_email__endswith="@anonymised.invalid"
+    )
+    return old.update(
+        shopper_email=Concat(
+            Value("reservation-"), Cast("pk", CharField()), Value("@anonymised.invalid")
+        ),
+        shopper=None,
+        **ANONYMISED,
+    )

@@ -199,6 +199,9 @@ def reserve(request, outlet_code, variant_id):
     if request.method == "POST" and form.is_valid():
         place = _place(request)
         try:
+            reservation_services.check_reservation_rate(
+                ip=request.META.get("REMOTE_ADDR"), email=form.cleaned_data["shopper_email"]
+            )
             reservation = reservation_services.reserve(
                 outlet=outlet,
                 variant=variant,
@@ -292,7 +295,7 @@ def signup(request):
         except DomainError as exc:
             form.add_error("email", exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome! Your reservations will be listed here."))
             return redirect("storefront:lookup")
     return render(request, "storefront/signup.html", {"form": form})
