@@ -15,7 +15,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("api/v1/", include("o2o.inventory.urls")),
+    path("api/v1/", include("o2o.api_urls")),
     path("dashboard/", include("o2o.dashboard.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

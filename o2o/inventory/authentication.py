@@ -9,11 +9,19 @@ class IntegrationUser:
 
     is_authenticated = True
     is_anonymous = False
+    is_active = True
     is_staff = False
+    is_superuser = False
 
     def __init__(self, integration):
+        from o2o.core.tenancy import Tenancy
+
         self.integration = integration
         self.pk = None
+        # the integration's tenancy: its retailer, or its brand (read-only there)
+        retailers = frozenset([integration.retailer_id]) if integration.retailer_id else frozenset()
+        brands = frozenset([integration.brand_id]) if integration.brand_id else frozenset()
+        self._o2o_tenancy = Tenancy(retailer_ids=retailers, brand_ids=brands)
 
     def __str__(self):
         return f"integration:{self.integration.pk}"

@@ -1,0 +1,48 @@
+from django.urls import include, path
+
+from o2o.catalogue import api as catalogue
+from o2o.locator import api as locator
+from o2o.outlets import api as outlets
+from o2o.reservations import api as reservations
+
+urlpatterns = [
+    path("brands/", catalogue.BrandListView.as_view(), name="api-brands"),
+    path("brands/<slug:brand>/products/", catalogue.ProductListView.as_view(), name="api-products"),
+    path(
+        "brands/<slug:brand>/products/<slug:slug>/",
+        catalogue.ProductDetailView.as_view(),
+        name="api-product",
+    ),
+    path("availability/", locator.AvailabilityView.as_view(), name="api-availability"),
+    path("reservations/", reservations.ReservationCreateView.as_view(), name="api-reservations"),
+    path(
+        "reservations/<str:code>/",
+        reservations.ReservationDetailView.as_view(),
+        name="api-reservation",
+    ),
+    path(
+        "reservations/<str:code>/cancel/",
+        reservations.ReservationCancelView.as_view(),
+        name="api-reservation-cancel",
+    ),
+    path("retailer/outlets/", outlets.RetailerOutletList.as_view(), name="api-retailer-outlets"),
+    path("retailer/stock/", outlets.RetailerStockList.as_view(), name="api-retailer-stock"),
+    path(
+        "retailer/reservations/",
+        reservations.RetailerReservationList.as_view(),
+        name="api-retailer-reservations",
+    ),
+    path(
+        "retailer/reservations/<str:code>/<slug:action>/",
+        reservations.RetailerReservationTransition.as_view(),
+        name="api-retailer-reservation-action",
+    ),
+    path("brand/outlets/", outlets.BrandOutletList.as_view(), name="api-brand-outlets"),
+    path(
+        "brand/applications/", outlets.BrandApplicationList.as_view(), name="api-brand-applications"
+    ),
+    path(
+        "brand/<slug:brand>/figures/", outlets.BrandFiguresView.as_view(), name="api-brand-figures"
+    ),
+    path("", include("o2o.inventory.urls")),
+]

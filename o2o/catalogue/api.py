@@ -1,0 +1,91 @@
+"""Public catalogue API: brands, products with their variants."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+
+from o2o.core.api_views import AUTHENTICATION, Pages, ShopperThrottle
+
+from .models import Product, Variant
+from .selectors import active_brands, product_for_shopper, published_products
+
+
+class BrandSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    currency = serializers.CharField()
+    tagline = serializers.CharField()
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Variant
+        fields = ["sku", "gtin", "colour", "storage_gb", "price"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+    price_from = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["slug", "name", "category", "price_from"]
+
+
+class ProductDetailSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+    variants = VariantSerializer(many=True, source="active_variants")
+
+    class Meta:
+        model = Product
+        fields = ["slug", "name", "category", "description", "specs", "variants"]
+
+
+class PublicAPIView:
+    authentication_classes = AUTHENTICATION
+    permission_classes = [AllowAny]
+    throttle_classes = [ShopperThrottle]
+
+
+class BrandListView(PublicAPIView, generics.ListAPIView):
+    serializer_class = BrandSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return active_brands()
+
+
+class ProductPages(Pages):
+    ordering = ("name", "pk")
+
+
+class ProductListView(PublicAPIView, generics.ListAPIView):
+    """A brand's published products; `q`, `category`, `storage`, `colour` filter them."""
+
+    serializer_class = ProductSerializer
+    pagination_class = ProductPages
+
+    def get_queryset(self):
+        brand = get_object_or_404(active_brands(), slug=self.kwargs["brand"])
+        params = self.request.query_params
+        storage = params.get("storage")
+        return published_products(
+            brand=brand,
+            query=params.get("q", "")[:80],
+            category=params.get("category"),
+            storage=int(storage) if storage and storage.isdigit() else None,
+            colour=params.get("colour", "")[:40],
+        )
+
+
+class ProductDetailView(PublicAPIView, generics.RetrieveAPIView):
+    serializer_class = ProductDetailSerializer
+
+    def get_object(self):
+        brand = get_object_or_404(active_brands(), slug=self.kwargs["brand"])
+        product = product_for_shopper(brand=brand, slug=self.kwargs["slug"])
+        if product is None:
+            from django.http import Http404
+
+            raise Http404
+        return product

@@ -1,0 +1,68 @@
+"""Availability near a point: the API twin of the storefront's "Available near you"."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from o2o.catalogue.models import Variant
+from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
+
+from .selectors import stock_near
+
+
+class AvailabilityQuery(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    brand = serializers.SlugField()
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    radius_km = serializers.FloatField(
+        min_value=0.1, required=False, max_value=settings.O2O_LOCATOR_MAX_RADIUS_KM
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False)
+
+
+class AvailableOutletSerializer(serializers.Serializer):
+    outlet = serializers.CharField(source="outlet.code")
+    name = serializers.CharField(source="outlet.name")
+    address = serializers.CharField(source="outlet.address")
+    city = serializers.CharField(source="outlet.city")
+    latitude = serializers.FloatField(source="outlet.latitude")
+    longitude = serializers.FloatField(source="outlet.longitude")
+    distance_km = serializers.FloatField()
+    available = serializers.IntegerField()
+    synced_at = serializers.DateTimeField(source="outlet.stock_synced_at")
+
+
+class AvailabilityView(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [AllowAny]
+    throttle_classes = [ShopperThrottle]
+
+    @extend_schema(
+        parameters=[AvailabilityQuery],
+        responses={200: AvailableOutletSerializer(many=True)},
+        summary="Nearest outlets with units of a SKU available",
+    )
+    def get(self, request):
+        query = AvailabilityQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        variant = get_object_or_404(
+            Variant.objects.select_related("brand"),
+            sku=data["sku"],
+            brand__slug=data["brand"],
+            is_active=True,
+            product__is_published=True,
+        )
+        hits = stock_near(
+            variant=variant,
+            lat=data["lat"],
+            lng=data["lng"],
+            limit=data.get("limit"),
+            max_radius_km=data.get("radius_km"),
+        )
+        return Response(AvailableOutletSerializer(hits, many=True).data)

@@ -1,0 +1,212 @@
+"""Reservations over the API: shoppers create, read and cancel; retailers handle them."""
+
+import hmac
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from o2o.catalogue.models import Variant
+from o2o.core.api_views import AUTHENTICATION, IsRetailer, Pages, ShopperThrottle
+from o2o.core.tenancy import tenancy_of
+from o2o.outlets.models import Outlet
+
+from . import services
+from .models import Reservation
+from .selectors import reservation_detail, reservations_visible_to
+
+
+class LineSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="variant.sku")
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    outlet = serializers.CharField(source="outlet.code")
+    lines = LineSerializer(many=True)
+
+    class Meta:
+        model = Reservation
+        fields = [
+            "code",
+            "status",
+            "fulfilment",
+            "outlet",
+            "expires_at",
+            "created_at",
+            "stock_shortfall",
+            "decline_reason",
+            "lines",
+        ]
+
+
+class ReservationRequest(serializers.Serializer):
+    brand = serializers.SlugField()
+    sku = serializers.CharField(max_length=64)
+    outlet = serializers.SlugField()
+    quantity = serializers.IntegerField(min_value=1)
+    shopper_name = serializers.CharField(max_length=120)
+    shopper_email = serializers.EmailField()
+    shopper_phone = serializers.RegexField(r"^\+?[0-9 ()-]{6,31}$", max_length=32)
+    fulfilment = serializers.ChoiceField(
+        choices=Reservation.Fulfilment.choices, default=Reservation.Fulfilment.COLLECT
+    )
+    delivery_address = serializers.CharField(max_length=255, required=False, default="")
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
+
+
+class ShopperAPIView(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [AllowAny]
+    throttle_classes = [ShopperThrottle]
+
+
+class ReservationCreateView(ShopperAPIView):
+    @extend_schema(
+        request=ReservationRequest,
+        responses={201: ReservationSerializer},
+        summary="Reserve units of a SKU at an outlet (collect or delivery)",
+    )
+    def post(self, request):
+        body = ReservationRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        variant = get_object_or_404(Variant, sku=data["sku"], brand__slug=data["brand"])
+        outlet = get_object_or_404(Outlet, code=data["outlet"])
+        services.check_reservation_rate(
+            ip=request.META.get("REMOTE_ADDR"), email=data["shopper_email"]
+        )
+        point = (data["lat"], data["lng"]) if "lat" in data and "lng" in data else None
+        reservation = services.reserve(
+            outlet=outlet,
+            variant=variant,
+            quantity=data["quantity"],
+            shopper_name=data["shopper_name"],
+            shopper_email=data["shopper_email"],
+            shopper_phone=data["shopper_phone"],
+            fulfilment=data["fulfilment"],
+            delivery_address=data["delivery_address"],
+            delivery_point=point,
+            shopper=request.user if getattr(request.user, "pk", None) else None,
+        )
+        found = reservation_detail(code=reservation.code)
+        return Response(ReservationSerializer(found).data, status=status.HTTP_201_CREATED)
+
+
+def _shopper_may_see(request, reservation, email):
+    """The shopper proves it with the e-mail (compared in constant time) or their account."""
+    user = request.user
+    if getattr(user, "pk", None) and reservation.shopper_id == user.pk:
+        return True
+    if email and hmac.compare_digest(
+        email.strip().lower().encode(), reservation.shopper_email.lower().encode()
+    ):
+        return True
+    return (
+        reservations_visible_to(user).filter(pk=reservation.pk).exists()
+        if (tenancy_of(user).roles or tenancy_of(user).is_superuser)
+        else False
+    )
+
+
+def _reservation_for(request, code, email):
+    reservation = reservation_detail(code=code.upper())
+    if reservation is None or not _shopper_may_see(request, reservation, email):
+        raise Http404  # the same answer for a wrong code and a wrong e-mail
+    return reservation
+
+
+class EmailBody(serializers.Serializer):
+    email = serializers.EmailField(required=False)
+
+
+class ReservationDetailView(ShopperAPIView):
+    @extend_schema(
+        parameters=[EmailBody],
+        responses={200: ReservationSerializer},
+        summary="A reservation, for the shopper (code + e-mail, or account)",
+    )
+    def get(self, request, code):
+        reservation = _reservation_for(request, code, request.query_params.get("email", ""))
+        return Response(ReservationSerializer(reservation).data)
+
+
+class ReservationCancelView(ShopperAPIView):
+    @extend_schema(
+        request=EmailBody,
+        responses={200: ReservationSerializer},
+        summary="Cancel a reservation that is not collected yet",
+    )
+    def post(self, request, code):
+        body = EmailBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        reservation = _reservation_for(request, code, body.validated_data.get("email", ""))
+        services.cancel(reservation_id=reservation.pk)
+        return Response(ReservationSerializer(reservation_detail(code=reservation.code)).data)
+
+
+class RetailerReservationList(generics.ListAPIView):
+    """The retailer's reservations, newest first; `status` and `outlet` filter them."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsRetailer]
+    serializer_class = ReservationSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        reservations = (
+            reservations_visible_to(self.request.user)
+            .filter(outlet__retailer_id__in=_retailers(self.request.user))
+            .select_related("outlet")
+            .prefetch_related("lines__variant")
+        )
+        params = self.request.query_params
+        if params.get("status"):
+            reservations = reservations.filter(status=params["status"])
+        if params.get("outlet"):
+            reservations = reservations.filter(outlet__code=params["outlet"])
+        return reservations
+
+
+def _retailers(user):
+    tenancy = tenancy_of(user)
+    if tenancy.is_superuser:
+        return Outlet.objects.values("retailer_id")
+    return tenancy.retailer_ids
+
+
+ACTIONS = {
+    "confirm": services.confirm,
+    "ready": services.mark_ready,
+    "collect": services.collect,
+    "cancel": services.cancel,
+    "decline": services.decline,
+}
+
+
+class RetailerReservationTransition(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsRetailer]
+
+    @extend_schema(
+        request=None,
+        responses={200: ReservationSerializer},
+        summary="Move a reservation: confirm, ready, collect, decline, cancel",
+    )
+    def post(self, request, code, action):
+        if action not in ACTIONS:
+            raise Http404
+        reservation = get_object_or_404(
+            reservations_visible_to(request.user).filter(
+                outlet__retailer_id__in=_retailers(request.user)
+            ),
+            code=code.upper(),
+        )
+        ACTIONS[action](reservation_id=reservation.pk)
+        return Response(ReservationSerializer(reservation_detail(code=reservation.code)).data)
