@@ -73,7 +73,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 class SyncRunSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    outlet = serializers.CharField(source="outlet.code", default=None)
+    outlet = serializers.CharField(source="outlet.code", default=None, allow_null=True)
     kind = serializers.CharField()
     source = serializers.CharField()
     status = serializers.CharField()
@@ -85,7 +85,7 @@ class SyncRunSerializer(serializers.Serializer):
     holds_dropped = serializers.IntegerField()
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
 
 
 QUEUED = inline_serializer(

@@ -34,7 +34,7 @@ class AvailableOutletSerializer(serializers.Serializer):
     longitude = serializers.FloatField(source="outlet.longitude")
     distance_km = serializers.FloatField()
     available = serializers.IntegerField()
-    synced_at = serializers.DateTimeField(source="outlet.stock_synced_at")
+    synced_at = serializers.DateTimeField(source="outlet.stock_synced_at", allow_null=True)
 
 
 class AvailabilityView(APIView):

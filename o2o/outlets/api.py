@@ -59,7 +59,7 @@ class StockSerializer(serializers.Serializer):
     on_hand = serializers.IntegerField()
     reserved = serializers.IntegerField()
     available = serializers.IntegerField()
-    synced_at = serializers.DateTimeField()
+    synced_at = serializers.DateTimeField(allow_null=True)
 
 
 class RetailerOutletList(generics.ListAPIView):
