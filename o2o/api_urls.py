@@ -7,6 +7,12 @@ from o2o.reservations import api as reservations
 
 urlpatterns = [
     path("brands/", catalogue.BrandListView.as_view(), name="api-brands"),
+    path(
+        "brands/<slug:brand>/categories/",
+        catalogue.CategoryListView.as_view(),
+        name="api-categories",
+    ),
+    path("outlets/nearby/", locator.NearbyOutletsView.as_view(), name="api-outlets-nearby"),
     path("brands/<slug:brand>/products/", catalogue.ProductListView.as_view(), name="api-products"),
     path(
         "brands/<slug:brand>/products/<slug:slug>/",

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from o2o.core.api_views import AUTHENTICATION, Pages, ShopperThrottle
 
 from .models import Product, Variant
-from .selectors import active_brands, product_for_shopper, published_products
+from .selectors import active_brands, categories_of, product_for_shopper, published_products
 
 
 class BrandSerializer(serializers.Serializer):
@@ -53,6 +53,19 @@ class BrandListView(PublicAPIView, generics.ListAPIView):
 
     def get_queryset(self):
         return active_brands()
+
+
+class CategorySerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class CategoryListView(PublicAPIView, generics.ListAPIView):
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return categories_of(get_object_or_404(active_brands(), slug=self.kwargs["brand"]))
 
 
 class ProductPages(Pages):

@@ -8,10 +8,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from o2o.brands.models import Brand
 from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
 
-from .selectors import stock_near
+from .selectors import outlets_near, stock_near
 
 
 class AvailabilityQuery(serializers.Serializer):
@@ -66,3 +67,40 @@ class AvailabilityView(APIView):
             max_radius_km=data.get("radius_km"),
         )
         return Response(AvailableOutletSerializer(hits, many=True).data)
+
+
+class NearbyQuery(serializers.Serializer):
+    brand = serializers.SlugField()
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False)
+
+
+class NearbyOutletSerializer(serializers.Serializer):
+    outlet = serializers.CharField(source="outlet.code")
+    name = serializers.CharField(source="outlet.name")
+    address = serializers.CharField(source="outlet.address")
+    city = serializers.CharField(source="outlet.city")
+    latitude = serializers.FloatField(source="outlet.latitude")
+    longitude = serializers.FloatField(source="outlet.longitude")
+    phone = serializers.CharField(source="outlet.phone")
+    distance_km = serializers.FloatField()
+
+
+class NearbyOutletsView(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [AllowAny]
+    throttle_classes = [ShopperThrottle]
+
+    @extend_schema(
+        parameters=[NearbyQuery],
+        responses={200: NearbyOutletSerializer(many=True)},
+        summary="Nearest active outlets of a brand (with or without stock)",
+    )
+    def get(self, request):
+        query = NearbyQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        brand = get_object_or_404(Brand, slug=data["brand"], is_active=True)
+        hits = outlets_near(brand=brand, lat=data["lat"], lng=data["lng"], limit=data.get("limit"))
+        return Response(NearbyOutletSerializer(hits, many=True).data)

@@ -57,6 +57,36 @@ def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
     return [NearbyStock(level.outlet, level.distance_km, level.units) for level in found]
 
 
+@dataclass(frozen=True)
+class NearbyOutlet:
+    outlet: Outlet
+    distance_km: float
+
+
+def outlets_near(*, brand, lat, lng, limit=None):
+    """The nearest active outlets authorised for `brand`, whatever their stock."""
+    limit = limit or settings.O2O_LOCATOR_RESULTS
+    radius = settings.O2O_LOCATOR_START_RADIUS_KM
+    while True:
+        min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
+        outlets = (
+            Outlet.objects.filter(
+                status=Outlet.Status.ACTIVE,
+                authorizations__brand=brand,
+                authorizations__is_active=True,
+                latitude__range=(min_lat, max_lat),
+                longitude__range=(min_lng, max_lng),
+            )
+            .annotate(distance_km=haversine_expression(lat, lng))
+            .filter(distance_km__lte=radius)
+            .order_by("distance_km", "pk")[:limit]
+        )
+        found = list(outlets)
+        if len(found) >= limit or radius >= settings.O2O_LOCATOR_MAX_RADIUS_KM:
+            return [NearbyOutlet(outlet, outlet.distance_km) for outlet in found]
+        radius = min(radius * 2, settings.O2O_LOCATOR_MAX_RADIUS_KM)
+
+
 def demand_visible_to(user, signals=None):
     from o2o.core.tenancy import tenancy_of
 

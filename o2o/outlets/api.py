@@ -1,6 +1,9 @@
 """Retailer and brand endpoints: outlets, stock, applications, figures."""
 
+import django_filters
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -8,6 +11,7 @@ from rest_framework.views import APIView
 
 from o2o.core.api_views import AUTHENTICATION, IsBrandStaff, IsRetailer, Pages
 from o2o.core.tenancy import tenancy_of
+from o2o.inventory.models import StockLevel
 
 from .models import Outlet, OutletApplication
 from .selectors import applications_visible_to, outlets_visible_to
@@ -78,13 +82,29 @@ class RetailerOutletList(generics.ListAPIView):
         )
 
 
+class StockFilter(django_filters.FilterSet):
+    outlet = django_filters.CharFilter(field_name="outlet__code")
+    sku = django_filters.CharFilter(field_name="variant__sku")
+    out_of_stock = django_filters.BooleanFilter(method="filter_out_of_stock")
+
+    class Meta:
+        model = StockLevel
+        fields = ["outlet", "sku", "out_of_stock"]
+
+    def filter_out_of_stock(self, queryset, name, value):
+        empty = Q(on_hand__lte=F("reserved"))
+        return queryset.filter(empty) if value else queryset.exclude(empty)
+
+
 class RetailerStockList(generics.ListAPIView):
-    """The retailer's stock; `outlet` and `sku` filter it."""
+    """The retailer's stock; `outlet`, `sku` and `out_of_stock` filter it."""
 
     authentication_classes = AUTHENTICATION
     permission_classes = [IsRetailer]
     serializer_class = StockSerializer
     pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StockFilter
 
     def get_queryset(self):
         from o2o.inventory.selectors import stock_visible_to
@@ -93,11 +113,6 @@ class RetailerStockList(generics.ListAPIView):
         levels = stock_visible_to(self.request.user).select_related("outlet", "variant")
         if not tenancy.is_superuser:
             levels = levels.filter(outlet__retailer_id__in=tenancy.retailer_ids)
-        params = self.request.query_params
-        if params.get("outlet"):
-            levels = levels.filter(outlet__code=params["outlet"])
-        if params.get("sku"):
-            levels = levels.filter(variant__sku=params["sku"])
         return levels
 
 

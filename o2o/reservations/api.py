@@ -2,8 +2,10 @@
 
 import hmac
 
+import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
@@ -151,27 +153,33 @@ class ReservationCancelView(ShopperAPIView):
         return Response(ReservationSerializer(reservation_detail(code=reservation.code)).data)
 
 
+class ReservationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Reservation.Status.choices)
+    outlet = django_filters.CharFilter(field_name="outlet__code")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Reservation
+        fields = ["status", "outlet", "created_after"]
+
+
 class RetailerReservationList(generics.ListAPIView):
-    """The retailer's reservations, newest first; `status` and `outlet` filter them."""
+    """The retailer's reservations, newest first; `status`, `outlet`, `created_after`."""
 
     authentication_classes = AUTHENTICATION
     permission_classes = [IsRetailer]
     serializer_class = ReservationSerializer
     pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReservationFilter
 
     def get_queryset(self):
-        reservations = (
+        return (
             reservations_visible_to(self.request.user)
             .filter(outlet__retailer_id__in=_retailers(self.request.user))
             .select_related("outlet")
             .prefetch_related("lines__variant")
         )
-        params = self.request.query_params
-        if params.get("status"):
-            reservations = reservations.filter(status=params["status"])
-        if params.get("outlet"):
-            reservations = reservations.filter(outlet__code=params["outlet"])
-        return reservations
 
 
 def _retailers(user):

@@ -172,3 +172,37 @@ def test_schema_validates_without_warnings(db, tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
     assert "/api/v1/availability/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_categories_nearby_outlets_and_filters(world):
+    api = APIClient()
+    categories = api.get("/api/v1/brands/aurora/categories/").json()
+    assert [c["slug"] for c in categories] == [world.product.category.slug]
+    far = OutletFactory(code="far", latitude=18.60, longitude=73.85)
+    authorise(far, world.brand)
+    nearby = api.get(
+        "/api/v1/outlets/nearby/", {"brand": "aurora", "lat": 18.52, "lng": 73.855}
+    ).json()
+    assert [n["outlet"] for n in nearby] == ["pune-1", "far"]
+    _integration, token = create_integration(retailer=world.outlet.retailer, name="POS")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api.post("/api/v1/reservations/", BODY, format="json")
+    pending = api.get("/api/v1/retailer/reservations/?status=pending").json()["results"]
+    assert len(pending) == 1
+    assert api.get("/api/v1/retailer/reservations/?status=collected").json()["results"] == []
+    bad = api.get("/api/v1/retailer/reservations/?status=lost")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    empty = api.get("/api/v1/retailer/stock/?out_of_stock=true").json()["results"]
+    assert empty == []
+    assert len(api.get("/api/v1/retailer/stock/?sku=AUR-12-128-BLK").json()["results"]) == 1
+
+
+def test_every_operation_documents_the_error_shape(db, tmp_path):
+    import yaml
+
+    call_command("spectacular", "--file", str(tmp_path / "schema.yml"))
+    schema = yaml.safe_load((tmp_path / "schema.yml").read_text())
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "404" in operation["responses"], (method, path)
