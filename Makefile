@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format install clean bench bench-ingest bench-onboarding bench-db messages
+.PHONY: demo serve test lint format install clean bench bench-ingest bench-onboarding bench-db messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/honcho -f Procfile.demo start
+
+serve: install
+	@test -n "$$DATABASE_URL" || (echo "serve: set DATABASE_URL (and REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)"; exit 2)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	DJANGO_DEBUG=false DJANGO_LOG_FORMAT=json $(BIN)/honcho -f Procfile.prod start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

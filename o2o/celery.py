@@ -28,6 +28,10 @@ app.conf.beat_schedule = {
         "task": "o2o.reservations.tasks.anonymise_old_reservations_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "worker-heartbeat": {
+        "task": "o2o.core.tasks.worker_heartbeat_task",
+        "schedule": crontab(),
+    },
     "notify-back-in-stock": {
         "task": "o2o.locator.tasks.notify_back_in_stock_task",
         "schedule": crontab(minute="*/5"),

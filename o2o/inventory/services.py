@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from o2o.core import metrics
+
 from . import deltas, snapshots
 from .errors import InvalidSnapshot, StockBelowHolds
 from .models import Integration, StockLevel, StockMovement, SyncRun, hash_token
@@ -242,7 +244,12 @@ def apply_sync_run(*, sync_run_id):
             status=SyncRun.Status.FAILED, message=exc.message[:255], finished_at=timezone.now()
         )
         run = SyncRun.objects.get(pk=sync_run_id)
+    metrics.SYNC_RUNS.labels(kind=run.kind, status=run.status).inc()
     if run.status == SyncRun.Status.APPLIED:
+        metrics.SYNC_ROWS.labels(result="applied").inc(run.rows_applied)
+        metrics.SYNC_ROWS.labels(result="rejected").inc(run.rows_rejected)
+        if run.kind == SyncRun.Kind.SNAPSHOT:
+            metrics.SYNC_LAG.set((timezone.now() - run.as_of).total_seconds())
         _after_apply(run)
     return run
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
+from o2o.core import metrics
 from o2o.core.geo import haversine_km
 from o2o.core.ratelimit import hit
 from o2o.inventory.models import StockLevel, StockMovement
@@ -100,7 +101,9 @@ def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
         outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
     ).update(reserved=F("reserved") + quantity)
     if not held:
+        metrics.RESERVATIONS.labels(outcome="insufficient_stock").inc()
         raise InsufficientStock()
+    metrics.RESERVATIONS.labels(outcome="held").inc()
     StockMovement.objects.create(
         outlet_id=outlet_id,
         variant_id=variant_id,
@@ -217,6 +220,7 @@ def transition(*, reservation_id, to_status, user=None, shortfall=False, note=""
         )
     if to_status in CLOSING:
         _release_lines(reservation, to_status=to_status, user=user)
+    metrics.TRANSITIONS.labels(status=str(to_status)).inc()
     ReservationEvent.objects.create(
         reservation=reservation,
         from_status=before or "",
