@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "o2o.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"shopper": "120/min"},
+    "DEFAULT_THROTTLE_RATES": {"shopper": env("O2O_SHOPPER_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "o2o API",

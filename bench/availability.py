@@ -1,0 +1,82 @@
+"""T2: "nearest 10 outlets with >= 1 unit of a SKU" at scale, side by side with a plain
+nearest-10-outlets query (no stock) in the same run; p50 and p95 over points drawn by city
+population. Appends to bench/RESULTS.md.
+
+  make bench-availability BENCH_ARGS="--outlets 100000"
+"""
+
+import argparse
+import datetime
+import random
+import statistics
+import time
+
+from bench.ingest import ROOT, configure
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--outlets", type=int, default=100_000)
+    parser.add_argument("--skus", type=int, default=2000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    configure()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench.generate import generate
+    from o2o.catalogue.models import Variant
+    from o2o.core.geo import bounding_box, haversine_expression
+    from o2o.locator.selectors import stock_near
+    from o2o.outlets.models import Outlet
+
+    start = time.perf_counter()
+    brand, cities, weights = generate(outlets=args.outlets, skus=args.skus, per_outlet=20)
+    built = time.perf_counter() - start
+    rng = random.Random(7)
+    variants = list(Variant.objects.filter(brand=brand))
+    ours, plain, found = [], [], []
+    for city in rng.choices(cities, weights=weights, k=args.queries):
+        lat = city["latitude"] + rng.gauss(0, 0.1)
+        lng = city["longitude"] + rng.gauss(0, 0.1)
+        variant = rng.choice(variants)
+        began = time.perf_counter()
+        hits = stock_near(variant=variant, lat=lat, lng=lng, limit=10, max_radius_km=25)
+        ours.append(1000 * (time.perf_counter() - began))
+        found.append(len(hits))
+        began = time.perf_counter()
+        min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, 25)
+        list(
+            Outlet.objects.filter(
+                latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng)
+            )
+            .annotate(km=haversine_expression(lat, lng))
+            .filter(km__lte=25)
+            .order_by("km")
+            .values_list("pk", flat=True)[:10]
+        )
+        plain.append(1000 * (time.perf_counter() - began))
+    text = (
+        f"{args.outlets:,} outlets, {args.skus:,} SKUs (generated in {built:.0f} s), "
+        f"{args.queries} queries within 25 km: selector p50 {statistics.median(ours):.1f} ms, "
+        f"p95 {percentile(ours, 0.95):.1f} ms (goal p95 <= 20 ms); plain nearest-10 outlets "
+        f"p50 {statistics.median(plain):.1f} ms, p95 {percentile(plain, 0.95):.1f} ms; "
+        f"ratio p95 {percentile(ours, 0.95) / percentile(plain, 0.95):.1f}x (T2 goal <= 8x); "
+        f"average shops found {statistics.mean(found):.1f} of 10"
+    )
+    print(text)
+    if not args.no_record:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
+            command = f'make bench-availability BENCH_ARGS="--outlets {args.outlets}"'
+            handle.write(f"\n## T2 nearest availability, {stamp}\n\n`{command}`\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""T5: a reservation storm over HTTP. 200 concurrent clients reserve one hot SKU, 50 units
+across 5 outlets, through gunicorn and the API: exactly 50 succeed, the rest get a clean 409,
+and no stock level is oversold. Reports throughput and p95. Appends to bench/RESULTS.md.
+
+  make bench-storm
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from bench.ingest import ROOT, configure
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    configure()
+    import requests
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench import scale
+    from o2o.inventory.models import StockLevel
+
+    scale.reset()
+    _retailers, outlets, variants = scale.build(outlets=5, variants=1, retailers=1)
+    StockLevel.objects.bulk_create(
+        StockLevel(outlet=o, variant=variants[0], on_hand=10) for o in outlets
+    )
+    port = free_port()
+    env = {
+        **os.environ,
+        "O2O_RESERVATIONS_PER_IP": "100000",
+        "O2O_SHOPPER_RATE": "100000/min",
+        "O2O_RESERVATIONS_PER_EMAIL": "100000",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "o2o.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1/reservations/"
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/health/live/", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+
+    def reserve(index):
+        body = {
+            "brand": "bench",
+            "sku": variants[0].sku,
+            "outlet": outlets[index % 5].code,
+            "quantity": 1,
+            "shopper_name": f"S{index}",
+            "shopper_email": f"s{index}@example.com",
+            "shopper_phone": "+91 9000000000",
+        }
+        began = time.perf_counter()
+        response = requests.post(url, json=body, timeout=60)
+        return response.status_code, response.json().get("code"), time.perf_counter() - began
+
+    try:
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            results = list(pool.map(reserve, range(args.clients)))
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    statuses = [status for status, _code, _t in results]
+    latencies = sorted(t for _s, _c, t in results)
+    levels = list(StockLevel.objects.values_list("on_hand", "reserved"))
+    oversold = sum(1 for on_hand, reserved in levels if reserved > on_hand)
+    text = (
+        f"{args.clients} concurrent clients, 50 units over 5 outlets: "
+        f"{statuses.count(201)} reserved, {statuses.count(409)} clean 409 "
+        f"(insufficient_stock), other {len(statuses) - statuses.count(201) - statuses.count(409)}; "
+        f"held {sum(r for _o, r in levels)}, oversold levels {oversold}; "
+        f"{len(results) / elapsed:.0f} requests/s, p95 "
+        f"{1000 * latencies[int(0.95 * len(latencies))]:.0f} ms"
+    )
+    print(text)
+    if not args.no_record:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
+            handle.write(f"\n## T5 reservation storm, {stamp}\n\n`make bench-storm`\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
