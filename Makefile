@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-db messages
+.PHONY: demo serve test lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-db messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/o2o_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_ARGS ?=
 
-bench: bench-ingest bench-onboarding bench-availability bench-storm
+bench: bench-ingest bench-onboarding bench-availability bench-storm bench-http
 
 bench-db: install
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
@@ -54,6 +54,9 @@ bench-availability: bench-db
 
 bench-storm: bench-db
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.storm
+
+bench-http: bench-db
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.http $(BENCH_ARGS)
 
 bench-onboarding: bench-db
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.onboarding

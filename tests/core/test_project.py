@@ -75,3 +75,23 @@ def test_demo_logins_open_their_workspaces(client):
     assert "Applications to review" in client.get("/admin/").content.decode()
     products = client.get("/admin/catalogue/product/").context["cl"].result_list
     assert {p.brand.slug for p in products} == {"aurora"}
+
+
+def test_static_files_collect_with_hashed_names_in_production(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 20 + "production-secret-key-0123456789abcdefghijkl",
+        "DJANGO_ALLOWED_HOSTS": "o2o.example",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/htmx.min.js" in manifest and "vendor/leaflet/leaflet.js" in manifest
