@@ -48,7 +48,7 @@ def main():
     from o2o.catalogue.models import Product, Variant
     from o2o.inventory.models import StockLevel
 
-    brand, cities, _weights = generate(outlets=args.outlets, skus=200, per_outlet=60)
+    brand, _cities, _weights = generate(outlets=args.outlets, skus=200, per_outlet=60)
     level = StockLevel.objects.filter(on_hand__gt=0).select_related("outlet", "variant").first()
     variant, outlet = level.variant, level.outlet
     product = Product.objects.get(pk=Variant.objects.get(pk=variant.pk).product_id)
