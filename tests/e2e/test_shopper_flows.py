@@ -35,6 +35,8 @@ def find_and_reserve(page, *, search_button, reserve_label, reserve_button):
     page.get_by_role("searchbox").fill("12")
     expect(page.locator("#product-list")).to_contain_text("Aurora 12")
     page.get_by_role("link", name=re.compile("Aurora 12")).click()
+    page.wait_for_url(re.compile(r"/aurora/aurora-12/"))
+    page.wait_for_load_state("load")  # htmx is loaded (deferred) before the first change
     page.get_by_label(re.compile("256 GB")).check()
     expect(page.get_by_test_id("price")).to_contain_text("AUR-12-256-BLU")
     page.locator("input[name=city]").fill("Pune")
