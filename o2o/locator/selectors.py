@@ -43,17 +43,19 @@ def _stock_within(variant, lat, lng, radius_km, limit):
 def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
     """The nearest active, authorised outlets with `variant` available, closest first.
 
-    Bounding box + haversine in the database; the radius doubles until `limit`
-    outlets are found or the maximum radius is reached. One query per radius tried.
-    """
+    Bounding box + haversine in the database, driven by the stock-by-variant index. A
+    first query looks within the start radius (dense areas answer there); if fewer than
+    `limit` shops are found, one more query covers the maximum radius, so every shop that
+    exists within it is found. At most two queries."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
-    radius = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
-    while True:
-        found = list(_stock_within(variant, lat, lng, radius, limit))
-        if len(found) >= limit or radius >= max_radius:
-            break
-        radius = min(radius * 2, max_radius)
+    found = list(
+        _stock_within(
+            variant, lat, lng, min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius), limit
+        )
+    )
+    if len(found) < limit and max_radius > settings.O2O_LOCATOR_START_RADIUS_KM:
+        found = list(_stock_within(variant, lat, lng, max_radius, limit))
     return [NearbyStock(level.outlet, level.distance_km, level.units) for level in found]
 
 

@@ -144,7 +144,7 @@ def test_nearby_query_count_does_not_grow_with_outlets(
         outlet = OutletFactory(latitude=18.52 + index * 0.001, longitude=73.85)
         authorise(outlet, world.brand)
         stock(outlet, world.variant, 3)
-    # 9 for the page + at most one per radius tried (5, 10, 20, 40, 50 km): constant
+    # 9 for the page + at most two locator queries (start radius, then the maximum)
     with django_assert_max_num_queries(14):
         response = client.get(f"/aurora/aurora-12/?variant={world.variant.pk}&city=Pune")
     assert response.status_code == 200
