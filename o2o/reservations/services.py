@@ -46,8 +46,13 @@ CLOSING = {Status.COLLECTED, Status.CANCELLED, Status.DECLINED, Status.EXPIRED}
 TIMESTAMP_FIELD = {Status.CONFIRMED: "confirmed_at", Status.READY: "ready_at"}
 
 
+def max_units_per_reservation(variant):
+    """The most units of `variant` one reservation may hold (site-wide and brand limits)."""
+    return min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
+
+
 def _check_reservable(*, outlet, variant, quantity):
-    limit = min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
+    limit = max_units_per_reservation(variant)
     if not 1 <= quantity <= limit:
         raise ReservationNotAllowed(
             _("You can reserve from 1 to %(limit)d units of this item.") % {"limit": limit},

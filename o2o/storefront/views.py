@@ -193,8 +193,11 @@ def reserve(request, outlet_code, variant_id):
         is_active=True,
         product__is_published=True,
     )
-    max_units = min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
-    form = ReservationForm(request.POST or None, outlet=outlet, max_units=max_units)
+    form = ReservationForm(
+        request.POST or None,
+        outlet=outlet,
+        max_units=reservation_services.max_units_per_reservation(variant),
+    )
     alternative = None
     if request.method == "POST" and form.is_valid():
         place = _place(request)
