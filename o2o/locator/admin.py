@@ -12,6 +12,7 @@ class DemandSignalAdmin(TenantAdmin):
     grants = {"brand": {"view"}}
     list_display = ["created_at", "brand", "variant", "cell_lat", "cell_lng", "found"]
     list_filter = ["brand", "found"]
+    list_select_related = ["brand", "variant__product"]
     raw_id_fields = ["variant"]
 
     def has_change_permission(self, request, obj=None):
@@ -23,4 +24,5 @@ class BackInStockRequestAdmin(TenantAdmin):
     """Shoppers' e-mail addresses: superusers only (scope None)."""
 
     list_display = ["created_at", "email", "variant", "place", "notified_at"]
+    list_select_related = ["variant__product"]
     raw_id_fields = ["variant"]

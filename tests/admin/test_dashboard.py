@@ -126,3 +126,26 @@ def test_brand_owner_suspends_and_reactivates_outlets(world):
     assert authorisation.is_active
     page = client.get("/admin/outlets/outlet/").content.decode()
     assert "never" in page  # outlets that never synced are flagged
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_demand_and_back_in_stock_lists_are_bounded(world, extra, django_assert_max_num_queries):
+    from o2o.locator.models import BackInStockRequest
+
+    brand, variant = world.sides[0][1], world.sides[0][3]
+    for index in range(extra):
+        DemandSignal.objects.create(
+            brand=brand, variant=variant, cell_lat=18.5, cell_lng=73.8, found=False
+        )
+        BackInStockRequest.objects.create(
+            variant=variant,
+            email=f"b{index}@example.com",
+            place="Pune",
+            latitude=18.5,
+            longitude=73.8,
+            radius_km=50,
+        )
+    root = login(world, "superuser")
+    for path in ("/admin/locator/demandsignal/", "/admin/locator/backinstockrequest/"):
+        with django_assert_max_num_queries(12):
+            assert root.get(path).status_code == 200
