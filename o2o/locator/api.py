@@ -26,7 +26,9 @@ class AvailabilityQuery(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False)
 
 
-class AvailableOutletSerializer(serializers.Serializer):
+class OutletPlaceSerializer(serializers.Serializer):
+    """An outlet as a shopper needs it on a map or a list, with its distance."""
+
     outlet = serializers.CharField(source="outlet.code")
     name = serializers.CharField(source="outlet.name")
     address = serializers.CharField(source="outlet.address")
@@ -34,6 +36,9 @@ class AvailableOutletSerializer(serializers.Serializer):
     latitude = serializers.FloatField(source="outlet.latitude")
     longitude = serializers.FloatField(source="outlet.longitude")
     distance_km = serializers.FloatField()
+
+
+class AvailableOutletSerializer(OutletPlaceSerializer):
     available = serializers.IntegerField()
     synced_at = serializers.DateTimeField(source="outlet.stock_synced_at", allow_null=True)
 
@@ -76,15 +81,8 @@ class NearbyQuery(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False)
 
 
-class NearbyOutletSerializer(serializers.Serializer):
-    outlet = serializers.CharField(source="outlet.code")
-    name = serializers.CharField(source="outlet.name")
-    address = serializers.CharField(source="outlet.address")
-    city = serializers.CharField(source="outlet.city")
-    latitude = serializers.FloatField(source="outlet.latitude")
-    longitude = serializers.FloatField(source="outlet.longitude")
+class NearbyOutletSerializer(OutletPlaceSerializer):
     phone = serializers.CharField(source="outlet.phone")
-    distance_km = serializers.FloatField()
 
 
 class NearbyOutletsView(APIView):
