@@ -7,14 +7,11 @@ a bare template of the same size. Appends to bench/RESULTS.md.
 
 import argparse
 import datetime
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 
 from bench.ingest import ROOT, configure
+from bench.server import gunicorn
 
 DURATION = "8s"
 
@@ -44,7 +41,6 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # hashed names, as in production
     from bench.generate import generate
-    from bench.storm import free_port
     from o2o.catalogue.models import Product, Variant
     from o2o.inventory.models import StockLevel
 
@@ -52,38 +48,6 @@ def main():
     level = StockLevel.objects.filter(on_hand__gt=0).select_related("outlet", "variant").first()
     variant, outlet = level.variant, level.outlet
     product = Product.objects.get(pk=Variant.objects.get(pk=variant.pk).product_id)
-    port = free_port()
-    env = {
-        **os.environ,
-        "O2O_BENCH_VIEWS": "true",
-        "O2O_SHOPPER_RATE": "10000000/min",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "o2o.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(f"{base}/health/live/", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
     targets = {
         "bare JSON": "/bench/bare-json/",
         "availability API": f"/api/v1/availability/?sku={variant.sku}&brand={brand.slug}"
@@ -93,13 +57,10 @@ def main():
         "product page": f"/{brand.slug}/{product.slug}/",
     }
     results = {}
-    try:
+    with gunicorn(workers=2, O2O_BENCH_VIEWS="true", O2O_SHOPPER_RATE="10000000/min") as base:
         for name, path in targets.items():
             assert requests.get(base + path, timeout=10).status_code == 200, path
             results[name] = wrk(base + path)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     lines = [
         f"{name}: {rps:,.0f} req/s, p99 {p99}, non-2xx {errors}"
         for name, (rps, p99, errors) in results.items()

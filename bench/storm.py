@@ -8,20 +8,10 @@ and no stock level is oversold. Reports throughput and p95. Appends to bench/RES
 import argparse
 import concurrent.futures
 import datetime
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 
 from bench.ingest import ROOT, configure
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.server import gunicorn
 
 
 def main():
@@ -42,39 +32,6 @@ def main():
     StockLevel.objects.bulk_create(
         StockLevel(outlet=o, variant=variants[0], on_hand=10) for o in outlets
     )
-    port = free_port()
-    env = {
-        **os.environ,
-        "O2O_RESERVATIONS_PER_IP": "100000",
-        "O2O_SHOPPER_RATE": "100000/min",
-        "O2O_RESERVATIONS_PER_EMAIL": "100000",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "o2o.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/api/v1/reservations/"
-    for _ in range(100):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/health/live/", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
 
     def reserve(index):
         body = {
@@ -87,17 +44,19 @@ def main():
             "shopper_phone": "+91 9000000000",
         }
         began = time.perf_counter()
-        response = requests.post(url, json=body, timeout=60)
+        response = requests.post(f"{base}/api/v1/reservations/", json=body, timeout=60)
         return response.status_code, response.json().get("code"), time.perf_counter() - began
 
-    try:
+    with gunicorn(
+        workers=4,
+        O2O_RESERVATIONS_PER_IP="100000",
+        O2O_SHOPPER_RATE="100000/min",
+        O2O_RESERVATIONS_PER_EMAIL="100000",
+    ) as base:
         started = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
             results = list(pool.map(reserve, range(args.clients)))
         elapsed = time.perf_counter() - started
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     statuses = [status for status, _code, _t in results]
     latencies = sorted(t for _s, _c, t in results)
     levels = list(StockLevel.objects.values_list("on_hand", "reserved"))
