@@ -52,7 +52,7 @@ def gunicorn(*, workers, **env):
             try:
                 requests.get(f"{base}/health/live/", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         yield base
     finally:

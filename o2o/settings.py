@@ -187,6 +187,12 @@ O2O_DEFAULT_HOLD_MINUTES = env.int("O2O_DEFAULT_HOLD_MINUTES", default=120)
 O2O_LOCATOR_START_RADIUS_KM = env.float("O2O_LOCATOR_START_RADIUS_KM", default=5.0)
 O2O_LOCATOR_MAX_RADIUS_KM = env.float("O2O_LOCATOR_MAX_RADIUS_KM", default=50.0)
 O2O_LOCATOR_RESULTS = env.int("O2O_LOCATOR_RESULTS", default=10)
+# Shoppers' availability answers are cached until the stock they show changes (generations,
+# see locator/freshness.py), and at most this long. Off without Redis: the worker's and the
+# web server's local-memory caches are not shared, so the worker's bumps would not be seen.
+O2O_AVAILABILITY_CACHE_SECONDS = env.int(
+    "O2O_AVAILABILITY_CACHE_SECONDS", default=60 if REDIS_URL else 0
+)
 O2O_CATALOGUE_PAGE_SIZE = env.int("O2O_CATALOGUE_PAGE_SIZE", default=24)
 O2O_MAX_UNITS_PER_RESERVATION = env.int("O2O_MAX_UNITS_PER_RESERVATION", default=5)
 O2O_SNAPSHOT_MAX_ITEMS = env.int("O2O_SNAPSHOT_MAX_ITEMS", default=200_000)
@@ -272,9 +278,11 @@ O2O_RESERVATION_THROTTLE_SECONDS = env.int("O2O_RESERVATION_THROTTLE_SECONDS", d
 # Shoppers' personal data is anonymised this many days after a reservation ends.
 O2O_PERSONAL_DATA_DAYS = env.int("O2O_PERSONAL_DATA_DAYS", default=90)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "o2o.core.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 O2O_WORKER_HEARTBEAT_SECONDS = env.int("O2O_WORKER_HEARTBEAT_SECONDS", default=180)
 O2O_BENCH_VIEWS = env.bool("O2O_BENCH_VIEWS", default=False)
+if O2O_BENCH_VIEWS:  # the benchmarks' reference views (bench/http.py) beside the site
+    ROOT_URLCONF = "o2o.bench_urls"

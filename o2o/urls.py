@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -28,9 +27,3 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("o2o.storefront.urls")),
 ]
-
-if settings.O2O_BENCH_VIEWS:  # reference views for bench/http.py only
-    from o2o.core import bench_views
-
-    urlpatterns.insert(0, path("bench/bare-json/", bench_views.bare_json))
-    urlpatterns.insert(0, path("bench/bare-page/", bench_views.bare_page))

@@ -13,3 +13,51 @@ def bare_page(request):
     """A template of about the catalogue page's size, with no database work."""
     cards = [{"name": f"Model {i}", "category": "Phones", "price": 9999 + i} for i in range(24)]
     return render(request, "bench/bare_page.html", {"cards": cards})
+
+
+AVAILABILITY_SQL = """
+SELECT o.code AS outlet, o.name, o.address, o.city, o.latitude, o.longitude,
+       o.stock_synced_at AS synced_at, sl.on_hand - sl.reserved AS available, d.km AS distance_km
+FROM inventory_stocklevel sl
+JOIN outlets_outlet o ON o.id = sl.outlet_id
+JOIN outlets_outletauthorization a ON a.outlet_id = o.id
+CROSS JOIN LATERAL (SELECT 12742.0176 * ASIN(SQRT(
+    POWER(SIN(RADIANS(o.latitude - %(lat)s) / 2), 2)
+    + COS(RADIANS(%(lat)s)) * COS(RADIANS(o.latitude))
+      * POWER(SIN(RADIANS(o.longitude - %(lng)s) / 2), 2))) AS km) d
+WHERE sl.variant_id = %(variant)s AND sl.on_hand > sl.reserved
+  AND a.brand_id = %(brand)s AND a.is_active AND o.status = 'active'
+  AND o.latitude BETWEEN %(min_lat)s AND %(max_lat)s
+  AND o.longitude BETWEEN %(min_lng)s AND %(max_lng)s
+  AND d.km <= %(radius)s
+ORDER BY d.km, o.id
+LIMIT %(limit)s
+"""
+
+VARIANT_SQL = """
+SELECT v.id, v.brand_id FROM catalogue_variant v
+JOIN brands_brand b ON b.id = v.brand_id JOIN catalogue_product p ON p.id = v.product_id
+WHERE v.sku = %s AND b.slug = %s AND v.is_active AND p.is_published
+"""
+
+
+def availability_raw(request):
+    """The availability API's SQL (same statements, same widening) through a raw cursor."""
+    from django.conf import settings
+    from django.db import connection
+
+    from o2o.core.geo import bounding_box
+
+    lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
+    limit = settings.O2O_LOCATOR_RESULTS
+    with connection.cursor() as cursor:
+        cursor.execute(VARIANT_SQL, [request.GET["sku"], request.GET["brand"]])
+        variant, brand = cursor.fetchone()
+        for radius in (settings.O2O_LOCATOR_START_RADIUS_KM, settings.O2O_LOCATOR_MAX_RADIUS_KM):
+            min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
+            cursor.execute(AVAILABILITY_SQL, locals())
+            rows = cursor.fetchall()
+            if len(rows) >= limit:
+                break
+        columns = [column.name for column in cursor.description]
+    return JsonResponse([dict(zip(columns, row, strict=True)) for row in rows], safe=False)

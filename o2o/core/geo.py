@@ -31,3 +31,15 @@ def haversine_expression(lat, lng, lat_field="latitude", lng_field="longitude"):
     dlng = Radians(F(lng_field) - lng0) / 2
     a = Power(Sin(dlat), 2) + Cos(Radians(lat0)) * Cos(Radians(F(lat_field))) * Power(Sin(dlng), 2)
     return 2 * EARTH_RADIUS_KM * ASin(Sqrt(a), output_field=FloatField())
+
+
+def haversine_sql(lat_column, lng_column):
+    """Haversine distance in km from a point to the row's coordinates, as SQL with three
+    parameters (lat, lat, lng). The same functions as haversine_expression: PostgreSQL has
+    them, and Django registers them on SQLite."""
+    return (
+        f"{2 * EARTH_RADIUS_KM!r} * ASIN(SQRT("
+        f"POWER(SIN(RADIANS({lat_column} - %s) / 2), 2)"
+        f" + COS(RADIANS(%s)) * COS(RADIANS({lat_column}))"
+        f" * POWER(SIN(RADIANS({lng_column} - %s) / 2), 2)))"
+    )

@@ -13,17 +13,20 @@ class TooManyRequests(DomainError):
     default_message = "Too many attempts: please wait a little and try again."
 
 
-def hit(scope, identity, *, limit, window):
-    """Count one attempt for (scope, identity); raise TooManyRequests past `limit`."""
+def count_attempt(scope, identity, *, window):
+    """Count one attempt for (scope, identity) in the current window; return the count."""
     digest = hashlib.sha256(str(identity).strip().lower().encode()).hexdigest()[:32]
     key = f"o2o:rate:{scope}:{digest}"
     if cache.add(key, 1, window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
-            count = 1
-    if count > limit:
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def hit(scope, identity, *, limit, window):
+    """Count one attempt for (scope, identity); raise TooManyRequests past `limit`."""
+    if count_attempt(scope, identity, window=window) > limit:
         raise TooManyRequests()

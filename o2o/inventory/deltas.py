@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet
 from o2o.reservations.services import drop_holds_for_shortfall
 
@@ -131,6 +132,7 @@ def _apply_events(run, outlet, events):
         )
     }
     now, dropped = timezone.now(), 0
+    stock_changed(net)
     for variant_id, delta in net.items():
         level = levels.get(variant_id)
         current = level.on_hand if level else 0

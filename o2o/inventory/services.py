@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from o2o.core import metrics
+from o2o.locator.freshness import stock_changed
 
 from . import deltas, snapshots
 from .errors import InvalidSnapshot, StockBelowHolds
@@ -274,6 +275,7 @@ def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJ
     delta = on_hand - level.on_hand
     if delta:
         StockLevel.objects.filter(pk=level.pk).update(on_hand=on_hand)
+        stock_changed([level.variant_id])
         StockMovement.objects.create(
             outlet_id=level.outlet_id,
             variant_id=level.variant_id,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from o2o.locator.freshness import availability_changed
 from o2o.reservations.services import drop_holds_for_shortfall
 
 from . import staging
@@ -340,6 +341,7 @@ def apply(run, rows):
             [run.as_of, now],
         )
         run.status = SyncRun.Status.APPLIED
+        availability_changed()
     staging.drop()
     run.rows_rejected = report.rejected
     run.rows_applied = max(0, run.rows_total - run.rows_rejected - run.rows_ignored)

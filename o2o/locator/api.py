@@ -12,6 +12,7 @@ from o2o.brands.models import Brand
 from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
 
+from .freshness import remembered
 from .selectors import outlets_near, stock_near
 
 
@@ -57,21 +58,26 @@ class AvailabilityView(APIView):
         query = AvailabilityQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        variant = get_object_or_404(
-            Variant.objects.select_related("brand"),
-            sku=data["sku"],
-            brand__slug=data["brand"],
-            is_active=True,
-            product__is_published=True,
-        )
-        hits = stock_near(
-            variant=variant,
-            lat=data["lat"],
-            lng=data["lng"],
-            limit=data.get("limit"),
-            max_radius_km=data.get("radius_km"),
-        )
-        return Response(AvailableOutletSerializer(hits, many=True).data)
+        limit, radius = data.get("limit"), data.get("radius_km")
+
+        def variant_of():
+            return get_object_or_404(
+                Variant.objects.only("pk", "brand_id"),
+                sku=data["sku"],
+                brand__slug=data["brand"],
+                brand__is_active=True,
+                is_active=True,
+                product__is_published=True,
+            )
+
+        def answer(variant):
+            hits = stock_near(
+                variant=variant, lat=data["lat"], lng=data["lng"], limit=limit, max_radius_km=radius
+            )
+            return AvailableOutletSerializer(hits, many=True).data
+
+        key = f"api:{data['brand']}:{data['sku']}:{data['lat']!r}:{data['lng']!r}:{limit}:{radius}"
+        return Response(remembered(key, variant_of=variant_of, answer=answer))
 
 
 class NearbyQuery(serializers.Serializer):

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F
 
-from o2o.core.geo import bounding_box, haversine_expression
+from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
-from o2o.outlets.models import Outlet
+from o2o.outlets.models import Outlet, OutletAuthorization
+
+from .freshness import remembered
 
 
 @dataclass(frozen=True)
@@ -17,27 +18,34 @@ class NearbyStock:
     available: int
 
 
-def _stock_within(variant, lat, lng, radius_km, limit):
+def stock_within_sql(variant, lat, lng, radius_km, limit):
+    """(sql, params) of the nearest `limit` active, authorised outlets with `variant`
+    available within `radius_km`: every outlet column, `available` and `distance_km`.
+
+    Written as SQL rather than built by the ORM: compiling the ORM's haversine expression
+    (twice: select and filter) cost more than running the query (bench/http.py)."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
-    levels = StockLevel.objects.filter(
-        variant_id=variant.pk,
-        on_hand__gt=F("reserved"),
-        outlet__status=Outlet.Status.ACTIVE,
-        outlet__authorizations__brand_id=variant.brand_id,
-        outlet__authorizations__is_active=True,
-        outlet__latitude__range=(min_lat, max_lat),
-    )
+    box = "o.latitude BETWEEN %s AND %s"
+    params = [min_lat, max_lat]
     if min_lng >= -180 and max_lng <= 180:  # no antimeridian wrap: filter longitude too
-        levels = levels.filter(outlet__longitude__range=(min_lng, max_lng))
-    return (
-        levels.annotate(
-            distance_km=haversine_expression(lat, lng, "outlet__latitude", "outlet__longitude"),
-            units=F("on_hand") - F("reserved"),
-        )
-        .filter(distance_km__lte=radius_km)
-        .select_related("outlet")
-        .order_by("distance_km", "outlet_id")[:limit]
+        box += " AND o.longitude BETWEEN %s AND %s"
+        params += [min_lng, max_lng]
+    sql = (
+        f"SELECT * FROM (SELECT o.*, sl.on_hand - sl.reserved AS available,"
+        f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
+        f" FROM {StockLevel._meta.db_table} sl"
+        f" JOIN {Outlet._meta.db_table} o ON o.id = sl.outlet_id"
+        f" JOIN {OutletAuthorization._meta.db_table} a ON a.outlet_id = o.id"
+        f" WHERE sl.variant_id = %s AND sl.on_hand > sl.reserved"
+        f" AND a.brand_id = %s AND a.is_active AND o.status = %s AND {box}) near"
+        f" WHERE distance_km <= %s ORDER BY distance_km, id LIMIT %s"
     )
+    head = [lat, lat, lng, variant.pk, variant.brand_id, Outlet.Status.ACTIVE.value]
+    return sql, [*head, *params, radius_km, limit]
+
+
+def _stock_within(variant, lat, lng, radius_km, limit):
+    return list(Outlet.objects.raw(*stock_within_sql(variant, lat, lng, radius_km, limit)))
 
 
 def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
@@ -49,14 +57,25 @@ def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
     exists within it is found. At most two queries."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
-    found = list(
-        _stock_within(
-            variant, lat, lng, min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius), limit
-        )
+    found = _stock_within(
+        variant, lat, lng, min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius), limit
     )
     if len(found) < limit and max_radius > settings.O2O_LOCATOR_START_RADIUS_KM:
-        found = list(_stock_within(variant, lat, lng, max_radius, limit))
-    return [NearbyStock(level.outlet, level.distance_km, level.units) for level in found]
+        found = _stock_within(variant, lat, lng, max_radius, limit)
+    return [NearbyStock(outlet, outlet.distance_km, outlet.available) for outlet in found]
+
+
+def cached_stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
+    """`stock_near` for shoppers' searches: answered from the cache when the same search
+    was made since the stock it shows last changed (see freshness.py). Searches by city
+    name share one point, so they share answers."""
+    return remembered(
+        f"near:{variant.pk}:{float(lat)!r}:{float(lng)!r}:{limit}:{max_radius_km}",
+        variant_of=lambda: variant,
+        answer=lambda variant: stock_near(
+            variant=variant, lat=lat, lng=lng, limit=limit, max_radius_km=max_radius_km
+        ),
+    )
 
 
 @dataclass(frozen=True)

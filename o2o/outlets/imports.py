@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
+from o2o.locator.freshness import availability_changed
+
 from .models import Outlet, OutletAuthorization, OutletImport, Retailer
 
 REQUIRED = (
@@ -230,4 +232,5 @@ def _write_chunk(brand_id, rows, retailers):
         batch_size=1000,
         ignore_conflicts=True,
     )
+    availability_changed()  # an existing outlet may have become authorised for the brand
     return len(new)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
 from o2o.core.models import User
+from o2o.locator.freshness import availability_changed
 
 from .models import RetailerMembership
 
@@ -85,4 +86,7 @@ def remove_staff(*, membership_id, removed_by=None):
 
 def set_authorizations_active(*, authorizations, active):
     """Suspend or reactivate outlets for a brand (the shop itself stays as it is)."""
-    return authorizations.exclude(is_active=active).update(is_active=active)
+    changed = authorizations.exclude(is_active=active).update(is_active=active)
+    if changed:
+        availability_changed()
+    return changed

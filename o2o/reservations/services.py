@@ -14,6 +14,7 @@ from o2o.core import metrics
 from o2o.core.geo import haversine_km
 from o2o.core.ratelimit import hit
 from o2o.inventory.models import StockLevel, StockMovement
+from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet, OutletAuthorization
 
 from .errors import (
@@ -108,6 +109,7 @@ def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
     if not held:
         metrics.RESERVATIONS.labels(outcome="insufficient_stock").inc()
         raise InsufficientStock()
+    stock_changed([variant_id])
     metrics.RESERVATIONS.labels(outcome="held").inc()
     StockMovement.objects.create(
         outlet_id=outlet_id,
@@ -185,6 +187,7 @@ def _release_lines(reservation, *, to_status, user=None):
         StockLevel.objects.filter(
             outlet_id=reservation.outlet_id, variant_id=line.variant_id
         ).update(**changes)
+        stock_changed([line.variant_id])
         StockMovement.objects.create(
             outlet_id=reservation.outlet_id,
             variant_id=line.variant_id,

@@ -22,7 +22,7 @@ from o2o.catalogue.selectors import (
 )
 from o2o.core.errors import DomainError
 from o2o.locator.geocoding import suggest_cities
-from o2o.locator.selectors import stock_near
+from o2o.locator.selectors import cached_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
 from o2o.outlets import onboarding
 from o2o.outlets.models import Outlet
@@ -145,7 +145,7 @@ def _nearby(request, variant):
     else:
         return form, None, None
     lat, lng, label = place
-    hits = stock_near(variant=variant, lat=lat, lng=lng)
+    hits = cached_stock_near(variant=variant, lat=lat, lng=lng)
     if searched:
         record_demand(variant=variant, lat=lat, lng=lng, results=len(hits))
     return form, nearby_rows(hits, now=timezone.now()), label

@@ -206,3 +206,17 @@ def test_every_operation_documents_the_error_shape(db, tmp_path):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert "404" in operation["responses"], (method, path)
+
+
+def test_shoppers_reads_are_throttled_per_client_in_a_fixed_window(world, monkeypatch):
+    from o2o.core.api_views import ShopperThrottle
+
+    monkeypatch.setattr(ShopperThrottle, "rate", "3/min", raising=False)
+    query = {"sku": world.variant.sku, "brand": "aurora", "lat": 18.52, "lng": 73.85}
+    api = APIClient(REMOTE_ADDR="10.0.0.1")
+    assert [api.get("/api/v1/availability/", query).status_code for _ in range(3)] == [200] * 3
+    refused = api.get("/api/v1/availability/", query)
+    assert (refused.status_code, refused.json()["code"]) == (429, "throttled")
+    assert int(refused["Retry-After"]) <= 60
+    other = APIClient(REMOTE_ADDR="10.0.0.2")
+    assert other.get("/api/v1/availability/", query).status_code == 200

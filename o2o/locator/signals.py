@@ -1,0 +1,27 @@
+"""Edits made one row at a time (admin, services, imports) retire cached availability."""
+
+from django.db.models.signals import post_delete, post_save
+
+from .freshness import availability_changed, stock_changed
+
+
+def _stock_level_changed(sender, instance, **kwargs):
+    stock_changed([instance.variant_id])
+
+
+def _searchable_changed(sender, **kwargs):
+    availability_changed()
+
+
+def connect():
+    from o2o.brands.models import Brand
+    from o2o.catalogue.models import Product, Variant
+    from o2o.inventory.models import StockLevel
+    from o2o.outlets.models import Outlet, OutletAuthorization
+
+    for signal in (post_save, post_delete):
+        signal.connect(_stock_level_changed, sender=StockLevel, dispatch_uid=f"{signal}-stock")
+        for model in (Brand, Product, Variant, Outlet, OutletAuthorization):
+            signal.connect(
+                _searchable_changed, sender=model, dispatch_uid=f"{signal}-{model.__name__}"
+            )

@@ -1,0 +1,111 @@
+"""Shoppers' availability answers are cached, and every write that changes them retires them."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from o2o.inventory import services as inventory
+from o2o.inventory.models import StockLevel
+from o2o.locator.freshness import EVERYTHING
+from o2o.outlets.models import Outlet
+from o2o.outlets.services import set_authorizations_active
+from o2o.reservations import services as reservations
+from tests.factories import OutletFactory, authorise, minutes_ago, stock
+
+PUNE = {"lat": 18.5196, "lng": 73.8553}
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.O2O_AVAILABILITY_CACHE_SECONDS = 60
+
+
+def _available(world):
+    response = APIClient().get(
+        "/api/v1/availability/", {"sku": world.variant.sku, "brand": world.brand.slug, **PUNE}
+    )
+    assert response.status_code == 200, response.content
+    return {row["outlet"]: row["available"] for row in response.json()}
+
+
+def test_a_repeated_search_is_answered_from_the_cache(world, django_assert_num_queries):
+    assert _available(world) == {"pune-1": 5}
+    with django_assert_num_queries(0):  # the answer, and which variant it is about, are cached
+        assert _available(world) == {"pune-1": 5}
+
+
+def test_a_search_from_another_point_is_not_answered_with_this_one(world):
+    _available(world)
+    response = APIClient().get(
+        "/api/v1/availability/",
+        {"sku": world.variant.sku, "brand": world.brand.slug, "lat": 18.53, "lng": 73.86},
+    )
+    assert response.json()[0]["distance_km"] > 1
+
+
+def test_a_reservation_and_its_cancellation_show_at_once(world):
+    assert _available(world) == {"pune-1": 5}
+    reservation = reservations.reserve(
+        outlet=world.outlet,
+        variant=world.variant,
+        quantity=2,
+        shopper_name="Asha",
+        shopper_email="asha@example.com",
+        shopper_phone="+919800000000",
+    )
+    assert _available(world) == {"pune-1": 3}
+    reservations.transition(reservation_id=reservation.pk, to_status="cancelled")
+    assert _available(world) == {"pune-1": 5}
+
+
+def test_a_snapshot_and_a_delta_show_at_once(world):
+    _available(world)
+    items = [{"sku": world.variant.sku, "on_hand": 9}]
+    run = inventory.queue_snapshot(outlet=world.outlet, as_of=minutes_ago(1), items=items)
+    inventory.apply_sync_run(sync_run_id=run.pk)
+    assert _available(world) == {"pune-1": 9}
+    event = {"event_id": "sale-1", "sku": world.variant.sku, "delta": -4}
+    run = inventory.queue_deltas(
+        outlet=world.outlet, events=[{**event, "occurred_at": minutes_ago()}]
+    )
+    inventory.apply_sync_run(sync_run_id=run.pk)
+    assert _available(world) == {"pune-1": 5}
+
+
+def test_a_count_by_hand_shows_at_once(world):
+    _available(world)
+    inventory.set_on_hand(level_id=world.level.pk, on_hand=1)
+    assert _available(world) == {"pune-1": 1}
+
+
+def test_outlet_and_authorisation_changes_show_at_once(world):
+    other = OutletFactory(code="pune-2", latitude=18.53, longitude=73.86)
+    authorization = authorise(other, world.brand)
+    stock(other, world.variant, 4)
+    assert _available(world) == {"pune-1": 5, "pune-2": 4}
+    set_authorizations_active(authorizations=other.authorizations.all(), active=False)
+    assert _available(world) == {"pune-1": 5}
+    set_authorizations_active(authorizations=other.authorizations.all(), active=True)
+    assert _available(world) == {"pune-1": 5, "pune-2": 4}
+    world.outlet.status = Outlet.Status.PAUSED
+    world.outlet.save()
+    assert _available(world) == {"pune-2": 4}
+    authorization.delete()
+    assert _available(world) == {}
+
+
+def test_an_evicted_generation_never_brings_back_an_older_answer(world):
+    assert _available(world) == {"pune-1": 5}
+    StockLevel.objects.filter(pk=world.level.pk).update(on_hand=7)  # no service: no bump
+    assert _available(world) == {"pune-1": 5}  # the cache answers until a generation moves
+    cache.delete(EVERYTHING)
+    assert _available(world) == {"pune-1": 7}
+
+
+def test_without_a_cache_setting_every_search_reads_the_database(
+    world, settings, django_assert_num_queries
+):
+    settings.O2O_AVAILABILITY_CACHE_SECONDS = 0
+    _available(world)
+    StockLevel.objects.filter(pk=world.level.pk).update(on_hand=8)
+    assert _available(world) == {"pune-1": 8}
