@@ -12,7 +12,7 @@ from o2o.brands.models import Brand
 from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
 
-from .freshness import remembered
+from .freshness import remembered, remembered_until_anything_changes
 from .selectors import outlets_near, stock_near
 
 
@@ -44,6 +44,22 @@ class AvailableOutletSerializer(OutletPlaceSerializer):
     synced_at = serializers.DateTimeField(source="outlet.stock_synced_at", allow_null=True)
 
 
+def searched_variant(*, brand_slug, sku):
+    """The shoppable variant a search names (its pk and brand only), or 404."""
+
+    def find():
+        return get_object_or_404(
+            Variant.objects.only("pk", "brand_id"),
+            sku=sku,
+            brand__slug=brand_slug,
+            brand__is_active=True,
+            is_active=True,
+            product__is_published=True,
+        )
+
+    return remembered_until_anything_changes(f"variant:{brand_slug}:{sku}", find)
+
+
 class AvailabilityView(APIView):
     authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
@@ -61,14 +77,7 @@ class AvailabilityView(APIView):
         limit, radius = data.get("limit"), data.get("radius_km")
 
         def variant_of():
-            return get_object_or_404(
-                Variant.objects.only("pk", "brand_id"),
-                sku=data["sku"],
-                brand__slug=data["brand"],
-                brand__is_active=True,
-                is_active=True,
-                product__is_published=True,
-            )
+            return searched_variant(brand_slug=data["brand"], sku=data["sku"])
 
         def answer(variant):
             hits = stock_near(

@@ -56,6 +56,20 @@ def _generation(key):
     return value
 
 
+def remembered_until_anything_changes(key, compute):
+    """`compute()`, from the cache until the locator-wide generation moves (catalogue,
+    outlets, bulk stock). For facts a search needs first, such as which variant it names."""
+    seconds = settings.O2O_AVAILABILITY_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    full_key = f"locator:fact:{_generation(EVERYTHING)}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout=seconds)
+    return value
+
+
 def remembered(key, *, variant_of, answer):
     """`answer(variant)`, from the cache while neither generation it was read under moved.
 

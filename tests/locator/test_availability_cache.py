@@ -109,3 +109,13 @@ def test_without_a_cache_setting_every_search_reads_the_database(
     _available(world)
     StockLevel.objects.filter(pk=world.level.pk).update(on_hand=8)
     assert _available(world) == {"pune-1": 8}
+
+
+def test_a_variant_taken_off_sale_is_not_found_from_the_cache(world):
+    assert _available(world) == {"pune-1": 5}
+    world.variant.is_active = False
+    world.variant.save()
+    response = APIClient().get(
+        "/api/v1/availability/", {"sku": world.variant.sku, "brand": world.brand.slug, **PUNE}
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
