@@ -190,9 +190,7 @@ O2O_LOCATOR_RESULTS = env.int("O2O_LOCATOR_RESULTS", default=10)
 # Shoppers' availability answers are cached until the stock they show changes (generations,
 # see locator/freshness.py), and at most this long. Off without Redis: the worker's and the
 # web server's local-memory caches are not shared, so the worker's bumps would not be seen.
-O2O_AVAILABILITY_CACHE_SECONDS = env.int(
-    "O2O_AVAILABILITY_CACHE_SECONDS", default=60 if REDIS_URL else 0
-)
+O2O_SHOPPER_CACHE_SECONDS = env.int("O2O_SHOPPER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 O2O_CATALOGUE_PAGE_SIZE = env.int("O2O_CATALOGUE_PAGE_SIZE", default=24)
 O2O_MAX_UNITS_PER_RESERVATION = env.int("O2O_MAX_UNITS_PER_RESERVATION", default=5)
 O2O_SNAPSHOT_MAX_ITEMS = env.int("O2O_SNAPSHOT_MAX_ITEMS", default=200_000)

@@ -59,7 +59,7 @@ def _generation(key):
 def remembered_until_anything_changes(key, compute):
     """`compute()`, from the cache until the locator-wide generation moves (catalogue,
     outlets, bulk stock). For facts a search needs first, such as which variant it names."""
-    seconds = settings.O2O_AVAILABILITY_CACHE_SECONDS
+    seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return compute()
     full_key = f"locator:fact:{_generation(EVERYTHING)}:{key}"
@@ -76,8 +76,8 @@ def remembered(key, *, variant_of, answer):
     `variant_of()` finds the variant a search is about (or raises if there is none); it
     only runs on a miss, so a repeated search costs three cache reads and no SQL. Both
     generations are read before the database, so a write that lands meanwhile retires the
-    answer. O2O_AVAILABILITY_CACHE_SECONDS = 0 turns the cache off."""
-    seconds = settings.O2O_AVAILABILITY_CACHE_SECONDS
+    answer. O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
+    seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return answer(variant_of())
     full_key = f"locator:answer:{_generation(EVERYTHING)}:{key}"

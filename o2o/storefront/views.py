@@ -4,10 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +24,7 @@ from o2o.catalogue.selectors import (
     variant_facets,
 )
 from o2o.core.errors import DomainError
+from o2o.locator.freshness import remembered_until_anything_changes
 from o2o.locator.geocoding import suggest_cities
 from o2o.locator.selectors import cached_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
@@ -70,15 +74,34 @@ def brand_list(request):
 
 def catalogue(request, brand_slug):
     brand = get_object_or_404(active_brands(), slug=brand_slug)
-    storages, colours = variant_facets(brand)
-    form = CatalogueFilterForm(
-        request.GET or None, categories=categories_of(brand), storages=storages, colours=colours
-    )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     place = _place(request)
     near = None
-    if filters.get("near") and place:
+    if request.GET.get("near") and place:
         near = (place[0], place[1], settings.O2O_LOCATOR_MAX_RADIUS_KM)
+    fragment = "product-list" if request.htmx and request.htmx.target == "product-list" else None
+    template = "storefront/_catalogue_body.html" + (f"#{fragment}" if fragment else "")
+
+    def render_body():
+        context = _catalogue_context(brand, request.GET, near=near, has_place=bool(place))
+        return render_to_string(template, context)
+
+    if near:  # shops' stock changes all the time: only searches without it are cached
+        body = render_body()
+    else:
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+        key = f"catalogue:{brand.pk}:{get_language()}:{fragment}:{query}"
+        body = remembered_until_anything_changes(key, render_body)
+    if fragment:
+        return HttpResponse(body)
+    return render(request, "storefront/catalogue.html", {"brand": brand, "body": mark_safe(body)})
+
+
+def _catalogue_context(brand, params, *, near, has_place):
+    storages, colours = variant_facets(brand)
+    form = CatalogueFilterForm(
+        params or None, categories=categories_of(brand), storages=storages, colours=colours
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     products = published_products(
         brand=brand,
         query=filters.get("q", ""),
@@ -87,22 +110,20 @@ def catalogue(request, brand_slug):
         price_max=filters.get("price_max"),
         storage=filters.get("storage"),
         colour=filters.get("colour", ""),
-        near=near,
+        near=near if filters.get("near") else None,
         sort=filters.get("sort") or "name",
     )
-    page = Paginator(products, settings.O2O_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query_string = request.GET.copy()
+    page = Paginator(products, settings.O2O_CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+    query_string = params.copy()
     query_string.pop("page", None)
-    context = {
+    return {
         "brand": brand,
         "form": form,
         "page": page,
         "query": filters.get("q", ""),
         "query_string": query_string.urlencode(),
-        "place": place,
-        "near_without_place": bool(filters.get("near")) and not place,
+        "near_without_place": bool(filters.get("near")) and not has_place,
     }
-    return render(request, _fragment(request, "storefront/catalogue.html", "product-list"), context)
 
 
 def product_detail(request, brand_slug, product_slug):

@@ -17,7 +17,7 @@ PUNE = {"lat": 18.5196, "lng": 73.8553}
 
 @pytest.fixture(autouse=True)
 def _cache_on(settings):
-    settings.O2O_AVAILABILITY_CACHE_SECONDS = 60
+    settings.O2O_SHOPPER_CACHE_SECONDS = 60
 
 
 def _available(world):
@@ -105,7 +105,7 @@ def test_an_evicted_generation_never_brings_back_an_older_answer(world):
 def test_without_a_cache_setting_every_search_reads_the_database(
     world, settings, django_assert_num_queries
 ):
-    settings.O2O_AVAILABILITY_CACHE_SECONDS = 0
+    settings.O2O_SHOPPER_CACHE_SECONDS = 0
     _available(world)
     StockLevel.objects.filter(pk=world.level.pk).update(on_hand=8)
     assert _available(world) == {"pune-1": 8}
