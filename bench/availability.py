@@ -28,20 +28,36 @@ def main():
     args = parser.parse_args()
     configure()
     from django.core.management import call_command
+    from django.db.models import F
 
     call_command("migrate", verbosity=0)
     from bench.generate import generate
     from o2o.catalogue.models import Variant
-    from o2o.core.geo import bounding_box, haversine_expression
+    from o2o.core.geo import bounding_box, haversine_expression, haversine_km
+    from o2o.inventory.models import StockLevel
     from o2o.locator.selectors import stock_near
     from o2o.outlets.models import Outlet
+
+    def brute_force(variant, lat, lng):
+        """The true nearest 10 within 25 km: every shop with the variant, measured in Python."""
+        shops = StockLevel.objects.filter(
+            variant=variant,
+            on_hand__gt=F("reserved"),
+            outlet__status=Outlet.Status.ACTIVE,
+            outlet__authorizations__brand_id=variant.brand_id,
+            outlet__authorizations__is_active=True,
+        ).values_list("outlet_id", "outlet__latitude", "outlet__longitude")
+        near = sorted(
+            (km, pk) for pk, la, lo in shops if (km := haversine_km(lat, lng, la, lo)) <= 25
+        )
+        return [pk for _km, pk in near[:10]]
 
     start = time.perf_counter()
     brand, cities, weights = generate(outlets=args.outlets, skus=args.skus, per_outlet=20)
     built = time.perf_counter() - start
     rng = random.Random(7)
     variants = list(Variant.objects.filter(brand=brand))
-    ours, plain, found = [], [], []
+    ours, plain, found, complete = [], [], [], 0
     for city in rng.choices(cities, weights=weights, k=args.queries):
         lat = city["latitude"] + rng.gauss(0, 0.1)
         lng = city["longitude"] + rng.gauss(0, 0.1)
@@ -50,6 +66,7 @@ def main():
         hits = stock_near(variant=variant, lat=lat, lng=lng, limit=10, max_radius_km=25)
         ours.append(1000 * (time.perf_counter() - began))
         found.append(len(hits))
+        complete += [hit.outlet.pk for hit in hits] == brute_force(variant, lat, lng)
         began = time.perf_counter()
         min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, 25)
         list(
@@ -68,7 +85,9 @@ def main():
         f"p95 {percentile(ours, 0.95):.1f} ms (goal p95 <= 20 ms); plain nearest-10 outlets "
         f"p50 {statistics.median(plain):.1f} ms, p95 {percentile(plain, 0.95):.1f} ms; "
         f"ratio p95 {percentile(ours, 0.95) / percentile(plain, 0.95):.1f}x (T2 goal <= 8x); "
-        f"average shops found {statistics.mean(found):.1f} of 10"
+        f"average shops found {statistics.mean(found):.1f} of 10 (as many as exist within "
+        f"25 km); the same shops, in the same order, as a brute-force search in "
+        f"{complete} of {args.queries} queries (T2 goal: all)"
     )
     print(text)
     if not args.no_record:

@@ -128,8 +128,11 @@ def _catalogue_context(brand, params, *, near, has_place):
 
 def product_detail(request, brand_slug, product_slug):
     brand = get_object_or_404(active_brands(), slug=brand_slug)
-    product = product_for_shopper(brand=brand, slug=product_slug)
-    if product is None or not product.active_variants:
+    product = remembered_until_anything_changes(
+        f"product:{brand.pk}:{product_slug}",
+        lambda: product_for_shopper(brand=brand, slug=product_slug) or False,
+    )  # False, not None: "no such product" is cached too
+    if not product or not product.active_variants:
         raise Http404(_("No such product."))
     variant = _chosen_variant(product, request.GET.get("variant"))
     form, nearby, place = _nearby(request, variant)

@@ -54,3 +54,17 @@ def test_languages_are_not_mixed(client, world):
     assert "Search this catalogue" in client.get("/aurora/").content.decode()
     page = client.get("/aurora/", headers={"Accept-Language": "hi"}).content.decode()
     assert "इस कैटलॉग में खोजें" in page and "Search this catalogue" not in page
+
+
+def test_the_product_is_cached_and_its_changes_show_at_once(
+    client, world, django_assert_max_num_queries
+):
+    assert client.get("/aurora/aurora-12/").status_code == 200
+    with django_assert_max_num_queries(2):  # the brand and the session; the product is cached
+        assert client.get("/aurora/aurora-12/").status_code == 200
+    world.product.description = "Now with a bigger battery."
+    world.product.save()
+    assert "bigger battery" in client.get("/aurora/aurora-12/").content.decode()
+    world.product.is_published = False
+    world.product.save()
+    assert client.get("/aurora/aurora-12/").status_code == 404
