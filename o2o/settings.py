@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -149,6 +150,19 @@ else:
         "processed_folder": str(_processed),
         "store_processed": False,
     }
+# One queue per workload, so each can get its own workers (docs/deploy.md): a worker
+# started without -Q consumes them all, as `make demo` and `make serve` do.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name) for name in ("celery", "sync", "notifications", "rollups")
+]
+CELERY_TASK_ROUTES = {
+    "o2o.inventory.tasks.*": {"queue": "sync"},
+    "o2o.outlets.tasks.*": {"queue": "sync"},
+    "o2o.notifications.tasks.*": {"queue": "notifications"},
+    "o2o.locator.tasks.*": {"queue": "notifications"},
+    "o2o.dashboard.tasks.*": {"queue": "rollups"},
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -1,7 +1,9 @@
-"""Health and readiness endpoints, Prometheus metrics, JSON logs."""
+"""Health and readiness endpoints, Prometheus metrics, JSON logs, Celery queues."""
 
 import json
 import logging
+
+import pytest
 
 from o2o.core.logs import JsonFormatter
 from o2o.core.tasks import worker_heartbeat_task
@@ -36,3 +38,23 @@ def test_json_log_lines():
     record = logging.LogRecord("o2o", logging.INFO, __file__, 1, "sync #%s applied", (7,), None)
     line = json.loads(JsonFormatter().format(record))
     assert (line["level"], line["message"]) == ("INFO", "sync #7 applied")
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("o2o.inventory.tasks.apply_sync_run_task", "sync"),
+        ("o2o.outlets.tasks.import_outlets_task", "sync"),
+        ("o2o.notifications.tasks.send_reservation_status_task", "notifications"),
+        ("o2o.locator.tasks.notify_back_in_stock_task", "notifications"),
+        ("o2o.dashboard.tasks.roll_up_daily_figures_task", "rollups"),
+        ("o2o.reservations.tasks.expire_overdue_reservations_task", "celery"),
+        ("o2o.core.tasks.worker_heartbeat_task", "celery"),
+    ],
+)
+def test_each_workload_has_its_queue_and_a_plain_worker_consumes_them_all(task, queue):
+    from o2o.celery import app
+
+    routed = app.amqp.router.route({}, task)["queue"]
+    assert (routed.name, routed.routing_key) == (queue, queue)  # one queue, not every queue
+    assert queue in app.amqp.queues  # declared: a worker without -Q listens to it
