@@ -6,12 +6,12 @@ population. Appends to bench/RESULTS.md.
 """
 
 import argparse
-import datetime
 import random
 import statistics
 import time
 
-from bench.ingest import ROOT, configure
+from bench.ingest import configure
+from bench.results import record
 
 
 def percentile(values, q):
@@ -91,10 +91,8 @@ def main():
     )
     print(text)
     if not args.no_record:
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            command = f'make bench-availability BENCH_ARGS="--outlets {args.outlets}"'
-            handle.write(f"\n## T2 nearest availability, {stamp}\n\n`{command}`\n\n{text}\n")
+        command = f'make bench-availability BENCH_ARGS="--outlets {args.outlets}"'
+        record("T2 nearest availability", command, text)
 
 
 if __name__ == "__main__":

@@ -11,20 +11,27 @@ Appends to bench/RESULTS.md.
 """
 
 import argparse
-import datetime
 import random
 import re
 import subprocess
 import tempfile
 
-from bench.ingest import ROOT, configure
+from bench.ingest import configure
+from bench.results import record
 from bench.server import gunicorn
 
 DURATION = "8s"
 
 
+PERCENTILES = """
+function done(summary, latency, requests)
+  io.write(string.format("percentiles p50=%d p95=%d\\n",
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
+
 ROTATE = """
-local paths = {%s}
+local paths = {{paths}}
 local thread_count = 0
 function setup(thread)
   thread:set("offset", thread_count * math.floor(#paths / 2))
@@ -33,30 +40,33 @@ end
 local counter = 0
 function request()
   counter = counter + 1
-  return wrk.format("GET", wrk.path .. paths[((offset + counter) %% #paths) + 1])
+  return wrk.format("GET", wrk.path .. paths[((offset + counter) % #paths) + 1])
 end
 """
 
 
-def rotating(paths):
-    """A wrk script sending each of `paths` once, the two threads from opposite ends."""
+def wrk_script(paths=None):
+    """A wrk script printing p50/p95; with `paths`, sending each once, the two threads
+    from opposite ends of the list."""
+    text = PERCENTILES
+    if paths:
+        text += ROTATE.replace("{paths}", ",".join(f'"{path}"' for path in paths))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(ROTATE % ",".join(f'"{path}"' for path in paths))
+        script.write(text)
     return script.name
 
 
-def wrk(url, script=None):
-    command = ["wrk", "-t2", "-c16", f"-d{DURATION}", "--latency", url]
+def wrk(url, script):
     out = subprocess.run(
-        command + (["-s", script] if script else []),
+        ["wrk", "-t2", "-c16", f"-d{DURATION}", "-s", script, url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    p50, p95 = (int(us) / 1000 for us in re.search(r"p50=(\d+) p95=(\d+)", out).groups())
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, p99, int(errors.group(1)) if errors else 0
+    return rps, f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", int(errors.group(1)) if errors else 0
 
 
 def main():
@@ -74,13 +84,13 @@ def main():
     from o2o.catalogue.models import Product, Variant
     from o2o.inventory.models import StockLevel
 
-    brand, cities, weights = generate(outlets=args.outlets, skus=200, per_outlet=60)
+    brand, cities, weights = generate(outlets=args.outlets, skus=2000, per_outlet=20)
     level = StockLevel.objects.filter(on_hand__gt=0).select_related("outlet", "variant").first()
     variant, outlet = level.variant, level.outlet
     product = Product.objects.get(pk=Variant.objects.get(pk=variant.pk).product_id)
     rng = random.Random(11)
     skus = list(Variant.objects.filter(brand=brand).values_list("sku", flat=True))
-    searches = rotating(
+    searches = wrk_script(
         [
             f"?sku={rng.choice(skus)}&brand={brand.slug}"
             f"&lat={city['latitude'] + rng.gauss(0, 0.05):.6f}"
@@ -99,15 +109,15 @@ def main():
         "catalogue page": (f"/{brand.slug}/", None),
         "product page": (f"/{brand.slug}/{product.slug}/", None),
     }
-    results = {}
+    results, plain = {}, wrk_script()
     with gunicorn(workers=2, O2O_BENCH_VIEWS="true", O2O_SHOPPER_RATE="10000000/min") as base:
         for name, (path, script) in targets.items():
             probe = path + (repeated if script else "")
             assert requests.get(base + probe, timeout=10).status_code == 200, probe
-            results[name] = wrk(base + path, script)
+            results[name] = wrk(base + path, script or plain)
     lines = [
-        f"{name}: {rps:,.0f} req/s, p99 {p99}, non-2xx {errors}"
-        for name, (rps, p99, errors) in results.items()
+        f"{name}: {rps:,.0f} req/s, {latency}, non-2xx {errors}"
+        for name, (rps, latency, errors) in results.items()
     ]
     rps = {name: result[0] for name, result in results.items()}
     new = rps["availability API, new searches"]
@@ -129,10 +139,8 @@ def main():
     )
     print(text)
     if not args.no_record:
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         command = f'make bench-http BENCH_ARGS="--outlets {args.outlets}"'
-        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            handle.write(f"\n## HTTP throughput, {stamp}\n\n`{command}`\n\n{text}\n")
+        record("HTTP throughput", command, text)
 
 
 if __name__ == "__main__":

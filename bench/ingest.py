@@ -249,9 +249,9 @@ def report(args, results, peak):
             f"make bench-ingest (python -m bench.ingest --rows {args.rows} "
             f"--outlets {args.outlets})"
         )
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            handle.write(f"\n## T1 ingest, {stamp}\n\n`{command}`\n\n{text}\n")
+        from bench.results import record
+
+        record("T1 ingest", command, text)
 
 
 if __name__ == "__main__":

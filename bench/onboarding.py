@@ -6,12 +6,12 @@ Celery task's work, run in-process), on PostgreSQL. Appends to bench/RESULTS.md.
 """
 
 import argparse
-import datetime
 import random
 import tempfile
 import time
 
-from bench.ingest import ROOT, configure
+from bench.ingest import configure
+from bench.results import record
 
 
 def main():
@@ -65,12 +65,8 @@ def main():
     )
     print(text)
     if not args.no_record:
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            handle.write(
-                f"\n## T8 outlet onboarding, {stamp}\n\n`make bench-onboarding "
-                f"(python -m bench.onboarding --outlets {args.outlets})`\n\n{text}\n"
-            )
+        command = f"make bench-onboarding (python -m bench.onboarding --outlets {args.outlets})"
+        record("T8 outlet onboarding", command, text)
 
 
 if __name__ == "__main__":

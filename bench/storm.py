@@ -7,10 +7,10 @@ and no stock level is oversold. Reports throughput and p95. Appends to bench/RES
 
 import argparse
 import concurrent.futures
-import datetime
 import time
 
-from bench.ingest import ROOT, configure
+from bench.ingest import configure
+from bench.results import record
 from bench.server import gunicorn
 
 
@@ -71,9 +71,7 @@ def main():
     )
     print(text)
     if not args.no_record:
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as handle:
-            handle.write(f"\n## T5 reservation storm, {stamp}\n\n`make bench-storm`\n\n{text}\n")
+        record("T5 reservation storm", "make bench-storm", text)
 
 
 if __name__ == "__main__":

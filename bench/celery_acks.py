@@ -1,0 +1,75 @@
+"""T6: what Celery's reliability settings cost. The same no-op tasks drained from Redis by
+the same 2-process worker, acknowledged late (acks_late + reject_on_worker_lost, as every
+o2o task is) vs early, side by side in one run; the worker starts on a full queue, and the
+clock runs from its first task to its last. (The other half of T6, a worker killed with
+-9 mid-ingest, is tests/inventory/test_worker_killed.py.) Appends to bench/RESULTS.md.
+
+  make bench-celery BENCH_ARGS="--tasks 20000"
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+from bench.ingest import ROOT, configure
+from bench.results import record
+
+QUEUE = "bench-acks"
+
+
+def drain(task, count):
+    """Tasks per second for `count` of `task`, queued first, then drained by a new worker."""
+    import redis
+
+    from bench.celery_tasks import COUNTER
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    client.delete(COUNTER, QUEUE)
+    for _ in range(count):
+        task.apply_async(queue=QUEUE)
+    worker = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "bench.celery_tasks", "worker", "-Q", QUEUE),
+            *("--pool=prefork", "--concurrency=2", "--loglevel=WARNING"),
+            *("--without-mingle", "--without-gossip", "--without-heartbeat"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        while int(client.get(COUNTER) or 0) == 0:
+            time.sleep(0.005)
+        start = time.perf_counter()
+        while int(client.get(COUNTER) or 0) < count:
+            time.sleep(0.005)
+        return count / (time.perf_counter() - start)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tasks", type=int, default=20_000)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    configure()
+    from bench.celery_tasks import noop_acks_early, noop_acks_late
+
+    early = drain(noop_acks_early, args.tasks)
+    late = drain(noop_acks_late, args.tasks)
+    text = (
+        f"{args.tasks:,} no-op tasks, Redis, a 2-process prefork worker, prefetch multiplier "
+        f"1: acks early {early:,.0f} tasks/s, acks late + reject_on_worker_lost "
+        f"{late:,.0f} tasks/s = {late / early:.0%} (T6 goal >= 90 %)"
+    )
+    print(text)
+    if not args.no_record:
+        command = f'make bench-celery BENCH_ARGS="--tasks {args.tasks}"'
+        record("T6 Celery acknowledgement cost", command, text)
+
+
+if __name__ == "__main__":
+    main()
