@@ -11,7 +11,7 @@ import statistics
 import time
 
 from bench.ingest import configure
-from bench.results import record
+from bench.results import command_line, record
 
 
 def percentile(values, q):
@@ -91,8 +91,7 @@ def main():
     )
     print(text)
     if not args.no_record:
-        command = f'make bench-availability BENCH_ARGS="--outlets {args.outlets}"'
-        record("T2 nearest availability", command, text)
+        record("T2 nearest availability", command_line("bench-availability"), text)
 
 
 if __name__ == "__main__":

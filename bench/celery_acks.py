@@ -14,7 +14,7 @@ import sys
 import time
 
 from bench.ingest import ROOT, configure
-from bench.results import record
+from bench.results import command_line, record
 
 QUEUE = "bench-acks"
 
@@ -31,7 +31,8 @@ def drain(task, count):
         task.apply_async(queue=QUEUE)
     worker = subprocess.Popen(
         [
-            *(sys.executable, "-m", "celery", "-A", "bench.celery_tasks", "worker", "-Q", QUEUE),
+            *(sys.executable, "-m", "celery", "--quiet", "-A", "bench.celery_tasks", "worker"),
+            *("-Q", QUEUE),
             *("--pool=prefork", "--concurrency=2", "--loglevel=WARNING"),
             *("--without-mingle", "--without-gossip", "--without-heartbeat"),
         ],
@@ -67,8 +68,7 @@ def main():
     )
     print(text)
     if not args.no_record:
-        command = f'make bench-celery BENCH_ARGS="--tasks {args.tasks}"'
-        record("T6 Celery acknowledgement cost", command, text)
+        record("T6 Celery acknowledgement cost", command_line("bench-celery"), text)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 
 from bench.ingest import configure
-from bench.results import record
+from bench.results import command_line, record
 from bench.server import gunicorn
 
 DURATION = "8s"
@@ -139,8 +139,7 @@ def main():
     )
     print(text)
     if not args.no_record:
-        command = f'make bench-http BENCH_ARGS="--outlets {args.outlets}"'
-        record("HTTP throughput", command, text)
+        record("HTTP throughput", command_line("bench-http"), text)
 
 
 if __name__ == "__main__":

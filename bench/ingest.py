@@ -245,13 +245,9 @@ def report(args, results, peak):
     text = "\n".join([*lines, "", *ratios, f"worker peak RSS: {peak} MB (target < 300 MB)"])
     print(text)
     if not args.no_record:
-        command = (
-            f"make bench-ingest (python -m bench.ingest --rows {args.rows} "
-            f"--outlets {args.outlets})"
-        )
-        from bench.results import record
+        from bench.results import command_line, record
 
-        record("T1 ingest", command, text)
+        record("T1 ingest", command_line("bench-ingest"), text)
 
 
 if __name__ == "__main__":

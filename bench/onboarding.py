@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from bench.ingest import configure
-from bench.results import record
+from bench.results import command_line, record
 
 
 def main():
@@ -65,8 +65,7 @@ def main():
     )
     print(text)
     if not args.no_record:
-        command = f"make bench-onboarding (python -m bench.onboarding --outlets {args.outlets})"
-        record("T8 outlet onboarding", command, text)
+        record("T8 outlet onboarding", command_line("bench-onboarding"), text)
 
 
 if __name__ == "__main__":
