@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-db messages
+.PHONY: demo serve test lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar bench-db messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ CELERY_ARGS = --tasks 20000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery
+bench: bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar
 	@echo "bench: every figure above was appended to bench/RESULTS.md"
 
 bench-db: install
@@ -68,6 +68,17 @@ bench-db: install
 
 bench-ingest: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.ingest $(or $(BENCH_ARGS),$(INGEST_ARGS))
+
+OSCAR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/o2o_bench_oscar
+
+.venv-oscar/.installed: bench/requirements-oscar.txt
+	$(PYTHON) -m venv .venv-oscar
+	.venv-oscar/bin/pip install --quiet -r bench/requirements-oscar.txt
+	touch $@
+
+bench-oscar: bench-db .venv-oscar/.installed
+	psql "$(dir $(OSCAR_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(OSCAR_DATABASE_URL))'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres $(notdir $(OSCAR_DATABASE_URL))
+	$(BENCH_ENV) OSCAR_DATABASE_URL=$(OSCAR_DATABASE_URL) $(BIN)/python -m bench.oscar $(BENCH_ARGS)
 
 bench-onboarding: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.onboarding $(or $(BENCH_ARGS),$(ONBOARDING_ARGS))

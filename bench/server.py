@@ -18,8 +18,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers, **env):
-    """Yield the base URL of a running gunicorn serving o2o with extra environment `env`."""
+def gunicorn(*, workers, python=sys.executable, app="o2o.wsgi:application", **env):
+    """Yield the base URL of a running gunicorn serving `app` (o2o unless told) with the
+    interpreter `python` and extra environment `env`."""
     import requests
 
     port = free_port()
@@ -31,10 +32,10 @@ def gunicorn(*, workers, **env):
     }
     server = subprocess.Popen(
         [
-            sys.executable,
+            python,
             "-m",
             "gunicorn",
-            "o2o.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
