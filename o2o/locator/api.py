@@ -13,7 +13,7 @@ from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
 
 from .freshness import remembered, remembered_until_anything_changes
-from .selectors import outlets_near, stock_near
+from .selectors import outlets_near, stock_near_rows
 
 
 class AvailabilityQuery(serializers.Serializer):
@@ -30,18 +30,18 @@ class AvailabilityQuery(serializers.Serializer):
 class OutletPlaceSerializer(serializers.Serializer):
     """An outlet as a shopper needs it on a map or a list, with its distance."""
 
-    outlet = serializers.CharField(source="outlet.code")
-    name = serializers.CharField(source="outlet.name")
-    address = serializers.CharField(source="outlet.address")
-    city = serializers.CharField(source="outlet.city")
-    latitude = serializers.FloatField(source="outlet.latitude")
-    longitude = serializers.FloatField(source="outlet.longitude")
+    outlet = serializers.CharField(source="code")
+    name = serializers.CharField()
+    address = serializers.CharField()
+    city = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
     distance_km = serializers.FloatField()
 
 
 class AvailableOutletSerializer(OutletPlaceSerializer):
     available = serializers.IntegerField()
-    synced_at = serializers.DateTimeField(source="outlet.stock_synced_at", allow_null=True)
+    synced_at = serializers.DateTimeField(source="stock_synced_at", allow_null=True)
 
 
 def searched_variant(*, brand_slug, sku):
@@ -80,7 +80,7 @@ class AvailabilityView(APIView):
             return searched_variant(brand_slug=data["brand"], sku=data["sku"])
 
         def answer(variant):
-            hits = stock_near(
+            hits = stock_near_rows(
                 variant=variant, lat=data["lat"], lng=data["lng"], limit=limit, max_radius_km=radius
             )
             return AvailableOutletSerializer(hits, many=True).data
@@ -97,7 +97,7 @@ class NearbyQuery(serializers.Serializer):
 
 
 class NearbyOutletSerializer(OutletPlaceSerializer):
-    phone = serializers.CharField(source="outlet.phone")
+    phone = serializers.CharField()
 
 
 class NearbyOutletsView(APIView):
@@ -116,4 +116,5 @@ class NearbyOutletsView(APIView):
         data = query.validated_data
         brand = get_object_or_404(Brand, slug=data["brand"], is_active=True)
         hits = outlets_near(brand=brand, lat=data["lat"], lng=data["lng"], limit=data.get("limit"))
-        return Response(NearbyOutletSerializer(hits, many=True).data)
+        outlets = [hit.outlet for hit in hits]  # each annotated with its distance_km
+        return Response(NearbyOutletSerializer(outlets, many=True).data)

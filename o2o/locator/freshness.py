@@ -11,6 +11,7 @@ A generation starts at the clock's nanoseconds, never at 0, so one evicted from 
 comes back as a value no older answer was keyed with."""
 
 import contextlib
+import hashlib
 import time
 
 from django.conf import settings
@@ -48,6 +49,11 @@ def availability_changed():
     _bump_now_and_on_commit([EVERYTHING])
 
 
+def _digest(key):
+    """Keys carry what shoppers typed: hashed, they stay short and safe for any cache."""
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
 def _generation(key):
     value = cache.get(key)
     if value is None:
@@ -62,7 +68,7 @@ def remembered_until_anything_changes(key, compute):
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return compute()
-    full_key = f"locator:fact:{_generation(EVERYTHING)}:{key}"
+    full_key = f"locator:fact:{_generation(EVERYTHING)}:{_digest(key)}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -80,7 +86,7 @@ def remembered(key, *, variant_of, answer):
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return answer(variant_of())
-    full_key = f"locator:answer:{_generation(EVERYTHING)}:{key}"
+    full_key = f"locator:answer:{_generation(EVERYTHING)}:{_digest(key)}"
     entry = cache.get(full_key)
     if entry is not None:
         variant_id, variant_generation, value = entry

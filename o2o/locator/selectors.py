@@ -1,8 +1,11 @@
 """Finding the nearest outlets that have a variant available."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.conf import settings
+from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
@@ -44,25 +47,43 @@ def stock_within_sql(variant, lat, lng, radius_km, limit):
     return sql, [*head, *params, radius_km, limit]
 
 
-def _stock_within(variant, lat, lng, radius_km, limit):
-    return list(Outlet.objects.raw(*stock_within_sql(variant, lat, lng, radius_km, limit)))
-
-
-def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
-    """The nearest active, authorised outlets with `variant` available, closest first.
-
-    Bounding box + haversine in the database, driven by the stock-by-variant index. A
+def _nearest(variant, lat, lng, limit, max_radius_km, fetch):
+    """Bounding box + haversine in the database, driven by the stock-by-variant index. A
     first query looks within the start radius (dense areas answer there); if fewer than
     `limit` shops are found, one more query covers the maximum radius, so every shop that
     exists within it is found. At most two queries."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
-    found = _stock_within(
-        variant, lat, lng, min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius), limit
+    start = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
+    found = fetch(*stock_within_sql(variant, lat, lng, start, limit))
+    if len(found) < limit and max_radius > start:
+        found = fetch(*stock_within_sql(variant, lat, lng, max_radius, limit))
+    return found
+
+
+def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
+    """The nearest active, authorised outlets with `variant` available, closest first."""
+    found = _nearest(
+        variant, lat, lng, limit, max_radius_km, lambda *query: list(Outlet.objects.raw(*query))
     )
-    if len(found) < limit and max_radius > settings.O2O_LOCATOR_START_RADIUS_KM:
-        found = _stock_within(variant, lat, lng, max_radius, limit)
     return [NearbyStock(outlet, outlet.distance_km, outlet.available) for outlet in found]
+
+
+def stock_near_rows(*, variant, lat, lng, limit=None, max_radius_km=None):
+    """`stock_near` as plain rows (the outlet's columns, `available`, `distance_km`), for
+    the API: serializing rows skips building a model instance per shop."""
+    return _nearest(variant, lat, lng, limit, max_radius_km, _rows)
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:  # SQLite hands a subquery's timestamps back as text
+        if isinstance(row["stock_synced_at"], str):
+            row["stock_synced_at"] = parse_datetime(row["stock_synced_at"]).replace(tzinfo=UTC)
+    return rows
 
 
 def cached_stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
