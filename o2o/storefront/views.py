@@ -148,7 +148,13 @@ def product_detail(request, brand_slug, product_slug):
     }
     template = "storefront/product.html"
     if request.htmx and request.htmx.target in ("nearby", "variant-panel"):
-        template += f"#{request.htmx.target}"
+        return render(request, f"{template}#{request.htmx.target}", context)
+    if nearby is None and not form.is_bound:  # nothing about this shopper: the same for all
+        key = f"product-body:{product.pk}:{variant.pk}:{get_language()}:{request.path}"
+        body = remembered_until_anything_changes(
+            key, lambda: render_to_string(f"{template}#product-body", context, request)
+        )
+        context["body"] = mark_safe(body)
     return render(request, template, context)
 
 

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from tests.factories import ProductFactory, VariantFactory
 
@@ -68,3 +69,17 @@ def test_the_product_is_cached_and_its_changes_show_at_once(
     world.product.is_published = False
     world.product.save()
     assert client.get("/aurora/aurora-12/").status_code == 404
+
+
+def test_the_product_page_body_is_shared_only_when_nothing_on_it_is_personal(client, world):
+    first = client.get("/aurora/aurora-12/").content.decode()
+    assert world.variant.sku in first and "Pune Mobiles" not in first
+    other = client.get(f"/aurora/aurora-12/?variant={world.other_variant.pk}").content.decode()
+    assert world.other_variant.sku in other
+    searched = client.get("/aurora/aurora-12/?city=Pune").content.decode()
+    assert "Pune Mobiles" in searched  # the shopper's own search, never a cached body
+    assert "Pune Mobiles" in client.get("/aurora/aurora-12/").content.decode()  # saved place
+    world.variant.price = Decimal("15999.00")
+    world.variant.save()
+    fresh = Client().get("/aurora/aurora-12/").content.decode()
+    assert "15,999" in fresh
