@@ -79,25 +79,7 @@ def _reservations(cursor, rng, brand, variants, count):
     _copy(
         cursor,
         "reservations_reservation",
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "code",
-            "shopper_name",
-            "shopper_email",
-            "shopper_phone",
-            "fulfilment",
-            "status",
-            "expires_at",
-            "closed_at",
-            "stock_shortfall",
-            "brand_id",
-            "outlet_id",
-            "decline_reason",
-            "delivery_address",
-            "language",
-        ],
+        RESERVATION_COLUMNS,
         reservations,
     )
     _copy(
@@ -122,8 +104,6 @@ def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
     from django.db import connection
 
     from bench import scale
-    from o2o.brands.models import Brand
-    from o2o.catalogue.models import Category, Product, Variant
     from o2o.outlets.models import Outlet, OutletAuthorization, Retailer
 
     rng = random.Random(seed)
@@ -134,26 +114,14 @@ def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
         if c["countrycode"] in ("IN", "CN") and c["population"] > 100_000
     ]
     weights = [c["population"] for c in cities]
-    brand = Brand.objects.create(name="National Phones", slug="national", currency="INR")
-    category = Category.objects.create(brand=brand, name="Phones", slug="phones")
-    products = Product.objects.bulk_create(
-        Product(brand=brand, category=category, name=f"Model {i}", slug=f"model-{i}")
-        for i in range(max(1, skus // 8))
-    )
-    variants = Variant.objects.bulk_create(
-        (
-            Variant(
-                product=products[i % len(products)],
-                brand=brand,
-                sku=f"NAT-{i:05d}",
-                gtin=f"891{i:010d}",
-                colour="Black",
-                storage_gb=128,
-                price=Decimal(9999 + i),
-            )
-            for i in range(skus)
-        ),
-        batch_size=5000,
+    brand, variants = scale.catalogue(
+        brand_name="National Phones",
+        slug="national",
+        product_name="Model",
+        sku_prefix="NAT",
+        gtin_prefix="891",
+        skus=skus,
+        price=lambda i: Decimal(9999 + i),
     )
     retailers = Retailer.objects.bulk_create(
         Retailer(name=f"Retailer {i}", slug=f"nat-retailer-{i}")

@@ -23,6 +23,39 @@ def reset():
         )
 
 
+def catalogue(
+    *, brand_name, slug, product_name, sku_prefix, gtin_prefix, skus, price=lambda i: Decimal(9999)
+):
+    """A brand with one category and `skus` SKUs, eight to a product. Returns (brand, variants)."""
+    brand = Brand.objects.create(name=brand_name, slug=slug, currency="INR")
+    category = Category.objects.create(brand=brand, name="Phones", slug="phones")
+    products = Product.objects.bulk_create(
+        Product(
+            brand=brand,
+            category=category,
+            name=f"{product_name} {i}",
+            slug=f"{product_name.lower()}-{i}",
+        )
+        for i in range(max(1, skus // 8))
+    )
+    variants = Variant.objects.bulk_create(
+        (
+            Variant(
+                product=products[i % len(products)],
+                brand=brand,
+                sku=f"{sku_prefix}-{i:06d}",
+                gtin=f"{gtin_prefix}{i:010d}",
+                colour="Black",
+                storage_gb=128,
+                price=price(i),
+            )
+            for i in range(skus)
+        ),
+        batch_size=5000,
+    )
+    return brand, variants
+
+
 def build(*, outlets, variants, retailers=None):
     """`outlets` shops (spread over the largest cities of India and China) all authorised for
     one brand with `variants` SKUs. Returns (retailer ids, outlet rows, variant rows)."""
@@ -34,26 +67,13 @@ def build(*, outlets, variants, retailers=None):
     ]
     cities.sort(key=lambda c: -c["population"])
     cities = cities[:200]
-    brand = Brand.objects.create(name="Bench Phones", slug="bench", currency="INR")
-    category = Category.objects.create(brand=brand, name="Phones", slug="phones")
-    products = Product.objects.bulk_create(
-        Product(brand=brand, category=category, name=f"Bench {i}", slug=f"bench-{i}")
-        for i in range(max(1, variants // 8))
-    )
-    variant_rows = Variant.objects.bulk_create(
-        (
-            Variant(
-                product=products[i % len(products)],
-                brand=brand,
-                sku=f"BEN-{i:06d}",
-                gtin=f"890{i:010d}",
-                colour="Black",
-                storage_gb=128,
-                price=Decimal("9999"),
-            )
-            for i in range(variants)
-        ),
-        batch_size=5000,
+    brand, variant_rows = catalogue(
+        brand_name="Bench Phones",
+        slug="bench",
+        product_name="Bench",
+        sku_prefix="BEN",
+        gtin_prefix="890",
+        skus=variants,
     )
     retailers = retailers or max(1, outlets // 10)
     retailer_rows = Retailer.objects.bulk_create(

@@ -110,13 +110,10 @@ def product_for_shopper(*, brand, slug):
     )
 
 
-def _brand_scoped(user, queryset, field="brand_id"):
-    from o2o.core.tenancy import tenancy_of
+def _brand_scoped(user, queryset):
+    from o2o.core.tenancy import visible_to
 
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return queryset
-    return queryset.filter(**{f"{field}__in": tenancy.brand_ids})
+    return visible_to(user, queryset, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
 
 
 def categories_visible_to(user, categories=None):

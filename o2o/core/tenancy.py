@@ -65,6 +65,13 @@ def tenancy_of(user):
     return tenancy
 
 
+def visible_to(user, queryset, condition):
+    """`queryset` as `user` may see it: all of it for a superuser, otherwise the rows that
+    match `condition(tenancy)`, a Q. The shape every `*_visible_to` selector shares."""
+    tenancy = tenancy_of(user)
+    return queryset if tenancy.is_superuser else queryset.filter(condition(tenancy))
+
+
 def retailer_ids_for(user):
     return tenancy_of(user).retailer_ids
 

@@ -1,3 +1,6 @@
+from django.db.models import Exists, OuterRef, Q
+
+from o2o.core.tenancy import visible_to
 from o2o.outlets.models import Outlet
 
 from .models import SyncRun
@@ -36,30 +39,23 @@ def sync_history(*, outlet):
     )
 
 
-def _tenancy(user):
-    from o2o.core.tenancy import tenancy_of
-
-    return tenancy_of(user)
-
-
 def stock_visible_to(user, levels=None):
     """Own outlets' stock; for brand staff, their brand's items at authorised outlets."""
-    from django.db.models import Exists, OuterRef, Q
-
     from o2o.outlets.models import OutletAuthorization
 
     from .models import StockLevel
 
     levels = StockLevel.objects.all() if levels is None else levels
-    tenancy = _tenancy(user)
-    if tenancy.is_superuser:
-        return levels
     authorised = OutletAuthorization.objects.filter(
         outlet_id=OuterRef("outlet_id"), brand_id=OuterRef("variant__brand_id"), is_active=True
     )
-    return levels.filter(
-        Q(outlet__retailer_id__in=tenancy.retailer_ids)
-        | Q(Exists(authorised), variant__brand_id__in=tenancy.brand_ids)
+    return visible_to(
+        user,
+        levels,
+        lambda tenancy: (
+            Q(outlet__retailer_id__in=tenancy.retailer_ids)
+            | Q(Exists(authorised), variant__brand_id__in=tenancy.brand_ids)
+        ),
     )
 
 
@@ -67,35 +63,33 @@ def movements_visible_to(user, movements=None):
     from .models import StockMovement
 
     movements = StockMovement.objects.all() if movements is None else movements
-    tenancy = _tenancy(user)
-    if tenancy.is_superuser:
-        return movements
-    return movements.filter(outlet__retailer_id__in=tenancy.retailer_ids)
+    return visible_to(
+        user, movements, lambda tenancy: Q(outlet__retailer_id__in=tenancy.retailer_ids)
+    )
 
 
 def sync_runs_visible_to(user, runs=None):
-    from django.db.models import Q
-
     runs = SyncRun.objects.all() if runs is None else runs
-    tenancy = _tenancy(user)
-    if tenancy.is_superuser:
-        return runs
-    return runs.filter(
-        Q(retailer_id__in=tenancy.retailer_ids) | Q(integration__brand_id__in=tenancy.brand_ids)
+    return visible_to(
+        user,
+        runs,
+        lambda tenancy: (
+            Q(retailer_id__in=tenancy.retailer_ids) | Q(integration__brand_id__in=tenancy.brand_ids)
+        ),
     )
 
 
 def integrations_visible_to(user, integrations=None):
-    from django.db.models import Q
-
     from .models import Integration
 
     integrations = Integration.objects.all() if integrations is None else integrations
-    tenancy = _tenancy(user)
-    if tenancy.is_superuser:
-        return integrations
-    return integrations.filter(
-        Q(retailer_id__in=tenancy.owner_retailer_ids) | Q(brand_id__in=tenancy.manager_brand_ids)
+    return visible_to(
+        user,
+        integrations,
+        lambda tenancy: (
+            Q(retailer_id__in=tenancy.owner_retailer_ids)
+            | Q(brand_id__in=tenancy.manager_brand_ids)
+        ),
     )
 
 
@@ -103,10 +97,7 @@ def feeds_visible_to(user, feeds=None):
     from .models import StockFeed
 
     feeds = StockFeed.objects.all() if feeds is None else feeds
-    tenancy = _tenancy(user)
-    if tenancy.is_superuser:
-        return feeds
-    return feeds.filter(retailer_id__in=tenancy.retailer_ids)
+    return visible_to(user, feeds, lambda tenancy: Q(retailer_id__in=tenancy.retailer_ids))
 
 
 def recent_movements(*, level, limit=10):

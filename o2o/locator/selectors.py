@@ -130,12 +130,11 @@ def outlets_near(*, brand, lat, lng, limit=None):
 
 
 def demand_visible_to(user, signals=None):
-    from o2o.core.tenancy import tenancy_of
+    from django.db.models import Q
+
+    from o2o.core.tenancy import visible_to
 
     from .models import DemandSignal
 
     signals = DemandSignal.objects.all() if signals is None else signals
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return signals
-    return signals.filter(brand_id__in=tenancy.brand_ids)
+    return visible_to(user, signals, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from o2o.core.tenancy import tenancy_of
+from o2o.core.tenancy import visible_to
 
 from .models import (
     Outlet,
@@ -24,56 +24,52 @@ def _authorised_for(brand_ids):
 def outlets_visible_to(user, outlets=None):
     """Own retailers' outlets; for brand staff, the outlets authorised for their brands."""
     outlets = Outlet.objects.all() if outlets is None else outlets
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return outlets
-    return outlets.filter(
-        Q(retailer_id__in=tenancy.retailer_ids) | Q(_authorised_for(tenancy.brand_ids))
+    return visible_to(
+        user,
+        outlets,
+        lambda tenancy: (
+            Q(retailer_id__in=tenancy.retailer_ids) | Q(_authorised_for(tenancy.brand_ids))
+        ),
     )
 
 
 def retailers_visible_to(user, retailers=None):
     retailers = Retailer.objects.all() if retailers is None else retailers
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return retailers
-    brand_outlets = Outlet.objects.filter(retailer_id=OuterRef("pk")).filter(
-        _authorised_for(tenancy.brand_ids)
-    )
-    return retailers.filter(Q(pk__in=tenancy.retailer_ids) | Q(Exists(brand_outlets)))
+
+    def condition(tenancy):
+        brand_outlets = Outlet.objects.filter(retailer_id=OuterRef("pk")).filter(
+            _authorised_for(tenancy.brand_ids)
+        )
+        return Q(pk__in=tenancy.retailer_ids) | Q(Exists(brand_outlets))
+
+    return visible_to(user, retailers, condition)
 
 
 def retailer_memberships_visible_to(user, memberships=None):
     memberships = RetailerMembership.objects.all() if memberships is None else memberships
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return memberships
-    return memberships.filter(retailer_id__in=tenancy.owner_retailer_ids)
+    return visible_to(
+        user, memberships, lambda tenancy: Q(retailer_id__in=tenancy.owner_retailer_ids)
+    )
 
 
 def authorizations_visible_to(user, authorizations=None):
     authorizations = OutletAuthorization.objects.all() if authorizations is None else authorizations
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return authorizations
-    return authorizations.filter(
-        Q(brand_id__in=tenancy.brand_ids) | Q(outlet__retailer_id__in=tenancy.retailer_ids)
+    return visible_to(
+        user,
+        authorizations,
+        lambda tenancy: (
+            Q(brand_id__in=tenancy.brand_ids) | Q(outlet__retailer_id__in=tenancy.retailer_ids)
+        ),
     )
 
 
 def applications_visible_to(user, applications=None):
     applications = OutletApplication.objects.all() if applications is None else applications
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return applications
-    return applications.filter(brand_id__in=tenancy.brand_ids)
+    return visible_to(user, applications, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
 
 
 def imports_visible_to(user, imports=None):
     from .models import OutletImport
 
     imports = OutletImport.objects.all() if imports is None else imports
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return imports
-    return imports.filter(brand_id__in=tenancy.onboarding_brand_ids)
+    return visible_to(user, imports, lambda tenancy: Q(brand_id__in=tenancy.onboarding_brand_ids))

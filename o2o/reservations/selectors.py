@@ -23,14 +23,15 @@ def reservations_visible_to(user, reservations=None):
     """Reservations at own outlets; for brand staff, their brand's reservations."""
     from django.db.models import Q
 
-    from o2o.core.tenancy import tenancy_of
+    from o2o.core.tenancy import visible_to
 
     reservations = Reservation.objects.all() if reservations is None else reservations
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return reservations
-    return reservations.filter(
-        Q(outlet__retailer_id__in=tenancy.retailer_ids) | Q(brand_id__in=tenancy.brand_ids)
+    return visible_to(
+        user,
+        reservations,
+        lambda tenancy: (
+            Q(outlet__retailer_id__in=tenancy.retailer_ids) | Q(brand_id__in=tenancy.brand_ids)
+        ),
     )
 
 
