@@ -24,9 +24,14 @@ def categories_of(brand):
     return Category.objects.filter(brand=brand, products__is_published=True).distinct()
 
 
+def shoppable_variants():
+    """Variants shoppers may see: active, of a published product."""
+    return Variant.objects.filter(is_active=True, product__is_published=True)
+
+
 def variant_facets(brand):
     """The storages and colours offered, for the filter form."""
-    variants = Variant.objects.filter(brand=brand, is_active=True, product__is_published=True)
+    variants = shoppable_variants().filter(brand=brand)
     storages = sorted(set(variants.values_list("storage_gb", flat=True)))
     colours = sorted(set(variants.values_list("colour", flat=True)))
     return storages, colours

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
-from o2o.locator.api import AvailabilityQuery, searched_variant
+from o2o.locator.api import AvailabilityQuery, searched_variant_or_404
 from o2o.locator.freshness import remembered
 from o2o.locator.selectors import stock_near_rows
 
@@ -42,7 +42,7 @@ class AvailabilityValuesView(APIView):
         return Response(
             remembered(
                 key,
-                variant_of=lambda: searched_variant(brand_slug=data["brand"], sku=data["sku"]),
+                variant_of=lambda: searched_variant_or_404(data),
                 answer=answer,
             )
         )

@@ -2,18 +2,19 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.brands.models import Brand
-from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
 
-from .freshness import remembered, remembered_until_anything_changes
-from .selectors import outlets_near, stock_near_rows
+from .freshness import remembered
+from .selectors import outlets_near, searched_variant, stock_near_rows
 
 
 class AvailabilityQuery(serializers.Serializer):
@@ -44,20 +45,11 @@ class AvailableOutletSerializer(OutletPlaceSerializer):
     synced_at = serializers.DateTimeField(source="stock_synced_at", allow_null=True)
 
 
-def searched_variant(*, brand_slug, sku):
-    """The shoppable variant a search names (its pk and brand only), or 404."""
-
-    def find():
-        return get_object_or_404(
-            Variant.objects.only("pk", "brand_id"),
-            sku=sku,
-            brand__slug=brand_slug,
-            brand__is_active=True,
-            is_active=True,
-            product__is_published=True,
-        )
-
-    return remembered_until_anything_changes(f"variant:{brand_slug}:{sku}", find)
+def searched_variant_or_404(query):
+    variant = searched_variant(brand_slug=query["brand"], sku=query["sku"])
+    if variant is None:
+        raise NotFound(_("No such product."))
+    return variant
 
 
 class AvailabilityView(APIView):
@@ -76,9 +68,6 @@ class AvailabilityView(APIView):
         data = query.validated_data
         limit, radius = data.get("limit"), data.get("radius_km")
 
-        def variant_of():
-            return searched_variant(brand_slug=data["brand"], sku=data["sku"])
-
         def answer(variant):
             hits = stock_near_rows(
                 variant=variant, lat=data["lat"], lng=data["lng"], limit=limit, max_radius_km=radius
@@ -86,7 +75,9 @@ class AvailabilityView(APIView):
             return AvailableOutletSerializer(hits, many=True).data
 
         key = f"api:{data['brand']}:{data['sku']}:{data['lat']!r}:{data['lng']!r}:{limit}:{radius}"
-        return Response(remembered(key, variant_of=variant_of, answer=answer))
+        return Response(
+            remembered(key, variant_of=lambda: searched_variant_or_404(data), answer=answer)
+        )
 
 
 class NearbyQuery(serializers.Serializer):

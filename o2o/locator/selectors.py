@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
+from o2o.catalogue.selectors import shoppable_variants
 from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization
 
-from .freshness import remembered
+from .freshness import remembered, remembered_until_anything_changes
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,21 @@ def _rows(sql, params):
         if isinstance(row["stock_synced_at"], str):
             row["stock_synced_at"] = parse_datetime(row["stock_synced_at"]).replace(tzinfo=UTC)
     return rows
+
+
+def searched_variant(*, brand_slug, sku):
+    """The shoppable variant of an active brand that a search names (its pk and brand only),
+    or None; cached until the catalogue changes."""
+
+    def find():
+        return (
+            shoppable_variants()
+            .filter(sku=sku, brand__slug=brand_slug, brand__is_active=True)
+            .only("pk", "brand_id")
+            .first()
+        )
+
+    return remembered_until_anything_changes(f"variant:{brand_slug}:{sku}", find)
 
 
 def cached_stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):

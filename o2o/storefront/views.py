@@ -15,12 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from o2o.catalogue.models import Variant
 from o2o.catalogue.selectors import (
     active_brands,
     categories_of,
     product_for_shopper,
     published_products,
+    shoppable_variants,
     variant_facets,
 )
 from o2o.core.errors import DomainError
@@ -191,10 +191,7 @@ def place_suggestions(request):
 def back_in_stock(request, variant_id):
     """Remember a shopper's wish to hear when a variant is available near their last search."""
     variant = get_object_or_404(
-        Variant.objects.select_related("product", "brand"),
-        pk=variant_id,
-        is_active=True,
-        product__is_published=True,
+        shoppable_variants().select_related("product", "brand"), pk=variant_id
     )
     product_url = (
         reverse("storefront:product", args=[variant.brand.slug, variant.product.slug])
@@ -218,10 +215,7 @@ def back_in_stock(request, variant_id):
 def reserve(request, outlet_code, variant_id):
     outlet = get_object_or_404(Outlet, code=outlet_code, status=Outlet.Status.ACTIVE)
     variant = get_object_or_404(
-        Variant.objects.select_related("product", "brand"),
-        pk=variant_id,
-        is_active=True,
-        product__is_published=True,
+        shoppable_variants().select_related("product", "brand"), pk=variant_id
     )
     form = ReservationForm(
         request.POST or None,
