@@ -179,6 +179,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "o2o.core.api.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "o2o.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"shopper": env("O2O_SHOPPER_RATE", default="120/min")},
 }
@@ -241,6 +246,8 @@ O2O_SYNC_REPORT_ERRORS = env.int("O2O_SYNC_REPORT_ERRORS", default=500)
 O2O_SYNC_MAX_ROWS = env.int("O2O_SYNC_MAX_ROWS", default=5_000_000)
 O2O_SYNC_MAX_FILE_BYTES = env.int("O2O_SYNC_MAX_FILE_BYTES", default=200 * 1024 * 1024)
 O2O_CLOCK_SKEW_SECONDS = env.int("O2O_CLOCK_SKEW_SECONDS", default=300)
+# Timestamps clients send (counts, events, filters) are refused before this instant.
+O2O_OLDEST_TIMESTAMP = env("O2O_OLDEST_TIMESTAMP", default="2000-01-01T00:00:00+00:00")
 O2O_BACK_IN_STOCK_BATCH = env.int("O2O_BACK_IN_STOCK_BATCH", default=200)
 O2O_FEED_CONNECT_TIMEOUT = env.float("O2O_FEED_CONNECT_TIMEOUT", default=5.0)
 O2O_FEED_READ_TIMEOUT = env.float("O2O_FEED_READ_TIMEOUT", default=30.0)

@@ -27,3 +27,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("o2o.storefront.urls")),
 ]
+
+handler400 = "o2o.core.api.bad_request"
+handler403 = "o2o.core.api.permission_denied"
+handler404 = "o2o.core.api.page_not_found"
+handler500 = "o2o.core.api.server_error"

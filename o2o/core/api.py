@@ -1,12 +1,39 @@
-"""DRF glue shared by the API apps: JSON errors with a stable code."""
+"""DRF glue shared by the API apps: JSON errors with a stable code, whatever went wrong."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser, with nesting too deep for the parser a 400 instead of a crash."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
+
+
+def too_large_body():
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return {
+        "code": "too_large",
+        "detail": f"The request body is larger than the limit of {limit} bytes.",
+        "limit": limit,
+    }
 
 
 def exception_handler(exc, context):
@@ -15,14 +42,20 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "detail": exc.message}
         if exc.details:
             body["fields"] = exc.details
-        return Response(body, status=exc.status)
+        headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", 0) else {}
+        return Response(body, status=exc.status, headers=headers)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(too_large_body(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError | SuspiciousOperation):
+        exc = exceptions.ParseError("The request is not valid.")
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        logger.exception("API error", exc_info=exc)
+        return Response(SERVER_ERROR, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "code": "invalid",
@@ -36,3 +69,48 @@ def exception_handler(exc, context):
             "detail": str(exc.detail),
         }
     return response
+
+
+SERVER_ERROR = {"code": "server_error", "detail": "Something went wrong on our side."}
+
+
+def is_api(request):
+    return request.path.startswith("/api/")
+
+
+# Django's error views, for what never reaches DRF (URL resolution, body size, middleware):
+# JSON under /api/, the usual pages elsewhere.
+def bad_request(request, exception):
+    from django.views import defaults
+
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(too_large_body(), status=413)
+    return JsonResponse({"code": "bad_request", "detail": "The request is not valid."}, status=400)
+
+
+def permission_denied(request, exception):
+    from django.views import defaults
+
+    if not is_api(request):
+        return defaults.permission_denied(request, exception)
+    return JsonResponse(
+        {"code": "permission_denied", "detail": "You may not do this."}, status=403
+    )
+
+
+def page_not_found(request, exception):
+    from django.views import defaults
+
+    if not is_api(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+
+
+def server_error(request):
+    from django.views import defaults
+
+    if not is_api(request):
+        return defaults.server_error(request)
+    return JsonResponse(SERVER_ERROR, status=500)

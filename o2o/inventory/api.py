@@ -7,10 +7,12 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from o2o.core.api import SafeJSONParser
 
 from . import selectors, services
 from .authentication import IntegrationTokenAuthentication
@@ -36,7 +38,7 @@ class SnapshotSerializer(serializers.Serializer):
 
     as_of = serializers.CharField(help_text="ISO 8601 date-time with a time zone")
     items = serializers.ListField(
-        child=serializers.JSONField(),
+        child=serializers.JSONField(allow_null=True),
         allow_empty=True,
         max_length=settings.O2O_SNAPSHOT_MAX_ITEMS,
         help_text='[{"sku": "AUR-001-128-MID", "on_hand": 4}] (or "gtin")',
@@ -45,7 +47,7 @@ class SnapshotSerializer(serializers.Serializer):
 
 class DeltasSerializer(serializers.Serializer):
     events = serializers.ListField(
-        child=serializers.JSONField(),
+        child=serializers.JSONField(allow_null=True),
         allow_empty=False,
         max_length=settings.O2O_SNAPSHOT_MAX_ITEMS,
         help_text='[{"event_id": "sale-991", "sku": "...", "delta": -1, '
@@ -135,7 +137,7 @@ class IntegrationAPIView(APIView):
 
 
 class OutletStockSnapshotView(IntegrationAPIView):
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=SnapshotSerializer,
@@ -160,7 +162,7 @@ class OutletStockSnapshotView(IntegrationAPIView):
 
 
 class OutletStockDeltasView(IntegrationAPIView):
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=DeltasSerializer,

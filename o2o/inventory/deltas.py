@@ -11,8 +11,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from o2o.core.timestamps import parse_timestamp
 from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet
 from o2o.reservations.services import drop_holds_for_shortfall
@@ -61,9 +61,8 @@ def _parse_event(item, run):
     delta = _parse_delta(item.get("delta"))
     occurred_at = run.created_at
     if item.get("occurred_at") is not None:
-        occurred_at = parse_datetime(str(item["occurred_at"]))
-        if occurred_at is None or timezone.is_naive(occurred_at):
-            raise ValueError("occurred_at must be an ISO 8601 date-time with a time zone")
+        # an event cannot have happened after we received it: clamped to the receipt time
+        occurred_at = parse_timestamp(item["occurred_at"], name="occurred_at", now=run.created_at)
     reason = item.get("reason") or ("sale" if delta < 0 else "receipt")
     if reason not in REASONS:
         raise ValueError(f"reason must be one of {', '.join(REASONS)}")

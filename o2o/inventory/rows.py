@@ -66,6 +66,9 @@ def json_rows(items):
         if not isinstance(item, dict):
             yield Row(line, None, "", NOT_AN_OBJECT)
             continue
+        if REJECTED in item:
+            yield Row(line, None, "", Unreadable(str(item[REJECTED])))
+            continue
         key = item.get("sku", item.get("gtin"))
         outlet = item.get("outlet")
         yield Row(
@@ -77,6 +80,11 @@ def json_rows(items):
 
 
 NOT_AN_OBJECT = object()  # marks a JSON item that is not an object
+REJECTED = "_rejected"  # an item replaced at the door (what it held cannot be stored)
+
+
+class Unreadable(str):
+    """The raw value of a row that could not be read; the text says why."""
 
 
 def _columns(header, mapping):
@@ -139,12 +147,23 @@ def csv_rows(binary_file, mapping=None):
     with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
     reader = csv.reader(itertools.chain([first], text), dialect)
-    outlet_at, sku_at, count_at, width = _header_positions(next(reader, None), mapping or {})
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise InvalidSnapshot("The file's header line cannot be read.", file=["csv"]) from exc
+    outlet_at, sku_at, count_at, width = _header_positions(header, mapping or {})
     return _csv_records(reader, outlet_at, sku_at, count_at, width)
 
 
 def _csv_records(reader, outlet_at, sku_at, count_at, width):
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell over the field limit, a broken quote...
+            yield (reader.line_num, None, "", Unreadable(f"line cannot be read: {exc}"))
+            continue
         if len(record) < width:
             if not any(record):
                 continue  # blank line
@@ -168,6 +187,12 @@ def xlsx_rows(path_or_file, mapping=None):
         raise InvalidSnapshot("The file is not a readable XLSX workbook.", file=["xlsx"]) from exc
     try:
         yield from _table_rows(workbook.worksheets[0].iter_rows(values_only=True), mapping or {})
+    except InvalidSnapshot:
+        raise
+    except Exception as exc:  # a truncated or corrupt part: nothing of this file is applied
+        raise InvalidSnapshot(
+            "The workbook is damaged or cut short; nothing of it was applied.", file=["xlsx"]
+        ) from exc
     finally:
         workbook.close()
 

@@ -5,17 +5,18 @@ import secrets
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from o2o.core import metrics
+from o2o.core.text import storable, unstorable_reason
+from o2o.core.timestamps import BadTimestamp, parse_timestamp
 from o2o.locator.freshness import stock_changed
 
 from . import deltas, snapshots
 from .errors import InvalidSnapshot, StockBelowHolds
 from .models import Integration, StockLevel, StockMovement, SyncRun, hash_token
-from .rows import csv_rows, json_rows, xlsx_rows
+from .rows import REJECTED, csv_rows, json_rows, xlsx_rows
 
 TOKEN_PREFIX_LENGTH = 8
 logger = logging.getLogger(__name__)
@@ -72,19 +73,12 @@ def integration_for_token(raw):
     return integration
 
 
-def parse_as_of(value):
-    """A timezone-aware ISO 8601 date-time, not in the future."""
-    if isinstance(value, str):
-        parsed = parse_datetime(value.strip())
-    else:
-        parsed = value if hasattr(value, "tzinfo") else None
-    if parsed is None:
-        raise InvalidSnapshot("as_of must be an ISO 8601 date-time.", as_of=["invalid"])
-    if timezone.is_naive(parsed):
-        raise InvalidSnapshot("as_of must carry a time zone (e.g. Z or +05:30).", as_of=["naive"])
-    if parsed > timezone.now() + timezone.timedelta(seconds=settings.O2O_CLOCK_SKEW_SECONDS):
-        raise InvalidSnapshot("as_of is in the future.", as_of=["future"])
-    return parsed
+def parse_as_of(value, *, now=None):
+    """When a count was taken: a sane, aware date-time, clamped to the server's clock."""
+    try:
+        return parse_timestamp(value, name="as_of", now=now)
+    except BadTimestamp as exc:
+        raise InvalidSnapshot(f"{exc}.", as_of=[str(exc)]) from exc
 
 
 def _queue(run):
@@ -95,15 +89,20 @@ def _queue(run):
 
 
 def _check_items(items, limit):
+    """The items as they can be stored: one the database cannot hold (a NUL byte, a lone
+    surrogate, deep nesting) is replaced by a marker the engine reports for its line."""
     if not isinstance(items, list):
         raise InvalidSnapshot("items must be a list.", items=["not a list"])
     if len(items) > limit:
         raise InvalidSnapshot(f"A sync holds at most {limit} items.", items=["too many"])
+    return [
+        {REJECTED: reason} if (reason := unstorable_reason(item)) else item for item in items
+    ]
 
 
 def queue_snapshot(*, outlet, as_of, items, integration=None, source=SyncRun.Source.PUSH):
     """Record a pushed snapshot of one outlet and have Celery apply it after commit."""
-    _check_items(items, settings.O2O_SNAPSHOT_MAX_ITEMS)
+    items = _check_items(items, settings.O2O_SNAPSHOT_MAX_ITEMS)
     return _queue(
         SyncRun.objects.create(
             retailer_id=outlet.retailer_id,
@@ -119,7 +118,7 @@ def queue_snapshot(*, outlet, as_of, items, integration=None, source=SyncRun.Sou
 
 def queue_deltas(*, outlet, events, integration=None):
     """Record pushed sales/receipts (each with a unique event id) and have Celery apply them."""
-    _check_items(events, settings.O2O_SNAPSHOT_MAX_ITEMS)
+    events = _check_items(events, settings.O2O_SNAPSHOT_MAX_ITEMS)
     return _queue(
         SyncRun.objects.create(
             retailer_id=outlet.retailer_id,
@@ -201,7 +200,7 @@ def _json_file_items(run):
     with run.payload_file.open("rb") as handle:
         try:
             document = json.load(handle)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InvalidSnapshot("The file is not valid JSON.", file=["json"]) from exc
     items = document.get("items") if isinstance(document, dict) else document
     if not isinstance(items, list):
@@ -209,6 +208,25 @@ def _json_file_items(run):
             'The JSON file must be a list of items or {"items": [...]}.', file=["json"]
         )
     return items
+
+
+UNEXPECTED_FAILURE = (
+    "The sync stopped on an unexpected error and nothing of it was applied: the stock is "
+    "as it was. Send it again; if it fails again, contact support with its number."
+)
+
+
+def fail_sync_run(*, sync_run_id, message, statuses=None):
+    """Mark an unfinished run failed (its transaction rolled back: stock as before)."""
+    runs = SyncRun.objects.filter(pk=sync_run_id)
+    if statuses is not None:
+        runs = runs.filter(status__in=statuses)
+    runs.update(
+        status=SyncRun.Status.FAILED,
+        message=storable(message)[:255],
+        finished_at=timezone.now(),
+    )
+    return SyncRun.objects.get(pk=sync_run_id)
 
 
 def _start(sync_run_id):
@@ -241,10 +259,12 @@ def apply_sync_run(*, sync_run_id):
         # the commit runs the deferred foreign-key checks of newly inserted stock rows
         logger.info("sync #%s committed in %.2fs", run.pk, time.perf_counter() - committing)
     except InvalidSnapshot as exc:
-        SyncRun.objects.filter(pk=sync_run_id).update(
-            status=SyncRun.Status.FAILED, message=exc.message[:255], finished_at=timezone.now()
-        )
-        run = SyncRun.objects.get(pk=sync_run_id)
+        run = fail_sync_run(sync_run_id=sync_run_id, message=exc.message)
+    except (OperationalError, IntegrityError):
+        raise  # a lock timeout, a lost connection, a race: the task retries the whole run
+    except Exception:
+        logger.exception("sync #%s stopped on an unexpected error", sync_run_id)
+        run = fail_sync_run(sync_run_id=sync_run_id, message=UNEXPECTED_FAILURE)
     metrics.SYNC_RUNS.labels(kind=run.kind, status=run.status).inc()
     if run.status == SyncRun.Status.APPLIED:
         metrics.SYNC_ROWS.labels(result="applied").inc(run.rows_applied)

@@ -20,13 +20,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from o2o.core.text import storable
 from o2o.locator.freshness import availability_changed
 from o2o.reservations.services import drop_holds_for_shortfall
 
 from . import staging
 from .catalogue_index import scope_for
 from .models import SyncRowError, SyncRun
-from .rows import NOT_AN_OBJECT, RowError, parse_count, too_many_rows
+from .rows import NOT_AN_OBJECT, RowError, Unreadable, parse_count, too_many_rows
 from .staging import STAGE, STAGE_OUTLETS
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class Report:
     def reject(self, line, key, message):
         self.rejected += 1
         if len(self.errors) < settings.O2O_SYNC_MAX_ROW_ERRORS:
-            self.errors.append(RowError(line, (key or "")[:64], message[:255]))
+            key, message = storable(key or "")[:64], storable(message)[:255]
+            self.errors.append(RowError(line, key, message))
 
 
 def stage_rows(run, rows, report):
@@ -69,7 +71,7 @@ def stage_rows(run, rows, report):
                 last_code = outlet_code
                 outlet_id = _outlet_of(single, outlets, outlet_code)
                 brands = brands_of.get(outlet_id, frozenset())
-            if outlet_id is None or raw is NOT_AN_OBJECT or not key:
+            if outlet_id is None or raw is NOT_AN_OBJECT or not key or type(raw) is Unreadable:
                 _reject_row(report, single, line, outlet_id, outlet_code, key, raw)
                 continue
             candidates = variants.get(key)
@@ -91,7 +93,7 @@ def stage_rows(run, rows, report):
                 report.reject(line, key, "duplicate: this item is listed earlier for this outlet")
                 continue
             seen.add(pair)
-            if type(raw) is str and raw.isdigit() and len(raw) < 10 and int(raw) <= max_count:
+            if type(raw) is str and raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) <= max_count:
                 on_hand = int(raw)
             elif type(raw) is int and 0 <= raw <= max_count:
                 on_hand = raw
@@ -120,6 +122,8 @@ def _reject_row(report, single, line, outlet_id, outlet_code, key, raw):
     """Say why a row without an outlet, an item object or a SKU is rejected."""
     if raw is NOT_AN_OBJECT:
         report.reject(line, "", "each item must be an object")
+    elif type(raw) is Unreadable:
+        report.reject(line, key, str(raw))
     elif outlet_id is None and single:
         report.reject(line, key, f"row is for outlet {outlet_code}, not {single[0]}")
     elif outlet_id is None:
