@@ -1,8 +1,8 @@
 """Applying POS deltas (sales, receipts, adjustments since the last push), exactly once.
 
 Each event carries a unique `event_id` per outlet: a replayed event is skipped. An event
-that happened before the outlet's applied count (`stock_as_of`) is already in that count
-and is skipped too. Each applied event is a StockMovement dated by the POS clock, so a
+that happened before the newest count covering its item (the shop's, or its brand's:
+`CountMark`) is already in that count and is skipped too. Each applied event is a StockMovement dated by the POS clock, so a
 later snapshot counted before it does not undo it.
 """
 
@@ -12,13 +12,14 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from o2o.catalogue.models import Variant
 from o2o.core.timestamps import parse_timestamp
 from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet
 from o2o.reservations.services import drop_holds_for_shortfall
 
 from .catalogue_index import scope_for
-from .models import StockEvent, StockLevel, StockMovement, SyncRowError
+from .models import CountMark, StockEvent, StockLevel, StockMovement, SyncRowError
 from .rows import WHOLE_NUMBER
 from .snapshots import Report
 
@@ -95,10 +96,12 @@ def apply(run):
             "event_id", flat=True
         )
     )
+    counted_at = _counted_at(outlet, {event[2] for event in events})
     fresh = [
         event
         for event in events
-        if event[1] not in known and not (outlet.stock_as_of and event[4] <= outlet.stock_as_of)
+        if event[1] not in known
+        and not (counted_at.get(event[2]) and event[4] <= counted_at[event[2]])
     ]
     run.rows_ignored = len(events) - len(fresh)
     run.holds_dropped = _apply_events(run, outlet, fresh)
@@ -118,6 +121,22 @@ def apply(run):
     )
     outlet.stock_synced_at = timezone.now()
     outlet.save(update_fields=["stock_synced_at", "updated_at"])
+
+
+def _counted_at(outlet, variant_ids):
+    """variant id -> when the newest count that covers it here was taken: the shop's
+    whole count, or its brand's count of its own items, whichever is newer."""
+    marks = dict(CountMark.objects.filter(outlet=outlet).values_list("brand_id", "as_of"))
+    if not marks:
+        return {}
+    brands = dict(Variant.objects.filter(pk__in=variant_ids).values_list("pk", "brand_id"))
+    shop = marks.get(None)
+    counted = {}
+    for variant_id, brand_id in brands.items():
+        covering = [when for when in (shop, marks.get(brand_id)) if when is not None]
+        if covering:
+            counted[variant_id] = max(covering)
+    return counted
 
 
 def _apply_events(run, outlet, events):

@@ -255,6 +255,35 @@ class SyncRowError(models.Model):
         return f"line {self.line}: {self.message}"
 
 
+class CountMark(models.Model):
+    """When the newest applied count of one outlet by one source's scope was taken.
+
+    A retailer's count covers the whole shop (brand empty); a brand's count covers only its
+    brand's items there. Ordering ("not newer than the last applied") and "already in the
+    count" are judged per scope, so one tenant's count never makes another's look old."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="count_marks")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    as_of = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet"], condition=models.Q(brand__isnull=True), name="unique_shop_count"
+            ),
+            models.UniqueConstraint(
+                fields=["outlet", "brand"],
+                condition=models.Q(brand__isnull=False),
+                name="unique_brand_count",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet_id}/{self.brand_id or 'shop'} @ {self.as_of}"
+
+
 class StockEvent(models.Model):
     """A POS event id already applied to an outlet: deltas are applied once, whatever retries."""
 

@@ -4,7 +4,8 @@
    PostgreSQL). Memory stays flat apart from a set of (outlet, variant) pairs for duplicates.
 2. The staged outlets are locked (FOR UPDATE, in id order). Reservations insert rows that
    reference the outlet (FOR KEY SHARE), so holds and syncs of an outlet never interleave.
-3. Outlets whose applied stock is as new or newer are skipped (ordering, idempotency).
+3. Outlets whose applied count in the run's scope (the whole shop for a retailer, the
+   brand's items for a brand) is as new or newer are skipped (ordering, idempotency).
 4. On-hand changes recorded after `as_of` (sales, receipts) are added to the count, so
    nothing sold after the count comes back.
 5. Counts below held units drop the newest holds, in this transaction.
@@ -36,6 +37,7 @@ OUTLET = "outlets_outlet"
 LEVEL = "inventory_stocklevel"
 MOVEMENT = "inventory_stockmovement"
 VARIANT = "catalogue_variant"
+MARK = "inventory_countmark"
 
 
 class Report:
@@ -145,19 +147,61 @@ def _fetch(sql, params=()):
         return cursor.fetchall()
 
 
-def _lock_outlets(run):
-    """Lock the staged outlets in id order; skip those whose stock is as new or newer."""
+def _scope_condition(brand_id):
+    """The count marks of a run's scope: the brand's, or the whole shop's (brand empty)."""
+    if brand_id is None:
+        return "brand_id IS NULL", []
+    return "brand_id = %s", [brand_id]
+
+
+def _lock_outlets(run, brand_id):
+    """Lock the staged outlets in id order; skip those whose count *in this run's scope*
+    is as new or newer (a brand's count never makes the retailer's look old, nor back)."""
     if run.outlet_id:
         _execute(f"INSERT INTO {STAGE_OUTLETS} (id) VALUES (%s)", [run.outlet_id])
     else:
         _execute(f"INSERT INTO {STAGE_OUTLETS} (id) SELECT DISTINCT outlet_id FROM {STAGE}")
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     outlets = _fetch(
-        f"SELECT id, code, stock_as_of FROM {OUTLET} WHERE id IN (SELECT id FROM {STAGE_OUTLETS})"
+        f"SELECT id, code FROM {OUTLET} WHERE id IN (SELECT id FROM {STAGE_OUTLETS})"
         f" ORDER BY id{lock}"
     )
-    stale = [(pk, code, as_of) for pk, code, as_of in outlets if _is_stale(as_of, run.as_of)]
+    scope, params = _scope_condition(brand_id)
+    marks = dict(
+        _fetch(
+            f"SELECT outlet_id, as_of FROM {MARK} WHERE {scope}"
+            f" AND outlet_id IN (SELECT id FROM {STAGE_OUTLETS})",
+            params,
+        )
+    )
+    stale = [
+        (pk, code, marks[pk])
+        for pk, code in outlets
+        if pk in marks and _is_stale(marks[pk], run.as_of)
+    ]
     return len(outlets), stale
+
+
+def _mark_counted(as_of, brand_id, now):
+    """Record this count as the newest of its scope at every staged outlet."""
+    scope, params = _scope_condition(brand_id)
+    _execute(
+        f"UPDATE {MARK} SET as_of = %s WHERE {scope}"
+        f" AND outlet_id IN (SELECT id FROM {STAGE_OUTLETS})",
+        [as_of, *params],
+    )
+    _execute(
+        f"INSERT INTO {MARK} (outlet_id, brand_id, as_of) SELECT o.id, %s, %s"
+        f" FROM {STAGE_OUTLETS} o WHERE NOT EXISTS (SELECT 1 FROM {MARK} m"
+        f"  WHERE m.outlet_id = o.id AND m.{scope})",
+        [brand_id, as_of, *params],
+    )
+    shop_count = ", stock_as_of = %s" if brand_id is None else ""
+    _execute(
+        f"UPDATE {OUTLET} SET stock_synced_at = %s{shop_count}"
+        f" WHERE id IN (SELECT id FROM {STAGE_OUTLETS})",
+        [now, as_of] if brand_id is None else [now],
+    )
 
 
 def _is_stale(applied, incoming):
@@ -323,7 +367,8 @@ def apply(run, rows):
     staging.create()
     run.rows_total = stage_rows(run, rows, report)
     phases.mark("stage")
-    locked, stale = _lock_outlets(run)
+    brand_id = run.integration.brand_id if run.integration else None
+    locked, stale = _lock_outlets(run, brand_id)
     run.rows_ignored = _skip_stale(stale, report)
     phases.mark("lock")
     if stale and len(stale) == locked:
@@ -334,16 +379,11 @@ def apply(run, rows):
         _prepare_stage()
         _add_later_changes(run.as_of)
         phases.mark("later changes")
-        brand_id = run.integration.brand_id if run.integration else None
         run.holds_dropped = _drop_shortfall_holds(brand_id)
         phases.mark("shortfalls")
         _write_levels(now, brand_id)
         phases.mark("write")
-        _execute(
-            f"UPDATE {OUTLET} SET stock_as_of = %s, stock_synced_at = %s"
-            f" WHERE id IN (SELECT id FROM {STAGE_OUTLETS})",
-            [run.as_of, now],
-        )
+        _mark_counted(run.as_of, brand_id, now)
         run.status = SyncRun.Status.APPLIED
         availability_changed()
     staging.drop()
