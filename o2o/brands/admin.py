@@ -27,4 +27,7 @@ class BrandAdmin(TenantAdmin):
         return self.prepopulated_fields if request.user.is_superuser else {}
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("name", "slug", "currency", "is_active")
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "name", "slug", "currency", "is_active")

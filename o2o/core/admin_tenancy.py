@@ -16,7 +16,57 @@ from .tenancy import tenancy_of
 ACTIONS = ("view", "add", "change", "delete")
 
 
-class TenantAdmin(admin.ModelAdmin):
+def user_fields(model):
+    """Fields of `model` that point at user accounts: never a tenant's choice to make."""
+    from django.conf import settings
+
+    return [
+        field.name
+        for field in model._meta.get_fields()
+        if (field.many_to_one or field.many_to_many)
+        and not field.auto_created
+        and field.related_model is not None
+        and field.related_model._meta.label == settings.AUTH_USER_MODEL
+    ]
+
+
+class TenantFormMixin:
+    """Form choices in scope: a foreign key or many-to-many field offers the rows its
+    target's TenantAdmin shows the user, none where no TenantAdmin scopes the target, and
+    fields pointing at user accounts are read-only for everyone but superusers. Submitted
+    ids are validated against the same querysets, so a foreign id is a form error."""
+
+    def _scoped_choices(self, db_field, request, kwargs):
+        if request.user.is_superuser or "queryset" in kwargs:
+            return
+        related = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related, TenantAdmin):
+            kwargs["queryset"] = related.get_queryset(request)
+        else:
+            kwargs["queryset"] = db_field.related_model._default_manager.none()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + tuple(name for name in user_fields(self.model) if name not in fields)
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if request.user.is_superuser:
+            return fields
+        return [name for name in fields if name not in user_fields(self.model)]
+
+
+class TenantAdmin(TenantFormMixin, admin.ModelAdmin):
     scope = None  # function(user, queryset) -> queryset; None: superusers only
     grants = {}  # role -> set of ACTIONS
 
@@ -69,12 +119,6 @@ class TenantAdmin(admin.ModelAdmin):
             raise Http404("No such object.")  # another tenant's id looks like a missing one
         return obj
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = self.admin_site._registry.get(db_field.related_model)
-        if isinstance(related, TenantAdmin) and "queryset" not in kwargs:
-            kwargs["queryset"] = related.get_queryset(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def get_list_filter(self, request):
         """Related-object filters only offer objects that appear in the user's rows."""
         filters = []
@@ -87,7 +131,7 @@ class TenantAdmin(admin.ModelAdmin):
         return filters
 
 
-class TenantInline(admin.TabularInline):
+class TenantInline(TenantFormMixin, admin.TabularInline):
     """An inline shown to whoever may see its parent, editable per the same grants."""
 
     grants = {}

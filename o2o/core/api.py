@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,6 +26,32 @@ class SafeJSONParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
+
+
+class SafeCursorPagination(CursorPagination):
+    """A cursor pager whose forged cursors and page sizes are 4xx, never a server error."""
+
+    def get_page_size(self, request):
+        raw = (
+            request.query_params.get(self.page_size_query_param)
+            if self.page_size_query_param
+            else None
+        )
+        if raw is None:
+            return self.page_size
+        if (
+            not raw.isascii()
+            or not raw.isdigit()
+            or not 1 <= int(raw) <= (self.max_page_size or self.page_size)
+        ):
+            raise exceptions.ValidationError({name: [f"a whole number from 1 to {largest}"]})
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
+            raise exceptions.NotFound(self.invalid_cursor_message) from exc
 
 
 def too_large_body():
@@ -95,9 +122,7 @@ def permission_denied(request, exception):
 
     if not is_api(request):
         return defaults.permission_denied(request, exception)
-    return JsonResponse(
-        {"code": "permission_denied", "detail": "You may not do this."}, status=403
-    )
+    return JsonResponse({"code": "permission_denied", "detail": "You may not do this."}, status=403)
 
 
 def page_not_found(request, exception):

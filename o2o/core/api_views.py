@@ -1,10 +1,10 @@
 """Shared API building blocks: authentication, pagination, throttles."""
 
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import AnonRateThrottle
 
+from o2o.core.api import SafeCursorPagination
 from o2o.core.ratelimit import count_attempt
 from o2o.core.tenancy import tenancy_of
 from o2o.inventory.authentication import IntegrationTokenAuthentication
@@ -12,7 +12,7 @@ from o2o.inventory.authentication import IntegrationTokenAuthentication
 AUTHENTICATION = [IntegrationTokenAuthentication, SessionAuthentication]
 
 
-class Pages(CursorPagination):
+class Pages(SafeCursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"

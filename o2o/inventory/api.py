@@ -5,14 +5,13 @@ import json
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from o2o.core.api import SafeJSONParser
+from o2o.core.api import SafeCursorPagination, SafeJSONParser
 
 from . import selectors, services
 from .authentication import IntegrationTokenAuthentication
@@ -217,21 +216,25 @@ class StockFileUploadView(IntegrationAPIView):
         )
 
 
-class SyncRunPagination(CursorPagination):
+class SyncRunPagination(SafeCursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
 
 
-class OutletSyncRunsView(IntegrationAPIView):
-    @extend_schema(
-        responses={200: SyncRunSerializer(many=True)},
-        summary="An outlet's sync history, newest first",
-    )
-    def get(self, request, code):
-        runs = selectors.sync_history(outlet=self.outlet(code))
-        paginator = SyncRunPagination()
-        page = paginator.paginate_queryset(runs, request, view=self)
-        return paginator.get_paginated_response(SyncRunSerializer(page, many=True).data)
+class OutletSyncRunsView(IntegrationAPIView, generics.ListAPIView):
+    """An outlet's sync history, newest first: the runs this integration may see."""
+
+    serializer_class = SyncRunSerializer
+    pagination_class = SyncRunPagination
+
+    def get_queryset(self):
+        return selectors.sync_history(
+            outlet=self.outlet(self.kwargs["code"]), integration=self.request.auth
+        )
+
+    @extend_schema(summary="An outlet's sync history, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class SyncRunDetailView(IntegrationAPIView):

@@ -2,8 +2,9 @@
 
 Each event carries a unique `event_id` per outlet: a replayed event is skipped. An event
 that happened before the newest count covering its item (the shop's, or its brand's:
-`CountMark`) is already in that count and is skipped too. Each applied event is a StockMovement dated by the POS clock, so a
-later snapshot counted before it does not undo it.
+`CountMark`) is already in that count and is skipped too. Each applied event is a
+StockMovement dated by the POS clock, so a later snapshot counted before it does not undo
+it; an event dated beyond the clock's skew is refused, one within it is clamped.
 """
 
 from collections import defaultdict

@@ -30,12 +30,11 @@ def sync_run_for_integration(*, integration, pk):
     return sync_runs_for_integration(integration).filter(pk=pk).first()
 
 
-def sync_history(*, outlet):
-    """An outlet's sync runs, newest first (single-outlet runs and files that covered it)."""
+def sync_history(*, outlet, integration):
+    """An outlet's sync runs that `integration` may see, newest first: the same scope as
+    a run's detail (`sync_run_for_integration`)."""
     return (
-        SyncRun.objects.filter(outlet=outlet)
-        .select_related("outlet")
-        .order_by("-created_at", "-pk")
+        sync_runs_for_integration(integration).filter(outlet=outlet).order_by("-created_at", "-pk")
     )
 
 

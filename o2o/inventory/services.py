@@ -95,9 +95,7 @@ def _check_items(items, limit):
         raise InvalidSnapshot("items must be a list.", items=["not a list"])
     if len(items) > limit:
         raise InvalidSnapshot(f"A sync holds at most {limit} items.", items=["too many"])
-    return [
-        {REJECTED: reason} if (reason := unstorable_reason(item)) else item for item in items
-    ]
+    return [{REJECTED: reason} if (reason := unstorable_reason(item)) else item for item in items]
 
 
 def queue_snapshot(*, outlet, as_of, items, integration=None, source=SyncRun.Source.PUSH):

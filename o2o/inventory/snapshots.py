@@ -95,7 +95,13 @@ def stage_rows(run, rows, report):
                 report.reject(line, key, "duplicate: this item is listed earlier for this outlet")
                 continue
             seen.add(pair)
-            if type(raw) is str and raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) <= max_count:
+            if (
+                type(raw) is str
+                and raw.isascii()
+                and raw.isdigit()
+                and len(raw) < 10
+                and int(raw) <= max_count
+            ):
                 on_hand = int(raw)
             elif type(raw) is int and 0 <= raw <= max_count:
                 on_hand = raw

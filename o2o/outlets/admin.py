@@ -155,6 +155,7 @@ class OutletAdmin(TenantAdmin):
         if request.user.is_superuser:
             return ["stock_as_of", "stock_synced_at"]
         return [f.name for f in Outlet._meta.fields if f.name not in OUTLET_EDITABLE_BY_RETAILER]
+        # (no user fields on outlets: nothing for TenantFormMixin to add)
 
 
 @admin.register(OutletAuthorization)
@@ -170,7 +171,8 @@ class OutletAuthorizationAdmin(TenantAdmin):
     actions = ["suspend", "reactivate"]
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("outlet", "brand")
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "outlet", "brand")
 
     @admin.action(
         description=_("Suspend (shoppers stop seeing these outlets for the brand)"),

@@ -14,12 +14,13 @@ from rest_framework.views import APIView
 
 from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, IsRetailer, Pages, ShopperThrottle
+from o2o.core.filters import TimestampFilter
 from o2o.core.tenancy import tenancy_of
 from o2o.outlets.models import Outlet
 
 from . import services
 from .models import Reservation
-from .selectors import reservation_detail, reservations_visible_to
+from .selectors import reservation_detail, reservations_handled_by, reservations_visible_to
 
 
 class LineSerializer(serializers.Serializer):
@@ -101,27 +102,30 @@ class ReservationCreateView(ShopperAPIView):
         return Response(ReservationSerializer(found).data, status=status.HTTP_201_CREATED)
 
 
-def _shopper_may_see(request, reservation, email):
+def _is_its_shopper(request, reservation, email):
     """The shopper proves it with the e-mail (compared in constant time) or their account."""
     user = request.user
     if getattr(user, "pk", None) and reservation.shopper_id == user.pk:
         return True
-    if email and hmac.compare_digest(
+    return bool(email) and hmac.compare_digest(
         email.strip().lower().encode(), reservation.shopper_email.lower().encode()
-    ):
-        return True
-    return (
-        reservations_visible_to(user).filter(pk=reservation.pk).exists()
-        if (tenancy_of(user).roles or tenancy_of(user).is_superuser)
-        else False
     )
 
 
-def _reservation_for(request, code, email):
+def _reservation_for(request, code, email, *, scope=reservations_visible_to):
+    """The reservation for its shopper, or for staff within `scope` (who may see it, or
+    who may act on it); a wrong code and a wrong e-mail get the same 404."""
     reservation = reservation_detail(code=code.upper())
-    if reservation is None or not _shopper_may_see(request, reservation, email):
-        raise Http404  # the same answer for a wrong code and a wrong e-mail
-    return reservation
+    if reservation is None:
+        raise Http404
+    if _is_its_shopper(request, reservation, email):
+        return reservation
+    tenancy = tenancy_of(request.user)
+    if (tenancy.roles or tenancy.is_superuser) and scope(request.user).filter(
+        pk=reservation.pk
+    ).exists():
+        return reservation
+    raise Http404
 
 
 class EmailBody(serializers.Serializer):
@@ -148,7 +152,9 @@ class ReservationCancelView(ShopperAPIView):
     def post(self, request, code):
         body = EmailBody(data=request.data)
         body.is_valid(raise_exception=True)
-        reservation = _reservation_for(request, code, body.validated_data.get("email", ""))
+        reservation = _reservation_for(
+            request, code, body.validated_data.get("email", ""), scope=reservations_handled_by
+        )
         services.cancel(reservation_id=reservation.pk)
         return Response(ReservationSerializer(reservation_detail(code=reservation.code)).data)
 
@@ -156,7 +162,7 @@ class ReservationCancelView(ShopperAPIView):
 class ReservationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Reservation.Status.choices)
     outlet = django_filters.CharFilter(field_name="outlet__code")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = TimestampFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Reservation
@@ -210,11 +216,6 @@ class RetailerReservationTransition(APIView):
     def post(self, request, code, action):
         if action not in ACTIONS:
             raise Http404
-        reservation = get_object_or_404(
-            reservations_visible_to(request.user).filter(
-                outlet__retailer_id__in=_retailers(request.user)
-            ),
-            code=code.upper(),
-        )
+        reservation = get_object_or_404(reservations_handled_by(request.user), code=code.upper())
         ACTIONS[action](reservation_id=reservation.pk)
         return Response(ReservationSerializer(reservation_detail(code=reservation.code)).data)

@@ -38,3 +38,17 @@ def reservations_visible_to(user, reservations=None):
 def reservations_of_shopper(user):
     """A signed-in shopper's reservations, newest first."""
     return Reservation.objects.filter(shopper=user).select_related("outlet").order_by("-created_at")
+
+
+def reservations_handled_by(user, reservations=None):
+    """Reservations `user` may act on as the shop (confirm, collect, cancel...): those at
+    their retailers' outlets. Brand staff see their brand's reservations but never act on
+    them; the admin grants the same."""
+    from django.db.models import Q
+
+    from o2o.core.tenancy import visible_to
+
+    reservations = Reservation.objects.all() if reservations is None else reservations
+    return visible_to(
+        user, reservations, lambda tenancy: Q(outlet__retailer_id__in=tenancy.retailer_ids)
+    )

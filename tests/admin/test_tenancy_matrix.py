@@ -249,3 +249,86 @@ def test_exports_carry_only_the_tenants_rows(world, persona):
         if visible(world, persona, obj)
     )
     assert sorted((row["outlet"], row["sku"]) for row in rows) == expected
+
+
+STAFF = [p for p in PERSONAS if p not in ("superuser", "anonymous", "shopper")]
+
+
+def _form_fields(model_admin, request, obj):
+    """Every field of the admin form for `obj` (None: the add form) and of its inlines."""
+    form = model_admin.get_form(request, obj)(instance=obj)
+    fields = [(name, field) for name, field in form.fields.items()]
+    for formset_class, inline in model_admin.get_formsets_with_inlines(request, obj):
+        formset = formset_class(instance=obj or model_admin.model())
+        own_pk = formset.model._meta.pk.name  # the row's own id, looked up in the parent's rows
+        fields += [
+            (f"{type(inline).__name__}.{name}", field)
+            for name, field in formset.empty_form.fields.items()
+            if name != own_pk
+        ]
+    return form, fields
+
+
+def _forms_of(world, persona, model):
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/admin/")
+    request.user = world.users[persona]
+    if model_admin.has_add_permission(request):
+        yield model_admin, request, None
+    for obj in objects_of(world, model):
+        if visible(world, persona, obj) and model_admin.has_change_permission(request, obj):
+            yield model_admin, request, model.objects.get(pk=obj.pk)
+
+
+@pytest.mark.parametrize("persona", STAFF)
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label_lower)
+def test_every_form_choice_is_a_row_the_user_may_see(world, persona, model):
+    """Foreign-key and many-to-many choices of every add and change form (inlines too) offer
+    only rows of the user's tenancy, and no user account is ever a tenant's choice."""
+    from django.forms import ModelChoiceField
+
+    from o2o.core.models import User
+
+    for model_admin, request, obj in _forms_of(world, persona, model):
+        _form, fields = _form_fields(model_admin, request, obj)
+        for name, field in fields:
+            if not isinstance(field, ModelChoiceField):
+                continue
+            assert field.queryset.model is not User, f"{model.__name__}.{name} offers users"
+            for choice in field.queryset:
+                assert choice in world.labels and visible(world, persona, choice), (
+                    f"{model.__name__}.{name} offers {choice!r} to {persona}"
+                )
+
+
+@pytest.mark.parametrize("persona", STAFF)
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label_lower)
+def test_every_foreign_id_submitted_in_a_form_is_refused(world, persona, model):
+    """Each foreign-key field of a change form, posted with another tenant's row (or any
+    user account), is a form error and changes nothing."""
+    from django.forms import ModelChoiceField, ModelMultipleChoiceField
+
+    for model_admin, request, obj in _forms_of(world, persona, model):
+        if obj is None:
+            continue
+        form, fields = _form_fields(model_admin, request, obj)
+        for name, field in fields:
+            if "." in name or not isinstance(field, ModelChoiceField):
+                continue
+            target = field.queryset.model
+            foreign = [
+                other
+                for other in [*objects_of(world, target), *target.objects.all()[:50]]
+                if not (other in world.labels and visible(world, persona, other))
+            ]
+            for other in foreign[:3]:
+                data = {
+                    **form.initial,
+                    name: [other.pk] if isinstance(field, ModelMultipleChoiceField) else other.pk,
+                }
+                bound = model_admin.get_form(request, obj)(data=data, instance=obj)
+                assert not bound.is_valid() and name in bound.errors, (
+                    f"{model.__name__}.{name} accepted {other!r} from {persona}"
+                )

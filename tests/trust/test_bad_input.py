@@ -98,13 +98,25 @@ def test_deltas_with_null_and_bad_dates_are_row_errors(
 ):
     events = [
         None,
-        {"event_id": "a", "sku": world.variant.sku, "delta": -1, "occurred_at": "2026-02-30T10:00:00Z"},
+        {
+            "event_id": "a",
+            "sku": world.variant.sku,
+            "delta": -1,
+            "occurred_at": "2026-02-30T10:00:00Z",
+        },
         {"event_id": "b", "sku": world.variant.sku, "delta": 5, "occurred_at": "2099-01-01T00:00Z"},
-        {"event_id": "c", "sku": world.variant.sku, "delta": -1, "occurred_at": "0001-01-01T00:00:00+14:00"},
+        {
+            "event_id": "c",
+            "sku": world.variant.sku,
+            "delta": -1,
+            "occurred_at": "0001-01-01T00:00:00+14:00",
+        },
         {"event_id": "d", "sku": world.variant.sku, "delta": -2},
     ]
     response = push(
-        pos, django_capture_on_commit_callbacks, {"events": events},
+        pos,
+        django_capture_on_commit_callbacks,
+        {"events": events},
         path="/api/v1/outlets/pune-1/stock/deltas/",
     )
     assert response.status_code == 202, response.json()
