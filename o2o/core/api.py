@@ -32,18 +32,12 @@ class SafeCursorPagination(CursorPagination):
     """A cursor pager whose forged cursors and page sizes are 4xx, never a server error."""
 
     def get_page_size(self, request):
-        raw = (
-            request.query_params.get(self.page_size_query_param)
-            if self.page_size_query_param
-            else None
-        )
+        name = self.page_size_query_param
+        raw = request.query_params.get(name) if name else None
         if raw is None:
             return self.page_size
-        if (
-            not raw.isascii()
-            or not raw.isdigit()
-            or not 1 <= int(raw) <= (self.max_page_size or self.page_size)
-        ):
+        largest = self.max_page_size or self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= largest):
             raise exceptions.ValidationError({name: [f"a whole number from 1 to {largest}"]})
         return int(raw)
 

@@ -219,6 +219,8 @@ class StockFileUploadView(IntegrationAPIView):
 class SyncRunPagination(SafeCursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
 
 
 class OutletSyncRunsView(IntegrationAPIView, generics.ListAPIView):

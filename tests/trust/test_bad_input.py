@@ -1,3 +1,4 @@
+# ruff: noqa: UP031  (JSON written by hand, with the escapes a client would send)
 """Bad input never reaches a 500, every API error is JSON with a code, and a sync run
 never stays stuck: one bad row is a row error, a broken file a failed run, stock as before."""
 
