@@ -160,6 +160,7 @@ CELERY_TASK_ROUTES = {
     "o2o.inventory.tasks.*": {"queue": "sync"},
     "o2o.outlets.tasks.*": {"queue": "sync"},
     "o2o.notifications.tasks.*": {"queue": "notifications"},
+    "o2o.core.tasks.send_mail_task": {"queue": "notifications"},
     "o2o.locator.tasks.*": {"queue": "notifications"},
     "o2o.dashboard.tasks.*": {"queue": "rollups"},
 }
@@ -294,6 +295,8 @@ O2O_LOGIN_LOCKOUT_SECONDS = env.int("O2O_LOGIN_LOCKOUT_SECONDS", default=900)
 O2O_RESERVATIONS_PER_IP = env.int("O2O_RESERVATIONS_PER_IP", default=20)
 O2O_RESERVATIONS_PER_EMAIL = env.int("O2O_RESERVATIONS_PER_EMAIL", default=5)
 O2O_RESERVATION_THROTTLE_SECONDS = env.int("O2O_RESERVATION_THROTTLE_SECONDS", default=3600)
+# A retailer's invitation link works once, for this many days.
+O2O_INVITATION_DAYS = env.int("O2O_INVITATION_DAYS", default=7)
 # Shoppers' personal data is anonymised this many days after a reservation ends.
 O2O_PERSONAL_DATA_DAYS = env.int("O2O_PERSONAL_DATA_DAYS", default=90)
 CACHES = {

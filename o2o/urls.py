@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from o2o.core import health
+from o2o.outlets.views import accept_invitation
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -20,6 +21,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
     path("api/v1/", include("o2o.api_urls")),
     path("dashboard/", include("o2o.dashboard.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -51,7 +51,12 @@ def tenancy_of(user):
     cached = getattr(user, "_o2o_tenancy", None)
     if cached is not None:
         return cached
-    retailers = list(user.retailer_memberships.values_list("retailer_id", "role"))
+    # an invitation not yet accepted (through the link sent to its address) grants nothing
+    retailers = list(
+        user.retailer_memberships.filter(accepted_at__isnull=False).values_list(
+            "retailer_id", "role"
+        )
+    )
     brands = list(user.brand_memberships.values_list("brand_id", "role"))
     tenancy = Tenancy(
         is_superuser=user.is_superuser,

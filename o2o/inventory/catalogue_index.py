@@ -16,17 +16,14 @@ class SyncScope:
     brands_of: dict = field(default_factory=dict)  # outlet id -> frozenset of brand ids
 
     def resolve(self, outlet_id, key):
-        """The variant id for `key` at this outlet; None if unknown; -1 if ambiguous."""
+        """The variant id for `key` among the brands this sync may speak for at this outlet,
+        or None. When two of them use the same SKU or GTIN, the variant registered first
+        keeps it: a brand that copies another's SKU later cannot make its rows refused."""
         candidates = self.variants.get(key)
         if not candidates:
             return None
-        if len(candidates) == 1:
-            variant_id, brand_id = candidates[0]
-            return variant_id if (outlet_id, brand_id) in self.authorised else None
-        matches = {v for v, b in candidates if (outlet_id, b) in self.authorised}
-        if len(matches) > 1:
-            return -1
-        return matches.pop() if matches else None
+        matches = [v for v, b in candidates if (outlet_id, b) in self.authorised]
+        return min(matches) if matches else None
 
 
 def scope_for(run):

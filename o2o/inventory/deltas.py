@@ -84,7 +84,7 @@ def apply(run):
             report.reject(line, "", str(exc))
             continue
         variant_id = scope.resolve(outlet.pk, key)
-        if variant_id in (None, -1):
+        if variant_id is None:
             report.reject(line, key, "unknown SKU or GTIN for this outlet's brands")
             continue
         if event_id in seen:

@@ -81,14 +81,8 @@ def stage_rows(run, rows, report):
                 variant_id = candidates[0][0]
             else:
                 variant_id = scope.resolve(outlet_id, key)
-                if variant_id is None or variant_id == -1:
-                    report.reject(
-                        line,
-                        key,
-                        "unknown SKU or GTIN for this outlet's brands"
-                        if variant_id is None
-                        else "ambiguous: matches several brands",
-                    )
+                if variant_id is None:
+                    report.reject(line, key, "unknown SKU or GTIN for this outlet's brands")
                     continue
             pair = outlet_id << 32 | variant_id
             if pair in seen:

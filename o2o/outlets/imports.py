@@ -2,7 +2,8 @@
 
 Columns: outlet_code, name, address, city, postcode, country, latitude, longitude, phone,
 retailer, retailer_email, tax_id. Each chunk commits on its own (progress is visible and a
-retried task skips codes that already exist)."""
+retried task skips the outlets it created). A row naming an existing outlet or retailer is
+refused with its reason: a brand never takes over a retailer's shop or business."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
@@ -93,16 +95,17 @@ def validate(row):
 def preview(import_):
     """Check every row without writing; keep the counts, errors and a few good rows."""
     good, errors, seen, total = [], [], set(), 0
-    existing = set(Outlet.objects.values_list("code", flat=True))
     try:
-        for line, row in read_rows(import_):
+        rows = list(read_rows(import_))
+        existing = _Existing(rows, import_)
+        for line, row in rows:
             total += 1
             problems = validate(row)
             code = row.get("outlet_code", "").lower()
             if code in seen:
                 problems.append("duplicate outlet_code in the file")
-            elif code in existing:
-                problems.append("an outlet with this code exists (it will be linked)")
+            else:
+                problems += existing.problems(row)
             seen.add(code)
             if problems:
                 errors.append(
@@ -118,8 +121,7 @@ def preview(import_):
         import_.status, import_.message = OutletImport.Status.FAILED, str(exc)[:255]
         import_.save()
         return []
-    blocking = [e for e in errors if "it will be linked" not in e["message"]]
-    import_.rows_total, import_.rows_rejected = total, len(blocking)
+    import_.rows_total, import_.rows_rejected = total, len(errors)
     import_.errors, import_.sample = errors[:MAX_STORED_ERRORS], good
     import_.save()
     return good
@@ -133,7 +135,12 @@ def run(import_id):
     OutletImport.objects.filter(pk=import_id).update(
         status=OutletImport.Status.RUNNING, rows_done=0
     )
-    retailers = {}
+    retailers = {
+        key: retailer
+        for retailer in Retailer.objects.filter(pk__in=list(import_.retailers.values()))
+        for key, pk in import_.retailers.items()
+        if pk == retailer.pk
+    }
     chunk, errors, created, done = [], [], 0, 0
     try:
         rows = list(read_rows(import_))
@@ -142,12 +149,19 @@ def run(import_id):
             status=OutletImport.Status.FAILED, message=str(exc)[:255]
         )
         return OutletImport.objects.get(pk=import_id)
+    existing = _Existing(rows, import_)
     seen = set()
     for line, row in rows:
         problems = validate(row)
         code = row.get("outlet_code", "")
         if code.lower() in seen:
             problems.append("duplicate outlet_code in the file")
+        elif existing.already_imported(row):
+            done += 1  # a retried run: this chunk committed the first time
+            seen.add(code.lower())
+            continue
+        else:
+            problems += existing.problems(row)
         seen.add(code.lower())
         if problems:
             errors.append({"line": line, "code": code, "message": "; ".join(problems)})
@@ -155,10 +169,10 @@ def run(import_id):
             chunk.append(row)
         done += 1
         if len(chunk) >= settings.O2O_OUTLET_IMPORT_CHUNK:
-            created += _write_chunk(import_.brand_id, chunk, retailers)
+            created += _write_chunk(import_, chunk, retailers)
             chunk = []
             _progress(import_id, done, created, errors)
-    created += _write_chunk(import_.brand_id, chunk, retailers)
+    created += _write_chunk(import_, chunk, retailers)
     _progress(import_id, done, created, errors, finished=True)
     return OutletImport.objects.get(pk=import_id)
 
@@ -175,17 +189,64 @@ def _progress(import_id, done, created, errors, finished=False):
     OutletImport.objects.filter(pk=import_id).update(**changes)
 
 
+EXISTING_OUTLET = (
+    "an outlet with this code exists: an import never takes over another retailer's outlet "
+    "(its retailer applies to the brand instead)"
+)
+EXISTING_RETAILER = (
+    "names an existing retailer (same tax id or e-mail): an import never adds outlets to a "
+    "retailer without its consent; flagged for review"
+)
+
+
+class _Existing:
+    """What a file's rows name that exists already: outlets (by code), and retailers (by
+    tax id or e-mail) other than those this import created. Three queries per file."""
+
+    def __init__(self, rows, import_):
+        codes = {row.get("outlet_code", "") for _line, row in rows}
+        codes |= {code.lower() for code in codes}
+        found = Outlet.objects.filter(code__in=codes)
+        self.codes = {code.lower() for code in found.values_list("code", flat=True)}
+        self.imported = {
+            code.lower()
+            for code in found.filter(
+                authorizations__brand_id=import_.brand_id,
+                retailer_id__in=list(import_.retailers.values()),
+            ).values_list("code", flat=True)
+        }
+        others = Retailer.objects.exclude(pk__in=list(import_.retailers.values()))
+        taxes = {row.get("tax_id") for _line, row in rows if row.get("tax_id")}
+        emails = {
+            row["retailer_email"].strip().lower()
+            for _line, row in rows
+            if row.get("retailer_email")
+        }
+        self.taxes = set(others.filter(tax_id__in=taxes).values_list("tax_id", flat=True))
+        self.emails = {
+            email.lower()
+            for email in others.annotate(email=Lower("contact_email"))
+            .filter(email__in=emails)
+            .values_list("contact_email", flat=True)
+        }
+
+    def already_imported(self, row):
+        return row.get("outlet_code", "").lower() in self.imported
+
+    def problems(self, row):
+        if row.get("outlet_code", "").lower() in self.codes:
+            return [EXISTING_OUTLET]
+        email = (row.get("retailer_email") or "").strip().lower()
+        if (row.get("tax_id") and row["tax_id"] in self.taxes) or (email and email in self.emails):
+            return [EXISTING_RETAILER]
+        return []
+
+
 def _retailer_for(row, cache):
+    """The retailer this import creates for the row's business (one per business in the
+    file); never an existing one."""
     key = row.get("tax_id") or row.get("retailer_email") or row["retailer"]
-    if key in cache:
-        return cache[key]
-    found = None
-    if row.get("tax_id"):
-        found = Retailer.objects.filter(tax_id=row["tax_id"]).first()
-    if found is None and row.get("retailer_email"):
-        found = Retailer.objects.filter(contact_email__iexact=row["retailer_email"]).first()
-    if found is None:
-        found = Retailer.objects.filter(name=row["retailer"]).first()
+    found = cache.get(key)
     if found is None:
         found = Retailer.objects.create(
             name=row["retailer"][:160],
@@ -198,12 +259,12 @@ def _retailer_for(row, cache):
 
 
 @transaction.atomic
-def _write_chunk(brand_id, rows, retailers):
-    """Create the chunk's outlets (existing codes are linked) and authorise them."""
+def _write_chunk(import_, rows, retailers):
+    """Create the chunk's outlets and authorise them (rows naming existing outlets or
+    retailers were refused by `run`)."""
     if not rows:
         return 0
-    codes = [row["outlet_code"] for row in rows]
-    existing = dict(Outlet.objects.filter(code__in=codes).values_list("code", "pk"))
+    brand_id = import_.brand_id
     new = [
         Outlet(
             retailer=_retailer_for(row, retailers),
@@ -218,19 +279,18 @@ def _write_chunk(brand_id, rows, retailers):
             phone=row.get("phone", "")[:32],
         )
         for row in rows
-        if row["outlet_code"] not in existing
     ]
     Outlet.objects.bulk_create(new, batch_size=1000)
-    ids = [
-        *existing.values(),
-        *Outlet.objects.filter(code__in=[outlet.code for outlet in new]).values_list(
-            "pk", flat=True
-        ),
-    ]
+    ids = Outlet.objects.filter(code__in=[outlet.code for outlet in new]).values_list(
+        "pk", flat=True
+    )
     OutletAuthorization.objects.bulk_create(
         [OutletAuthorization(outlet_id=pk, brand_id=brand_id) for pk in ids],
         batch_size=1000,
         ignore_conflicts=True,
     )
-    availability_changed()  # an existing outlet may have become authorised for the brand
+    OutletImport.objects.filter(pk=import_.pk).update(
+        retailers={key: retailer.pk for key, retailer in retailers.items()}
+    )
+    availability_changed()
     return len(new)

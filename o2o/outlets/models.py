@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from o2o.brands.models import Brand
@@ -37,6 +38,13 @@ class RetailerMembership(TimeStampedModel):
     )
     retailer = models.ForeignKey(Retailer, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    accepted_at = models.DateTimeField(
+        _("accepted"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Empty while the invitation waits: it grants nothing until accepted."),
+    )
 
     class Meta:
         constraints = [
@@ -44,7 +52,8 @@ class RetailerMembership(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.user} @ {self.retailer} ({self.role})"
+        pending = "" if self.accepted_at else ", invited"
+        return f"{self.user} @ {self.retailer} ({self.role}{pending})"
 
 
 class Outlet(TimeStampedModel):
@@ -232,6 +241,9 @@ class OutletImport(TimeStampedModel):
     rows_rejected = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     sample = models.JSONField(default=list, blank=True)
+    retailers = models.JSONField(
+        default=dict, blank=True, help_text="Retailers this import created: business -> id."
+    )
     message = models.CharField(max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

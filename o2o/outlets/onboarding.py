@@ -34,6 +34,21 @@ class ApplicationError(DomainError):
     default_message = "This application cannot be handled that way."
 
 
+class ApplicationConflict(ApplicationError):
+    """The application would join a retailer that did not ask for it (a takeover)."""
+
+    code = "application_conflict"
+    status = 409
+
+
+def existing_retailer_for(tax_id, email):
+    """A retailer that already has this tax id or contact e-mail, or None."""
+    found = Retailer.objects.filter(tax_id=tax_id).first() if tax_id else None
+    if found is None and email:
+        found = Retailer.objects.filter(contact_email__iexact=email.strip()).first()
+    return found
+
+
 def digits(phone):
     return re.sub(r"\D", "", phone or "")[-10:]
 
@@ -135,27 +150,44 @@ def _outlet_code(city, name):
     return code
 
 
-@transaction.atomic
 def approve_application(*, application_id, user=None):
-    """Create or link the retailer, the outlet, the authorisation, and invite the owner.
-    One transaction; approving twice returns the same outlet."""
+    """Create the retailer, the outlet, the authorisation, and invite the owner: all or
+    nothing, in one transaction (mail goes from Celery after commit); approving twice
+    returns the same outlet. An application naming an existing retailer is refused and
+    flagged for review instead of joining it."""
+    try:
+        return _approve(application_id, user)
+    except ApplicationConflict as conflict:
+        application = OutletApplication.objects.get(pk=application_id)
+        if conflict.flag not in application.duplicate_reasons:
+            application.duplicate_reasons = [*application.duplicate_reasons, conflict.flag]
+            application.save(update_fields=["duplicate_reasons", "updated_at"])
+        raise
+
+
+@transaction.atomic
+def _approve(application_id, user):
     application = OutletApplication.objects.select_for_update().get(pk=application_id)
     if application.status == Status.APPROVED:
         return application
     if application.status == Status.REJECTED:
         raise ApplicationError(_("A rejected application cannot be approved."))
-    retailer = None
-    if application.tax_id:
-        retailer = Retailer.objects.filter(tax_id=application.tax_id).first()
-    if retailer is None:
-        retailer = Retailer.objects.filter(contact_email__iexact=application.contact_email).first()
-    if retailer is None:
-        retailer = Retailer.objects.create(
-            name=application.business_name,
-            contact_email=application.contact_email,
-            tax_id=application.tax_id,
-            slug=f"{slugify(application.business_name)[:60]}-{get_random_string(5).lower()}",
-        )
+    existing = existing_retailer_for(application.tax_id, application.contact_email)
+    if existing is not None:
+        reason = _(
+            "names the existing retailer %(name)s (same tax id or e-mail): an application "
+            "never joins a retailer without its consent; its owner adds outlets from their "
+            "workspace"
+        ) % {"name": existing.name}
+        conflict = ApplicationConflict(_("This application %(reason)s.") % {"reason": reason})
+        conflict.flag = reason
+        raise conflict
+    retailer = Retailer.objects.create(
+        name=application.business_name,
+        contact_email=application.contact_email,
+        tax_id=application.tax_id,
+        slug=f"{slugify(application.business_name)[:60]}-{get_random_string(5).lower()}",
+    )
     outlet = Outlet.objects.create(
         retailer=retailer,
         code=_outlet_code(application.city, application.outlet_name),
@@ -171,16 +203,12 @@ def approve_application(*, application_id, user=None):
     OutletAuthorization.objects.update_or_create(
         outlet=outlet, brand_id=application.brand_id, defaults={"is_active": True}
     )
-    owner_known = RetailerMembership.objects.filter(
-        retailer=retailer, user__email__iexact=application.contact_email
-    ).exists()
-    if not owner_known:
-        invite_staff(
-            retailer=retailer,
-            email=application.contact_email,
-            role=RetailerMembership.Role.OWNER,
-            invited_by=user,
-        )
+    invite_staff(
+        retailer=retailer,
+        email=application.contact_email,
+        role=RetailerMembership.Role.OWNER,
+        invited_by=user,
+    )
     application.status, application.retailer, application.outlet = (
         Status.APPROVED,
         retailer,
@@ -206,13 +234,14 @@ def _decide(application_id, status, user, note):
 
 
 def _tell_applicant(application):
-    """E-mail the applicant the decision and its reason."""
-    from django.core.mail import send_mail
+    """E-mail the applicant the decision and its reason (from Celery)."""
     from django.template.loader import render_to_string
+
+    from o2o.core.tasks import send_mail_task
 
     subject = _("Your application to %(brand)s") % {"brand": application.brand.name}
     body = render_to_string("notifications/application_decision.txt", {"application": application})
-    send_mail(subject, body, None, [application.contact_email])
+    send_mail_task.delay(subject, body, [application.contact_email])
 
 
 def reject_application(*, application_id, user=None, reason=""):

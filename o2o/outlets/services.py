@@ -1,17 +1,17 @@
 """Retailer people: the owner invites and removes staff."""
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
 from o2o.core.models import User
+from o2o.core.tasks import send_mail_task
+from o2o.core.text import single_line
 from o2o.locator.freshness import availability_changed
 
 from .models import RetailerMembership
@@ -22,27 +22,70 @@ class MembershipError(DomainError):
     default_message = "This change of the team is not possible."
 
 
-def set_password_url(user):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+INVITATION_SALT = "o2o.outlets.invitation"
+
+
+class InvitationInvalid(DomainError):
+    code = "invitation_invalid"
+    default_message = "This invitation link is not valid any more: ask for a new one."
+
+
+def invitation_token(membership):
+    return signing.dumps({"m": membership.pk, "u": membership.user_id}, salt=INVITATION_SALT)
+
+
+def invitation_url(membership):
+    path = reverse("accept_invitation", kwargs={"token": invitation_token(membership)})
     return f"{settings.O2O_PUBLIC_URL}{path}"
+
+
+def pending_invitation(*, token):
+    """The membership a signed invitation link is for, while it waits; else InvitationInvalid."""
+    try:
+        claim = signing.loads(
+            token, salt=INVITATION_SALT, max_age=settings.O2O_INVITATION_DAYS * 86_400
+        )
+        membership = RetailerMembership.objects.select_related("user", "retailer").get(
+            pk=claim["m"], user_id=claim["u"]
+        )
+    except (signing.BadSignature, KeyError, TypeError, RetailerMembership.DoesNotExist) as exc:
+        raise InvitationInvalid() from exc
+    if membership.accepted_at is not None:
+        raise InvitationInvalid(_("This invitation was already accepted: sign in instead."))
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(*, token, password):
+    """Whoever opens the link proves the address: they set the account's password (an
+    account someone else opened with that address loses its old password and sessions),
+    and only then does the membership grant anything. The link works once."""
+    membership = pending_invitation(token=token)
+    membership = RetailerMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.accepted_at is not None:
+        raise InvitationInvalid(_("This invitation was already accepted: sign in instead."))
+    user = membership.user
+    user.set_password(password)
+    user.is_staff = True
+    user.save(update_fields=["password", "is_staff"])
+    membership.accepted_at = timezone.now()
+    membership.save(update_fields=["accepted_at", "updated_at"])
+    return membership
 
 
 @transaction.atomic
 def invite_staff(*, retailer, email, role=RetailerMembership.Role.STAFF, invited_by=None):
-    """Add a person to a retailer's team and e-mail them a link to set their password."""
+    """Invite a person to a retailer's team by e-mail. The membership waits (grants nothing)
+    until the link sent to that address is opened: an account that already uses the
+    address gets no access by itself."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User(username=email[:150], email=email, is_staff=True)
+        user = User(username=email[:150], email=email)
         user.set_unusable_password()
         user.save()
-    elif not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
     membership, created = RetailerMembership.objects.get_or_create(
-        user=user, retailer=retailer, defaults={"role": role}
+        user=user, retailer=retailer, defaults={"role": role, "accepted_at": None}
     )
     if not created:
         raise MembershipError(_("%(email)s is already in the team.") % {"email": email})
@@ -50,17 +93,13 @@ def invite_staff(*, retailer, email, role=RetailerMembership.Role.STAFF, invited
         "retailer": retailer,
         "user": user,
         "invited_by": invited_by,
-        "url": set_password_url(user),
+        "url": invitation_url(membership),
         "admin_url": f"{settings.O2O_PUBLIC_URL}/admin/",
+        "days": settings.O2O_INVITATION_DAYS,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            _("You are invited to %(retailer)s on o2o") % {"retailer": retailer.name},
-            render_to_string("notifications/staff_invitation.txt", context),
-            None,
-            [email],
-        )
-    )
+    subject = _("You are invited to %(retailer)s on o2o") % {"retailer": single_line(retailer.name)}
+    body = render_to_string("notifications/staff_invitation.txt", context)
+    transaction.on_commit(lambda: send_mail_task.delay(subject, body, [email]))
     return membership
 
 

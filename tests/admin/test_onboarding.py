@@ -114,7 +114,7 @@ def test_review_approve_invites_the_owner_once(world, django_capture_on_commit_c
     membership = RetailerMembership.objects.get(retailer=outlet.retailer)
     assert (membership.role, membership.user.email) == ("owner", "lakshmi@telecom.example")
     invitations = [m for m in mail.outbox if "lakshmi@telecom.example" in m.to]
-    assert len(invitations) == 1 and "/accounts/reset/" in invitations[0].body
+    assert len(invitations) == 1 and "/accounts/invitation/" in invitations[0].body
 
 
 def test_reject_and_request_changes_need_a_reason(world):

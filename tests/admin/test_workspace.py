@@ -234,14 +234,15 @@ def test_owner_invites_and_removes_staff(world, django_capture_on_commit_callbac
             {"email": "New.Hire@Shop.example", "role": "staff"},
         )
     assert response.status_code == 302
-    link = re.search(r"http://\S+/accounts/reset/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"http://\S+/accounts/invitation/\S+/", mail.outbox[-1].body).group(0)
     newcomer = Client()
-    # Django swaps the token for a session and redirects to the set-password form
-    form_url = newcomer.get(link.removeprefix("http://127.0.0.1:8000"))["Location"]
+    form_url = link.removeprefix("http://127.0.0.1:8000")
+    assert "Join" in newcomer.get(form_url).content.decode()
     done = newcomer.post(
         form_url, {"new_password1": "a-long-new-pass-2026", "new_password2": "a-long-new-pass-2026"}
     )
     assert done.status_code == 302
+    assert newcomer.post(form_url, {}).status_code == 410  # the link works once
     hire = Client()
     assert hire.login(username="new.hire@shop.example", password="a-long-new-pass-2026")
     assert hire.get("/admin/reservations/reservation/").status_code == 200
