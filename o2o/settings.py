@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "django_prometheus",
+    "axes",
     "o2o.core",
     "o2o.brands",
     "o2o.catalogue",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "o2o.urls"
@@ -187,6 +189,7 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "o2o.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"shopper": env("O2O_SHOPPER_RATE", default="120/min")},
+    "NUM_PROXIES": env.int("O2O_TRUSTED_PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "o2o API",
@@ -237,6 +240,8 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -260,9 +265,9 @@ O2O_FEED_BATCH = env.int("O2O_FEED_BATCH", default=100)
 O2O_SYNC_WORK_MEM_MB = env.int("O2O_SYNC_WORK_MEM_MB", default=256)
 O2O_LOW_STOCK_UNITS = env.int("O2O_LOW_STOCK_UNITS", default=2)
 O2O_STALE_STOCK_HOURS = env.int("O2O_STALE_STOCK_HOURS", default=24)
-from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+from o2o.core.exports import SafeCSV, SafeXLSX  # noqa: E402
 
-IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]  # exports never carry live formulas
 O2O_SMS_BACKEND = env("O2O_SMS_BACKEND", default="o2o.notifications.sms.LogBackend")
 FORMAT_MODULE_PATH = ["o2o.formats"]
 O2O_APPLICATION_MAX_DOCUMENT_BYTES = env.int(
@@ -287,10 +292,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login protection: failed sign-ins per username, counted in the cache.
-AUTHENTICATION_BACKENDS = ["o2o.core.auth.ThrottledModelBackend"]
+# The client's address: proxies in front of gunicorn that append to X-Forwarded-For (0: none,
+# the header is ignored). Every throttle, limit and lockout keys on o2o.core.clientip.
+O2O_TRUSTED_PROXY_COUNT = env.int("O2O_TRUSTED_PROXY_COUNT", default=0)
+# Sign-in protection (django-axes, in the database: works without Redis): a username is
+# locked from one address after O2O_LOGIN_MAX_FAILURES failures, so nobody can lock a shop
+# owner out from elsewhere; one address failing for many usernames (password spraying) is
+# slowed after O2O_LOGIN_MAX_FAILURES_PER_IP failures. Superusers unlock in the admin
+# (Access attempts) or with `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "o2o.core.auth.ThrottledModelBackend",
+]
 O2O_LOGIN_MAX_FAILURES = env.int("O2O_LOGIN_MAX_FAILURES", default=5)
 O2O_LOGIN_LOCKOUT_SECONDS = env.int("O2O_LOGIN_LOCKOUT_SECONDS", default=900)
+O2O_LOGIN_MAX_FAILURES_PER_IP = env.int("O2O_LOGIN_MAX_FAILURES_PER_IP", default=50)
+AXES_FAILURE_LIMIT = O2O_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = O2O_LOGIN_LOCKOUT_SECONDS / 3600  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "o2o.core.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged; failures are
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "o2o.core.auth.locked_out"
 # Shopper throttles: reservations per IP and per e-mail in a window.
 O2O_RESERVATIONS_PER_IP = env.int("O2O_RESERVATIONS_PER_IP", default=20)
 O2O_RESERVATIONS_PER_EMAIL = env.int("O2O_RESERVATIONS_PER_EMAIL", default=5)

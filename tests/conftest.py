@@ -41,6 +41,24 @@ def _celery_mode(request, settings, tmp_path):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _login_with_a_request(monkeypatch):
+    """django-axes needs the request to count a sign-in by (username, address): the test
+    client's login() passes none, so it gets one from 127.0.0.1, as a browser would."""
+    from django.http import HttpRequest
+    from django.test.client import Client
+
+    original = Client.login
+
+    def login(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        credentials.setdefault("request", request)
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import make_world

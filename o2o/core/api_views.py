@@ -5,6 +5,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import AnonRateThrottle
 
 from o2o.core.api import SafeCursorPagination
+from o2o.core.clientip import client_ip
 from o2o.core.ratelimit import count_attempt
 from o2o.core.tenancy import tenancy_of
 from o2o.inventory.authentication import IntegrationTokenAuthentication
@@ -31,6 +32,9 @@ class ShopperThrottle(AnonRateThrottle):
             return True
         used = count_attempt(self.scope, self.get_ident(request), window=self.duration)
         return used <= self.num_requests
+
+    def get_ident(self, request):
+        return client_ip(request)
 
     def wait(self):
         return self.duration  # the window's end is at most this far

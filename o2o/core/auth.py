@@ -1,39 +1,40 @@
-"""Sign-in protection: after O2O_LOGIN_MAX_FAILURES failures a username is locked for
-O2O_LOGIN_LOCKOUT_SECONDS (counted in the cache, shared by all web processes on Redis)."""
+"""Sign-in protection beyond django-axes' (username, address) lockout: one address failing
+for many usernames is slowed down (password spraying), counted in the cache; without the
+cache this counter is skipped and axes, in the database, still locks."""
 
-import hashlib
 import logging
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from .clientip import client_ip
+from .ratelimit import count_attempt, peek_attempts
 
 logger = logging.getLogger(__name__)
-
-
-def _key(username):
-    digest = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
-    return f"o2o:login-failures:{digest}"
-
-
-def is_locked(username):
-    return cache.get(_key(username), 0) >= settings.O2O_LOGIN_MAX_FAILURES
+SPRAY_SCOPE = "login-ip"
 
 
 class ThrottledModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get("email") or kwargs.get("username")
-        if is_locked(username):
-            logger.warning("sign-in refused: %s is locked after too many failures", username)
+        address = client_ip(request) if request is not None else None
+        window = settings.O2O_LOGIN_LOCKOUT_SECONDS
+        if (
+            address
+            and peek_attempts(SPRAY_SCOPE, address) >= settings.O2O_LOGIN_MAX_FAILURES_PER_IP
+        ):
+            logger.warning("sign-in refused: %s failed too often for many usernames", address)
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        key = _key(username)
-        if user is None:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, settings.O2O_LOGIN_LOCKOUT_SECONDS)
-        else:
-            cache.delete(key)
+        if user is None and address:
+            count_attempt(SPRAY_SCOPE, address, window=window)
         return user
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """django-axes' answer to a locked (username, address): the form again, with why."""
+    body = render_to_string("admin/locked_out.html", request=request)
+    return HttpResponse(body, status=429)

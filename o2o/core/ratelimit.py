@@ -13,10 +13,19 @@ class TooManyRequests(DomainError):
     default_message = "Too many attempts: please wait a little and try again."
 
 
+def _key(scope, identity):
+    digest = hashlib.sha256(str(identity).strip().lower().encode()).hexdigest()[:32]
+    return f"o2o:rate:{scope}:{digest}"
+
+
+def peek_attempts(scope, identity):
+    """How many attempts (scope, identity) made in the current window, without counting."""
+    return cache.get(_key(scope, identity), 0) or 0
+
+
 def count_attempt(scope, identity, *, window):
     """Count one attempt for (scope, identity) in the current window; return the count."""
-    digest = hashlib.sha256(str(identity).strip().lower().encode()).hexdigest()[:32]
-    key = f"o2o:rate:{scope}:{digest}"
+    key = _key(scope, identity)
     if cache.add(key, 1, window):
         return 1
     try:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from o2o.brands.models import Brand
+from o2o.core.exports import safe_rows
 
 from . import selectors
 from .charts import bar_chart
@@ -67,6 +68,5 @@ def _csv(brand, export, figures):
     response["Content-Disposition"] = f'attachment; filename="{brand.slug}-{export}.csv"'
     writer = csv.writer(response)
     writer.writerow([c.replace("__", "_") for c in columns])
-    for row in rows:
-        writer.writerow([row[c] for c in columns])
+    writer.writerows(safe_rows([row[c] for c in columns] for row in rows))
     return response

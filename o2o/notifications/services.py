@@ -1,11 +1,11 @@
 """Messages to shoppers, sent from Celery."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from o2o.core.mail import send_plain_mail
 from o2o.reservations.models import Reservation
 from o2o.reservations.selectors import reservation_detail
 
@@ -28,7 +28,7 @@ def send_reservation_status(*, reservation_id):
         "status": reservation.get_status_display(),
     }
     body = render_to_string("notifications/reservation_status.txt", context)
-    send_mail(subject, body, None, [reservation.shopper_email])
+    send_plain_mail(subject=subject, body=body, recipients=[reservation.shopper_email])
     send_sms(
         reservation.shopper_phone,
         render_to_string("notifications/reservation_status_sms.txt", context).strip(),
@@ -49,7 +49,7 @@ def send_back_in_stock(*, request, nearest):
     }
     subject = _("Back in stock near you: %(variant)s") % {"variant": variant}
     body = render_to_string("notifications/back_in_stock.txt", context)
-    send_mail(subject, body, None, [request.email])
+    send_plain_mail(subject=subject, body=body, recipients=[request.email])
 
 
 def send_feed_paused(*, feed, reason):
@@ -64,5 +64,5 @@ def send_feed_paused(*, feed, reason):
         return False
     subject = _("Stock feed paused: %(url)s") % {"url": feed.url}
     body = render_to_string("notifications/feed_paused.txt", {"feed": feed, "reason": reason})
-    send_mail(subject, body, None, sorted(set(recipients)))
+    send_plain_mail(subject=subject, body=body, recipients=recipients)
     return True

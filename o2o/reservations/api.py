@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from o2o.catalogue.models import Variant
 from o2o.core.api_views import AUTHENTICATION, IsRetailer, Pages, ShopperThrottle
+from o2o.core.clientip import client_ip
 from o2o.core.filters import TimestampFilter
 from o2o.core.tenancy import tenancy_of
 from o2o.outlets.models import Outlet
@@ -82,9 +83,7 @@ class ReservationCreateView(ShopperAPIView):
         data = body.validated_data
         variant = get_object_or_404(Variant, sku=data["sku"], brand__slug=data["brand"])
         outlet = get_object_or_404(Outlet, code=data["outlet"])
-        services.check_reservation_rate(
-            ip=request.META.get("REMOTE_ADDR"), email=data["shopper_email"]
-        )
+        services.check_reservation_rate(ip=client_ip(request), email=data["shopper_email"])
         point = (data["lat"], data["lng"]) if "lat" in data and "lng" in data else None
         reservation = services.reserve(
             outlet=outlet,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from o2o.core.forms import SingleLineField
 from o2o.locator.geocoding import locate_city
 
 
@@ -21,15 +22,15 @@ class MultipleFileField(forms.FileField):
 
 
 class PartnerApplicationForm(forms.Form):
-    business_name = forms.CharField(label=_("Business name"), max_length=160)
-    outlet_name = forms.CharField(label=_("Shop name"), max_length=160)
-    contact_name = forms.CharField(label=_("Your name"), max_length=120)
+    business_name = SingleLineField(label=_("Business name"), max_length=160)
+    outlet_name = SingleLineField(label=_("Shop name"), max_length=160)
+    contact_name = SingleLineField(label=_("Your name"), max_length=120)
     contact_email = forms.EmailField(label=_("E-mail"))
     phone = forms.RegexField(label=_("Phone"), max_length=32, regex=r"^\+?[0-9 ()-]{6,31}$")
-    tax_id = forms.CharField(label=_("Tax id (GSTIN / USCC)"), max_length=32, required=False)
-    address = forms.CharField(label=_("Address"), max_length=255)
-    city = forms.CharField(label=_("City"), max_length=120)
-    postcode = forms.CharField(label=_("Postcode"), max_length=16, required=False)
+    tax_id = SingleLineField(label=_("Tax id (GSTIN / USCC)"), max_length=32, required=False)
+    address = SingleLineField(label=_("Address"), max_length=255)
+    city = SingleLineField(label=_("City"), max_length=120)
+    postcode = SingleLineField(label=_("Postcode"), max_length=16, required=False)
     country = forms.ChoiceField(
         label=_("Country"), choices=[("IN", _("India")), ("CN", _("China"))]
     )

@@ -23,6 +23,7 @@ from o2o.catalogue.selectors import (
     shoppable_variants,
     variant_facets,
 )
+from o2o.core.clientip import client_ip
 from o2o.core.errors import DomainError
 from o2o.locator.freshness import remembered_until_anything_changes
 from o2o.locator.geocoding import suggest_cities
@@ -227,7 +228,7 @@ def reserve(request, outlet_code, variant_id):
         place = _place(request)
         try:
             reservation_services.check_reservation_rate(
-                ip=request.META.get("REMOTE_ADDR"), email=form.cleaned_data["shopper_email"]
+                ip=client_ip(request), email=form.cleaned_data["shopper_email"]
             )
             reservation = reservation_services.reserve(
                 outlet=outlet,
@@ -322,7 +323,7 @@ def signup(request):
         except DomainError as exc:
             form.add_error("email", exc.message)
         else:
-            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
             messages.success(request, _("Welcome! Your reservations will be listed here."))
             return redirect("storefront:lookup")
     return render(request, "storefront/signup.html", {"form": form})

@@ -1,0 +1,38 @@
+"""Spreadsheet exports that cannot run formulas: a text cell starting with = + - @ (or a
+tab / CR) is prefixed with a quote, as OWASP advises; plain numbers stay numbers."""
+
+import re
+
+from import_export.formats.base_formats import CSV, XLSX
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_rows(rows):
+    return ([safe_cell(cell) for cell in row] for row in rows)
+
+
+class _Escaping:
+    def export_data(self, dataset, **kwargs):
+        rows = list(safe_rows(dataset))
+        headers = dataset.headers
+        dataset.wipe()
+        dataset.headers = headers
+        for row in rows:
+            dataset.append(row)
+        return super().export_data(dataset, **kwargs)
+
+
+class SafeCSV(_Escaping, CSV):
+    pass
+
+
+class SafeXLSX(_Escaping, XLSX):
+    pass
