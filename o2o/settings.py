@@ -328,6 +328,12 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# /metrics answers only these client networks (after O2O_TRUSTED_PROXY_COUNT), or a bearer
+# token; the default is this machine alone.
+O2O_METRICS_ALLOWED_NETWORKS = env.list(
+    "O2O_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
+)
+O2O_METRICS_TOKEN = env("O2O_METRICS_TOKEN", default="")
 O2O_WORKER_HEARTBEAT_SECONDS = env.int("O2O_WORKER_HEARTBEAT_SECONDS", default=180)
 O2O_BENCH_VIEWS = env.bool("O2O_BENCH_VIEWS", default=False)
 if O2O_BENCH_VIEWS:  # the benchmarks' reference views (bench/http.py) beside the site

@@ -124,3 +124,35 @@ def test_reservation_limits_key_on_the_client_behind_the_proxy(world, settings):
     assert codes[:2] == [302, 302] and codes[2] != 302
     second = Client(**behind, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert second.post(url, {**SHOPPER, "shopper_email": "x@example.com"}).status_code == 302
+
+
+def test_metrics_answer_only_the_monitoring_network_or_its_token(db, settings):
+    settings.O2O_METRICS_ALLOWED_NETWORKS = ["10.1.0.0/16"]
+    settings.O2O_METRICS_TOKEN = "scrape-secret"
+    public = Client(REMOTE_ADDR="203.0.113.9")
+    refused = public.get("/metrics")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert public.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.3").status_code == 403
+    assert public.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+    scraped = public.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret")
+    assert scraped.status_code == 200 and "o2o_" in scraped.content.decode()
+    assert Client(REMOTE_ADDR="10.1.7.7").get("/metrics").status_code == 200
+
+
+def test_the_language_cookie_is_secure_in_production():
+    import subprocess
+    import sys
+
+    code = "from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE)"
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={
+            "DJANGO_SETTINGS_MODULE": "o2o.settings",
+            "DJANGO_DEBUG": "false",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "True"
