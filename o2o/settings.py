@@ -258,6 +258,10 @@ O2O_BACK_IN_STOCK_BATCH = env.int("O2O_BACK_IN_STOCK_BATCH", default=200)
 O2O_FEED_CONNECT_TIMEOUT = env.float("O2O_FEED_CONNECT_TIMEOUT", default=5.0)
 O2O_FEED_READ_TIMEOUT = env.float("O2O_FEED_READ_TIMEOUT", default=30.0)
 O2O_FEED_MAX_BYTES = env.int("O2O_FEED_MAX_BYTES", default=50 * 1024 * 1024)
+# Feeds are fetched only from public addresses; these networks are allowed all the same
+# (a retailer's on-premise POS server, e.g. "192.168.10.0/24"). Each redirect is checked.
+O2O_FEED_ALLOWED_NETWORKS = env.list("O2O_FEED_ALLOWED_NETWORKS", default=[])
+O2O_FEED_MAX_REDIRECTS = env.int("O2O_FEED_MAX_REDIRECTS", default=3)
 O2O_FEED_MAX_FAILURES = env.int("O2O_FEED_MAX_FAILURES", default=5)
 O2O_FEED_RETRIES = env.int("O2O_FEED_RETRIES", default=3)
 O2O_FEED_RETRY_BASE_SECONDS = env.int("O2O_FEED_RETRY_BASE_SECONDS", default=30)

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 
+from .fetch import forbidden, guarded_session
 from .models import StockFeed, SyncRun
 from .services import apply_sync_run, queue_file
 
@@ -65,13 +66,16 @@ def _download(feed, target):
     limit = settings.O2O_FEED_MAX_BYTES
     timeout = (settings.O2O_FEED_CONNECT_TIMEOUT, settings.O2O_FEED_READ_TIMEOUT)
     try:
-        with requests.get(
-            feed.url,
-            headers=_request_headers(feed),
-            timeout=timeout,
-            stream=True,
-            allow_redirects=True,
-        ) as response:
+        with (
+            guarded_session() as session,
+            session.get(
+                feed.url,
+                headers=_request_headers(feed),
+                timeout=timeout,
+                stream=True,
+                allow_redirects=True,
+            ) as response,
+        ):
             if response.status_code == 304:
                 return None
             if response.status_code >= 500 or response.status_code == 429:
@@ -91,13 +95,21 @@ def _download(feed, target):
             return response, digest.hexdigest()
     except requests.Timeout as exc:
         raise FeedError("the feed did not answer in time", transient=True) from exc
+    except requests.TooManyRedirects as exc:
+        raise FeedError("the feed redirects too often", transient=False) from exc
     except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+        if forbidden(exc):
+            raise FeedError(
+                "the feed's address is not public (loopback, private or link-local): "
+                "ask the o2o team to allow an on-premise server",
+                transient=False,
+            ) from exc
         raise FeedError(
             f"the connection failed or the file was cut short ({exc.__class__.__name__})",
             transient=True,
         ) from exc
     except requests.RequestException as exc:
-        raise FeedError(f"the request failed: {exc}", transient=False) from exc
+        raise FeedError(f"the request failed ({exc.__class__.__name__})", transient=False) from exc
 
 
 def _as_of(feed, response, path):
@@ -146,7 +158,7 @@ def pull_feed(*, feed_id):
             column_mapping=feed.column_mapping,
         )
     run = apply_sync_run(sync_run_id=run.pk)
-    if run.status == SyncRun.Status.FAILED:
+    if run.status == SyncRun.Status.FAILED:  # the engine's words, never the file's
         raise FeedError(f"sync #{run.pk} failed: {run.message}", transient=False)
     _record_success(
         feed,

@@ -99,8 +99,9 @@ def _columns(header, mapping):
                 break
     missing = [field for field in ("sku", "on_hand") if field not in positions]
     if missing:
-        raise InvalidSnapshot(
-            f"The file has no {' or '.join(missing)} column (found: {', '.join(names) or '-'}).",
+        raise InvalidSnapshot(  # the file's own text is never echoed back
+            f"The file has no {' or '.join(missing)} column "
+            f"(expected one of: {', '.join(COLUMN_ALIASES[missing[0]])}).",
             columns=missing,
         )
     return positions

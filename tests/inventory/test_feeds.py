@@ -44,7 +44,9 @@ def send(handler, body, status=200, headers=None, length=None):
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    """A POS server on this machine: allowed as an on-premise server would be."""
+    settings.O2O_FEED_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     FeedHandler.routes, FeedHandler.seen_headers = {}, []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
