@@ -100,6 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
+# A transaction that hits a deadlock or a serialization failure is run again this often.
+O2O_DB_CONFLICT_RETRIES = env.int("O2O_DB_CONFLICT_RETRIES", default=3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "admin:login"  # staff; shoppers sign in at storefront:login

@@ -9,12 +9,14 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from o2o.core import metrics
+from o2o.core.db import atomic_with_retry
 from o2o.core.text import storable, unstorable_reason
 from o2o.core.timestamps import BadTimestamp, parse_timestamp
 from o2o.locator.freshness import stock_changed
 
 from . import deltas, snapshots
 from .errors import InvalidSnapshot, StockBelowHolds
+from .locks import lock_outlet
 from .models import Integration, StockLevel, StockMovement, SyncRun, hash_token
 from .rows import REJECTED, csv_rows, json_rows, xlsx_rows
 
@@ -279,11 +281,13 @@ def _after_apply(run):
     transaction.on_commit(lambda: notify_back_in_stock_task.delay())
 
 
-@transaction.atomic
+@atomic_with_retry
 def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJUSTMENT):
     """Correct one count by hand: refused below the held units; writes a StockMovement."""
     if not isinstance(on_hand, int) or on_hand < 0:
         raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
+    outlet_id = StockLevel.objects.values_list("outlet_id", flat=True).get(pk=level_id)
+    lock_outlet(outlet_id)  # the lock order of locks.py: outlet first
     level = StockLevel.objects.select_for_update().get(pk=level_id)
     if on_hand < level.reserved:
         raise StockBelowHolds(

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
 from o2o.core import metrics
+from o2o.core.db import atomic_with_retry
 from o2o.core.geo import haversine_km
 from o2o.core.ratelimit import hit
+from o2o.inventory.locks import lock_outlet
 from o2o.inventory.models import StockLevel, StockMovement
 from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet, OutletAuthorization
@@ -121,7 +123,7 @@ def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def reserve(
     *,
     outlet,
@@ -140,6 +142,7 @@ def reserve(
     """Create a pending reservation holding `quantity` units of `variant` at `outlet`.
 
     For delivery, `delivery_point` (lat, lng) must lie within the shop's delivery radius."""
+    lock_outlet(outlet.pk)  # the lock order of inventory/locks.py: outlet first
     variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
     _check_reservable(outlet=outlet, variant=variant, quantity=quantity)
     _check_delivery(
@@ -199,7 +202,7 @@ def _release_lines(reservation, *, to_status, user=None):
         )
 
 
-@transaction.atomic
+@atomic_with_retry
 def transition(*, reservation_id, to_status, user=None, shortfall=False, note=""):
     """Move a reservation to `to_status` by compare-and-set, releasing holds exactly once."""
     allowed = ALLOWED_FROM.get(to_status)
@@ -216,7 +219,10 @@ def transition(*, reservation_id, to_status, user=None, shortfall=False, note=""
         note = note or "The shop's stock count came in below the held units."
     if to_status == Status.DECLINED and note:
         changes["decline_reason"] = note[:255]
-    before = Reservation.objects.filter(pk=reservation_id).values_list("status", flat=True).first()
+    current = Reservation.objects.filter(pk=reservation_id).values_list("status", "outlet_id")
+    before, outlet_id = current.first() or ("", None)
+    if outlet_id is not None:
+        lock_outlet(outlet_id)  # the lock order of inventory/locks.py: outlet first
     moved = Reservation.objects.filter(pk=reservation_id, status__in=allowed).update(**changes)
     reservation = Reservation.objects.get(pk=reservation_id)
     if not moved:

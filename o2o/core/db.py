@@ -1,0 +1,44 @@
+"""Transactions that survive the database's own conflict answers."""
+
+import functools
+import logging
+import random
+import time
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+# PostgreSQL's SQLSTATEs that mean "nothing was wrong with the work: run it again"
+RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def is_conflict(exc):
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in RETRYABLE
+
+
+def atomic_with_retry(func):
+    """Run `func` in a transaction; on a serialization failure or a deadlock, roll back and
+    run it again (O2O_DB_CONFLICT_RETRIES times at most, with a short jittered pause).
+    Inside an outer transaction it is a plain savepoint: its owner retries the whole."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        attempts = settings.O2O_DB_CONFLICT_RETRIES + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as exc:
+                if attempt == attempts or not is_conflict(exc):
+                    raise
+                logger.warning("%s: %s, retrying (%d)", func.__name__, exc.__cause__, attempt)
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    return wrapper

@@ -1,0 +1,24 @@
+"""The one lock order of every path that touches stock, so no two of them can deadlock.
+
+1. The outlet's row: FOR SHARE by holds, releases, sales and counts by hand (they run side
+   by side); FOR UPDATE by snapshots and deltas (one at a time, and alone at the outlet).
+2. Reservation rows, each by its compare-and-set on the status.
+3. Stock rows, by the conditional UPDATE that changes them.
+
+Foreign keys are checked at COMMIT (Django makes them deferred) and take KEY SHARE on the
+outlet: the transaction already holds the outlet by then, so that check can never wait
+behind a sync that itself waits for this transaction's stock rows (which deadlocked).
+SQLite serialises writers, so it takes no row lock."""
+
+from django.db import connection
+
+OUTLET = "outlets_outlet"
+
+
+def lock_outlet(outlet_id, *, exclusive=False):
+    """Step 1 of the lock order, inside the caller's transaction."""
+    if connection.vendor != "postgresql":
+        return
+    mode = "UPDATE" if exclusive else "SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {OUTLET} WHERE id = %s FOR {mode}", [outlet_id])
