@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "o2o.core.tasks.worker_heartbeat_task",
         "schedule": crontab(),
     },
+    "drain-task-outbox": {
+        "task": "o2o.core.tasks.drain_outbox_task",
+        "schedule": crontab(),
+    },
     "notify-back-in-stock": {
         "task": "o2o.locator.tasks.notify_back_in_stock_task",
         "schedule": crontab(minute="*/5"),

@@ -168,6 +168,16 @@ CELERY_TASK_ROUTES = {
     "o2o.locator.tasks.*": {"queue": "notifications"},
     "o2o.dashboard.tasks.*": {"queue": "rollups"},
 }
+# A publish gives up fast when the broker is away; the task then waits in the outbox
+# (o2o/core/outbox.py), which the beat drains every minute.
+O2O_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("O2O_PUBLISH_RETRIES", default=1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+O2O_OUTBOX_BATCH = env.int("O2O_OUTBOX_BATCH", default=500)
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -329,6 +339,10 @@ O2O_RESERVATION_THROTTLE_SECONDS = env.int("O2O_RESERVATION_THROTTLE_SECONDS", d
 O2O_INVITATION_DAYS = env.int("O2O_INVITATION_DAYS", default=7)
 # Shoppers' personal data is anonymised this many days after a reservation ends.
 O2O_PERSONAL_DATA_DAYS = env.int("O2O_PERSONAL_DATA_DAYS", default=90)
+# Without Redis the cache is skipped, not an error (o2o/core/cache.py): calls wait at most
+# this long, then Redis is left alone for O2O_CACHE_RETRY_SECONDS.
+O2O_CACHE_SOCKET_TIMEOUT = env.float("O2O_CACHE_SOCKET_TIMEOUT", default=0.5)
+O2O_CACHE_RETRY_SECONDS = env.float("O2O_CACHE_RETRY_SECONDS", default=5)
 CACHES = {
     "default": {"BACKEND": "o2o.core.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL

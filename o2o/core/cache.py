@@ -1,11 +1,26 @@
-"""Django's Redis cache, reusing one redis client per connection pool.
+"""Django's Redis cache, reusing one redis client per connection pool, and degrading
+instead of failing when Redis is away.
 
 Django builds a new `redis.Redis` for every cache operation; with redis-py 8 that costs
 more than the round trip itself on loopback (measured: ~0.5 ms of a cached API answer's
 ~2 ms). The client is thread-safe and holds no state besides its pool, so one per pool
-is enough."""
+is enough.
 
+Everything o2o keeps in the cache can be recomputed (answers, generations, counters), so
+when Redis does not answer a read is a miss and a write is skipped: shoppers get answers
+from the database, throttles let requests through, sign-in still works (its lockout is
+in the database). After a failure Redis is left alone for O2O_CACHE_RETRY_SECONDS so a
+page does not wait on every call; readiness (/health/ready/) reports it all the while."""
+
+import logging
+import time
+
+import redis as redis_py
+from django.conf import settings
 from django.core.cache.backends import redis
+
+logger = logging.getLogger(__name__)
+FAILURES = (redis_py.RedisError, OSError)
 
 
 class ReusingRedisCacheClient(redis.RedisCacheClient):
@@ -22,6 +37,72 @@ class ReusingRedisCacheClient(redis.RedisCacheClient):
 
 
 class RedisCache(redis.RedisCache):
+    _down_until = 0.0  # shared by every instance in the process
+
     def __init__(self, server, params):
+        params = {**params, "OPTIONS": {**_timeouts(), **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def _call(self, method, default, *args, **kwargs):
+        if time.monotonic() < RedisCache._down_until:
+            return default
+        try:
+            return method(*args, **kwargs)
+        except FAILURES as exc:
+            if time.monotonic() >= RedisCache._down_until:
+                logger.warning("cache unavailable (%s): serving without it", exc)
+            RedisCache._down_until = time.monotonic() + settings.O2O_CACHE_RETRY_SECONDS
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._call(super().get, default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._call(super().get_many, {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call(super().has_key, False, key, version)
+
+    def set(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        return self._call(super().set, None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        return self._call(super().set_many, [], data, timeout, version)
+
+    def add(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        # True: callers that count (throttles) then start at 1, so they let the request in
+        return self._call(super().add, True, key, value, timeout, version)
+
+    def touch(self, key, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        return self._call(super().touch, False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call(super().delete, False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call(super().delete_many, None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        result = self._call(super().incr, _MISSING, key, delta, version)
+        if result is _MISSING:
+            raise ValueError("cache unavailable")  # callers treat it as a missing key
+        return result
+
+    def clear(self):
+        return self._call(super().clear, False)
+
+    def ping(self):
+        """Whether Redis answers now (for readiness), ignoring the pause after a failure."""
+        try:
+            return bool(self._cache.get_client(write=True).ping())
+        except FAILURES:
+            return False
+
+
+_MISSING = object()
+
+
+def _timeouts():
+    seconds = settings.O2O_CACHE_SOCKET_TIMEOUT
+    return {"socket_connect_timeout": seconds, "socket_timeout": seconds}

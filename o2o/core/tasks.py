@@ -18,3 +18,10 @@ def worker_heartbeat_task():
 )
 def send_mail_task(subject, body, recipients):
     return send_plain_mail(subject=subject, body=body, recipients=recipients)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def drain_outbox_task():
+    from .outbox import drain
+
+    return drain()

@@ -16,6 +16,7 @@ from import_export.admin import ExportMixin
 
 from o2o.core.admin_tenancy import TenantAdmin
 from o2o.core.errors import DomainError
+from o2o.core.outbox import enqueue
 from o2o.core.tenancy import tenancy_of
 from o2o.outlets.selectors import outlets_visible_to
 
@@ -424,7 +425,7 @@ class StockFeedAdmin(TenantAdmin):
     @admin.action(description=_("Pull now"), permissions=["change"])
     def pull_now(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
-            tasks.pull_feed_task.delay(pk)
+            enqueue(tasks.pull_feed_task, pk)
         self.message_user(request, _("Pull queued."))
 
     @admin.action(description=_("Resume paused feeds"), permissions=["change"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from o2o.core import metrics
 from o2o.core.db import atomic_with_retry
+from o2o.core.outbox import enqueue_on_commit
 from o2o.core.text import storable, unstorable_reason
 from o2o.core.timestamps import BadTimestamp, parse_timestamp
 from o2o.locator.freshness import stock_changed
@@ -86,7 +87,7 @@ def parse_as_of(value, *, now=None):
 def _queue(run):
     from .tasks import apply_sync_run_task
 
-    transaction.on_commit(lambda: apply_sync_run_task.delay(run.pk))
+    enqueue_on_commit(apply_sync_run_task, run.pk)
     return run
 
 
@@ -278,7 +279,7 @@ def apply_sync_run(*, sync_run_id):
 def _after_apply(run):
     from o2o.locator.tasks import notify_back_in_stock_task
 
-    transaction.on_commit(lambda: notify_back_in_stock_task.delay())
+    enqueue_on_commit(notify_back_in_stock_task)
 
 
 @atomic_with_retry

@@ -2,6 +2,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.db.utils import IntegrityError
 
+from o2o.core.outbox import enqueue
+
 from . import services
 
 
@@ -23,7 +25,7 @@ def pull_due_feeds_task():
 
     feed_ids = claim_due_feeds()
     for feed_id in feed_ids:
-        pull_feed_task.delay(feed_id)
+        enqueue(pull_feed_task, feed_id)
     return len(feed_ids)
 
 

@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from o2o.brands.models import Brand
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
+from o2o.core.outbox import enqueue_on_commit
 from o2o.core.tenancy import tenancy_of
 
 from . import imports, onboarding, selectors, services, tasks
@@ -404,7 +404,7 @@ class OutletImportAdmin(TenantAdmin):
                 pk=import_.pk, status=OutletImport.Status.PREVIEW
             ).update(status=OutletImport.Status.QUEUED)
             if started:  # a double click starts it once
-                transaction.on_commit(lambda: tasks.import_outlets_task.delay(import_.pk))
+                enqueue_on_commit(tasks.import_outlets_task, import_.pk)
             return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
 from o2o.core.geo import bounding_box, haversine_km
+from o2o.core.outbox import enqueue
 
 from .models import (
     ApplicationDocument,
@@ -241,7 +242,7 @@ def _tell_applicant(application):
 
     subject = _("Your application to %(brand)s") % {"brand": application.brand.name}
     body = render_to_string("notifications/application_decision.txt", {"application": application})
-    send_mail_task.delay(subject, body, [application.contact_email])
+    enqueue(send_mail_task, subject, body, [application.contact_email])
 
 
 def reject_application(*, application_id, user=None, reason=""):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
 from o2o.core.models import User
+from o2o.core.outbox import enqueue_on_commit
 from o2o.core.tasks import send_mail_task
 from o2o.core.text import single_line
 from o2o.locator.freshness import availability_changed
@@ -99,7 +100,7 @@ def invite_staff(*, retailer, email, role=RetailerMembership.Role.STAFF, invited
     }
     subject = _("You are invited to %(retailer)s on o2o") % {"retailer": single_line(retailer.name)}
     body = render_to_string("notifications/staff_invitation.txt", context)
-    transaction.on_commit(lambda: send_mail_task.delay(subject, body, [email]))
+    enqueue_on_commit(send_mail_task, subject, body, [email])
     return membership
 
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -13,6 +12,7 @@ from o2o.catalogue.models import Variant
 from o2o.core import metrics
 from o2o.core.db import atomic_with_retry
 from o2o.core.geo import haversine_km
+from o2o.core.outbox import enqueue_on_commit
 from o2o.core.ratelimit import hit
 from o2o.inventory.locks import lock_outlet
 from o2o.inventory.models import StockLevel, StockMovement
@@ -323,7 +323,7 @@ def drop_holds_for_shortfall(*, outlet_id, variant_id, units):
 def _notify_on_commit(reservation_id):
     from o2o.notifications.tasks import send_reservation_status_task
 
-    transaction.on_commit(lambda: send_reservation_status_task.delay(reservation_id))
+    enqueue_on_commit(send_reservation_status_task, reservation_id)
 
 
 ANONYMISED = {"shopper_name": "", "shopper_phone": "", "delivery_address": ""}

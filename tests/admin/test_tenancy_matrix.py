@@ -66,6 +66,7 @@ SPEC = {
     "locator.demandsignal": BRAND_VIEW,
     "locator.backinstockrequest": {},
     "core.user": {},
+    "core.outboxmessage": {},
     "axes.accessattempt": {},
     "axes.accesslog": {},
     "axes.accessfailurelog": {},
