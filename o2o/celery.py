@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "o2o.core.tasks.worker_heartbeat_task",
         "schedule": crontab(),
     },
+    "recover-sync-runs": {
+        "task": "o2o.inventory.tasks.recover_sync_runs_task",
+        "schedule": crontab(),
+    },
     "drain-task-outbox": {
         "task": "o2o.core.tasks.drain_outbox_task",
         "schedule": crontab(),

@@ -263,6 +263,13 @@ O2O_PUBLIC_URL = env("O2O_PUBLIC_URL", default="http://127.0.0.1:8000")
 O2O_SYNC_REPORT_ERRORS = env.int("O2O_SYNC_REPORT_ERRORS", default=500)
 O2O_SYNC_MAX_ROWS = env.int("O2O_SYNC_MAX_ROWS", default=5_000_000)
 O2O_SYNC_MAX_FILE_BYTES = env.int("O2O_SYNC_MAX_FILE_BYTES", default=200 * 1024 * 1024)
+# Sync runs whose worker died (inventory/recovery.py, beat every minute): queued again after
+# this many seconds without a live worker, failed (and the owners told) after
+# O2O_SYNC_MAX_ATTEMPTS restarts; without row locks (SQLite) a run is dead after the timeout.
+O2O_SYNC_RECOVER_AFTER_SECONDS = env.int("O2O_SYNC_RECOVER_AFTER_SECONDS", default=60)
+O2O_SYNC_MAX_ATTEMPTS = env.int("O2O_SYNC_MAX_ATTEMPTS", default=3)
+O2O_SYNC_RUN_TIMEOUT_SECONDS = env.int("O2O_SYNC_RUN_TIMEOUT_SECONDS", default=3600)
+O2O_SYNC_REQUEUE_SECONDS = env.int("O2O_SYNC_REQUEUE_SECONDS", default=900)
 O2O_CLOCK_SKEW_SECONDS = env.int("O2O_CLOCK_SKEW_SECONDS", default=300)
 # Timestamps clients send (counts, events, filters) are refused before this instant.
 O2O_OLDEST_TIMESTAMP = env("O2O_OLDEST_TIMESTAMP", default="2000-01-01T00:00:00+00:00")

@@ -230,13 +230,23 @@ class SyncRun(TimeStampedModel):
         _("rows ignored"), default=0, help_text=_("Rows of outlets whose stock is newer.")
     )
     holds_dropped = models.PositiveIntegerField(_("holds dropped"), default=0)
+    attempts = models.PositiveSmallIntegerField(
+        _("restarts"), default=0, help_text=_("Times it was queued again after its worker died.")
+    )
     message = models.CharField(_("message"), max_length=255, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["outlet", "-created_at"])]
+        indexes = [
+            models.Index(fields=["outlet", "-created_at"]),
+            models.Index(
+                fields=["status", "started_at"],
+                name="syncrun_unfinished",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
 
     def __str__(self):
         return f"Sync #{self.pk} {self.status}"

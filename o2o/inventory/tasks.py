@@ -43,3 +43,10 @@ def pull_feed_task(self, feed_id):
             countdown = settings.O2O_FEED_RETRY_BASE_SECONDS * 2**self.request.retries
             raise self.retry(countdown=countdown, exc=exc) from exc
         return f"failed: {exc}"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recover_sync_runs_task():
+    from .recovery import recover_sync_runs
+
+    return recover_sync_runs()

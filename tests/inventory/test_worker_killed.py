@@ -91,10 +91,7 @@ def _wait(condition, seconds):
     return False
 
 
-def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes():
-    retailer, outlets, variants = _world()
-    content, expected = _csv(outlets, variants)
-    app.control.purge()
+def _start_worker():
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@"
@@ -103,7 +100,7 @@ def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes(
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "REDIS_URL": settings.REDIS_URL,
     }
-    worker = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -120,8 +117,24 @@ def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes(
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
+
+
+def _stored():
+    return {
+        (o, v): n
+        for o, v, n in StockLevel.objects.values_list(
+            "outlet_id", "variant_id", "on_hand"
+        ).iterator()
+    }
+
+
+def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes():
+    retailer, outlets, variants = _world()
+    content, expected = _csv(outlets, variants)
+    app.control.purge()
+    worker = _start_worker()
     try:
         with transaction.atomic():
             run = services.queue_file(
@@ -148,10 +161,42 @@ def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes(
 
     run.refresh_from_db()
     assert (run.rows_total, run.rows_applied, run.rows_rejected) == (len(expected),) * 2 + (0,)
-    stored = {
-        (o, v): n
-        for o, v, n in StockLevel.objects.values_list(
-            "outlet_id", "variant_id", "on_hand"
-        ).iterator()
-    }
-    assert stored == expected
+    assert _stored() == expected
+
+
+def test_a_whole_worker_killed_mid_apply_is_recovered_in_minutes_not_an_hour(settings):
+    """kill -9 of the main worker process and its pool: nothing acknowledges or rejects the
+    message, so Redis would only redeliver it after its visibility timeout. The beat's
+    recovery sees the run's row unlocked (no live worker) and queues it again."""
+    from o2o.inventory.recovery import recover_sync_runs
+
+    settings.O2O_SYNC_RECOVER_AFTER_SECONDS = 0
+    retailer, outlets, variants = _world()
+    content, expected = _csv(outlets, variants)
+    app.control.purge()
+    worker = _start_worker()
+    try:
+        with transaction.atomic():
+            run = services.queue_file(
+                uploaded=SimpleUploadedFile("big.csv", content),
+                as_of=minutes_ago(1),
+                retailer=retailer,
+            )
+        assert _wait(_apply_in_progress, 90), "the worker never started applying"
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    except BaseException:
+        os.killpg(worker.pid, signal.SIGKILL)
+        raise
+    assert SyncRun.objects.get(pk=run.pk).status == "running"
+    assert StockLevel.objects.count() == 0
+    # the dead worker's database session ends when PostgreSQL notices; then the row unlocks
+    assert _wait(lambda: recover_sync_runs() == (1, 0), 120), "the run was never recovered"
+    assert SyncRun.objects.get(pk=run.pk).attempts == 1
+    replacement = _start_worker()
+    try:
+        assert _wait(lambda: SyncRun.objects.get(pk=run.pk).status == "applied", 180)
+    finally:
+        os.killpg(replacement.pid, signal.SIGTERM)
+        replacement.wait(timeout=30)
+    assert _stored() == expected
