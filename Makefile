@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar bench-db messages
+.PHONY: demo serve test fuzz lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar bench-db messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# schemathesis with every check, 200 examples per operation, mode and identity (~10 min)
+fuzz: install
+	FUZZ_EXAMPLES=200 $(BIN)/python -m pytest tests/security/test_fuzz.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

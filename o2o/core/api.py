@@ -18,6 +18,12 @@ from .errors import DomainError
 logger = logging.getLogger(__name__)
 
 
+# Patterns for text fields, so that the schema says exactly what the serializer accepts:
+# no NUL (Django refuses it), and for required text at least one printable character.
+NO_NUL = r"^[^\x00]*$"
+PRINTABLE = r"^[^\x00]*[^\x00\s][^\x00]*$"
+
+
 class SafeJSONParser(JSONParser):
     """DRF's JSON parser, with nesting too deep for the parser a 400 instead of a crash."""
 
@@ -40,6 +46,14 @@ class SafeCursorPagination(CursorPagination):
         if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= largest):
             raise exceptions.ValidationError({name: [f"a whole number from 1 to {largest}"]})
         return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                largest = self.max_page_size or self.page_size
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": largest}
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

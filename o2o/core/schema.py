@@ -25,6 +25,10 @@ STATUSES = {
     "409": "Conflict with the current state (`insufficient_stock`, `illegal_transition`)",
     "429": "Too many requests (`throttled`)",
 }
+WITH_BODY = {
+    "413": "The body is larger than the limit (`too_large`, with `limit` in bytes)",
+    "415": "A content type this operation does not read (`unsupported_media_type`)",
+}
 
 
 def add_error_responses(result, generator, request, public):
@@ -32,7 +36,8 @@ def add_error_responses(result, generator, request, public):
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
-            for status, description in STATUSES.items():
+            statuses = {**STATUSES, **(WITH_BODY if "requestBody" in operation else {})}
+            for status, description in statuses.items():
                 responses.setdefault(
                     status,
                     {

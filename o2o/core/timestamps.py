@@ -22,8 +22,11 @@ def oldest_timestamp():
     return datetime.datetime.fromisoformat(settings.O2O_OLDEST_TIMESTAMP)
 
 
-def parse_timestamp(value, *, name="timestamp", now=None, future_ok=False):
-    """An aware datetime from an ISO 8601 string (or a datetime), checked and clamped."""
+def parse_timestamp(value, *, name="timestamp", now=None, future_ok=False, bounded=True):
+    """An aware datetime from an ISO 8601 string (or a datetime), checked and clamped.
+
+    `bounded=False` (a filter's bound, not a fact) allows any real instant, with any offset
+    under 24 h; it is still returned in UTC, so the database never sees the offset."""
     if isinstance(value, datetime.datetime):
         parsed = value
     elif isinstance(value, str) and len(value) <= 64:
@@ -38,12 +41,14 @@ def parse_timestamp(value, *, name="timestamp", now=None, future_ok=False):
     if timezone.is_naive(parsed):
         raise BadTimestamp(f"{name} must carry a time zone (e.g. Z or +05:30)")
     offset = parsed.utcoffset()
-    if offset is None or abs(offset) > MAX_OFFSET:
+    if offset is None or (bounded and abs(offset) > MAX_OFFSET):
         raise BadTimestamp(f"{name} has a UTC offset beyond ±14:00")
     try:
         in_utc = parsed.astimezone(datetime.UTC)
     except (OverflowError, ValueError) as exc:
         raise BadTimestamp(f"{name} is out of range") from exc
+    if not bounded:
+        return in_utc
     if in_utc < oldest_timestamp():
         raise BadTimestamp(f"{name} is before {settings.O2O_OLDEST_TIMESTAMP}")
     now = now or timezone.now()

@@ -4,14 +4,20 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from o2o.core.api import SafeCursorPagination, SafeJSONParser
+from o2o.core.api import NO_NUL, SafeCursorPagination, SafeJSONParser
 
 from . import selectors, services
 from .authentication import IntegrationTokenAuthentication
@@ -32,10 +38,22 @@ class IsIntegration(BasePermission):
         return getattr(request, "auth", None) is not None and hasattr(request.user, "integration")
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
+class CountedAt(serializers.CharField):
+    """When a count was taken: parsed and range-checked by the engine (parse_as_of), so an
+    impossible or insane date is an `invalid_snapshot` error that says why."""
+
+
+AS_OF_HELP = (
+    "ISO 8601 date-time with a time zone, not before O2O_OLDEST_TIMESTAMP (2000) nor "
+    "ahead of the server's clock beyond the allowed skew (then clamped to it)"
+)
+
+
 class SnapshotSerializer(serializers.Serializer):
     """Top-level shape only: the engine checks each row and reports the bad ones."""
 
-    as_of = serializers.CharField(help_text="ISO 8601 date-time with a time zone")
+    as_of = CountedAt(help_text=AS_OF_HELP)
     items = serializers.ListField(
         child=serializers.JSONField(allow_null=True),
         allow_empty=True,
@@ -54,13 +72,30 @@ class DeltasSerializer(serializers.Serializer):
     )
 
 
+class StockFile(serializers.FileField):
+    """A file part; a part sent without a file name still reaches the engine, which says
+    that the format cannot be told (rather than a bare "not a file")."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = SimpleUploadedFile("upload", data.encode("utf-8", "replace"))
+        return super().to_internal_value(data)
+
+
 class FileUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(
+    file = StockFile(
         help_text="CSV, XLSX or JSON; columns sku (or gtin), "
         "on_hand, and outlet when it covers several outlets"
     )
-    as_of = serializers.CharField()
-    outlet = serializers.CharField(required=False, help_text="Outlet code, for a one-shop file")
+    as_of = CountedAt(help_text=AS_OF_HELP)
+    outlet = serializers.RegexField(
+        NO_NUL,
+        required=False,
+        allow_blank=True,
+        help_text="Outlet code, for a one-shop file (empty or absent: an outlet column)",
+    )
     column_mapping = serializers.JSONField(
         required=False, help_text='e.g. {"sku": "EAN", "on_hand": "Qty"}'
     )
@@ -117,14 +152,13 @@ class IntegrationAPIView(APIView):
     def once(self, action):
         """Run `action` honouring the Idempotency-Key header."""
         request = self.request
-        body = (
-            request.body
-            if not request.FILES
-            else json.dumps(
-                {k: v for k, v in request.data.items() if k != "file"}, sort_keys=True
-            ).encode()
-            + b"".join(f.name.encode() + str(f.size).encode() for f in request.FILES.values())
-        )
+        if not request.content_type.startswith("multipart/"):
+            body = request.body
+        else:  # the stream is consumed: fingerprint the fields and the files' names and sizes
+            fields = {k: str(v) for k, v in request.data.items() if k not in request.FILES}
+            body = json.dumps(fields, sort_keys=True).encode() + b"".join(
+                f.name.encode() + str(f.size).encode() for f in request.FILES.values()
+            )
         code, payload = run_once(
             integration=request.auth,
             key=request.headers.get("Idempotency-Key"),

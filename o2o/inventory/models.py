@@ -8,7 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from o2o.brands.models import Brand
 from o2o.catalogue.models import Variant
 from o2o.core.models import TimeStampedModel
+from o2o.outlets import models as outlet_models
 from o2o.outlets.models import Outlet, Retailer
+
+# Instants the database may hold: any value in it can be read back and shown (Python's
+# datetime ends at year 9999; PostgreSQL goes on to 294276 and back to 4713 BC).
+SANE_SINCE, SANE_UNTIL = outlet_models.SANE_SINCE, outlet_models.SANE_UNTIL
+
+
+def sane_instant(field, name):
+    """A check constraint keeping `field` within SANE_SINCE..SANE_UNTIL."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": SANE_SINCE, f"{field}__lt": SANE_UNTIL}),
+        name=name,
+    )
 
 
 class StockLevel(models.Model):
@@ -77,6 +90,7 @@ class StockMovement(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["outlet", "occurred_at"])]
+        constraints = [sane_instant("occurred_at", "movement_occurred_at_sane")]
 
     def __str__(self):
         return f"{self.reason} {self.on_hand_delta:+}/{self.reserved_delta:+} {self.reference}"
@@ -239,6 +253,7 @@ class SyncRun(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [sane_instant("as_of", "sync_run_as_of_sane")]
         indexes = [
             models.Index(fields=["outlet", "-created_at"]),
             models.Index(
@@ -288,6 +303,7 @@ class CountMark(models.Model):
                 condition=models.Q(brand__isnull=False),
                 name="unique_brand_count",
             ),
+            sane_instant("as_of", "count_mark_as_of_sane"),
         ]
 
     def __str__(self):

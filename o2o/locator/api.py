@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.brands.models import Brand
+from o2o.core.api import PRINTABLE
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
 
 from .freshness import remembered
@@ -18,7 +19,7 @@ from .selectors import outlets_near, searched_variant, stock_near_rows
 
 
 class AvailabilityQuery(serializers.Serializer):
-    sku = serializers.CharField(max_length=64)
+    sku = serializers.RegexField(PRINTABLE, max_length=64)
     brand = serializers.SlugField()
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)

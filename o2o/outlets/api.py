@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.core.api_views import AUTHENTICATION, IsBrandStaff, IsRetailer, Pages
+from o2o.core.filters import StrictFilterSet, TextFilter
 from o2o.core.tenancy import tenancy_of
 from o2o.inventory.models import StockLevel
 
@@ -82,9 +83,9 @@ class RetailerOutletList(generics.ListAPIView):
         )
 
 
-class StockFilter(django_filters.FilterSet):
-    outlet = django_filters.CharFilter(field_name="outlet__code")
-    sku = django_filters.CharFilter(field_name="variant__sku")
+class StockFilter(StrictFilterSet):
+    outlet = TextFilter(field_name="outlet__code")
+    sku = TextFilter(field_name="variant__sku")
     out_of_stock = django_filters.BooleanFilter(method="filter_out_of_stock")
 
     class Meta:

@@ -1,3 +1,4 @@
+import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -56,6 +57,10 @@ class RetailerMembership(TimeStampedModel):
         return f"{self.user} @ {self.retailer} ({self.role}{pending})"
 
 
+SANE_SINCE = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+SANE_UNTIL = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
+
+
 class Outlet(TimeStampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -102,6 +107,11 @@ class Outlet(TimeStampedModel):
             models.Index(fields=["city"]),
         ]
         constraints = [
+            models.CheckConstraint(  # a value every page can read back (see inventory)
+                condition=models.Q(stock_as_of__isnull=True)
+                | models.Q(stock_as_of__gte=SANE_SINCE, stock_as_of__lt=SANE_UNTIL),
+                name="outlet_stock_as_of_sane",
+            ),
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90), name="outlet_latitude"
             ),

@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.catalogue.models import Variant
+from o2o.core.api import NO_NUL, PRINTABLE
 from o2o.core.api_views import AUTHENTICATION, IsRetailer, Pages, ShopperThrottle
 from o2o.core.clientip import client_ip
-from o2o.core.filters import TimestampFilter
+from o2o.core.filters import StrictFilterSet, TextFilter, TimestampFilter
 from o2o.core.tenancy import tenancy_of
 from o2o.outlets.models import Outlet
 
@@ -51,16 +52,21 @@ class ReservationSerializer(serializers.ModelSerializer):
 
 class ReservationRequest(serializers.Serializer):
     brand = serializers.SlugField()
-    sku = serializers.CharField(max_length=64)
+    sku = serializers.RegexField(PRINTABLE, max_length=64)
     outlet = serializers.SlugField()
     quantity = serializers.IntegerField(min_value=1)
-    shopper_name = serializers.CharField(max_length=120)
+    shopper_name = serializers.RegexField(PRINTABLE, max_length=120)
     shopper_email = serializers.EmailField()
-    shopper_phone = serializers.RegexField(r"^\+?[0-9 ()-]{6,31}$", max_length=32)
+    # not trimmed before the pattern is checked, so the schema's pattern is the whole rule
+    shopper_phone = serializers.RegexField(
+        r"^\+?[0-9 ()-]{6,31}$", max_length=32, trim_whitespace=False
+    )
     fulfilment = serializers.ChoiceField(
         choices=Reservation.Fulfilment.choices, default=Reservation.Fulfilment.COLLECT
     )
-    delivery_address = serializers.CharField(max_length=255, required=False, default="")
+    delivery_address = serializers.RegexField(
+        NO_NUL, max_length=255, required=False, default="", allow_blank=True
+    )
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
 
@@ -91,7 +97,7 @@ class ReservationCreateView(ShopperAPIView):
             quantity=data["quantity"],
             shopper_name=data["shopper_name"],
             shopper_email=data["shopper_email"],
-            shopper_phone=data["shopper_phone"],
+            shopper_phone=data["shopper_phone"].strip(),
             fulfilment=data["fulfilment"],
             delivery_address=data["delivery_address"],
             delivery_point=point,
@@ -158,9 +164,9 @@ class ReservationCancelView(ShopperAPIView):
         return Response(ReservationSerializer(reservation_detail(code=reservation.code)).data)
 
 
-class ReservationFilter(django_filters.FilterSet):
+class ReservationFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Reservation.Status.choices)
-    outlet = django_filters.CharFilter(field_name="outlet__code")
+    outlet = TextFilter(field_name="outlet__code")
     created_after = TimestampFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:

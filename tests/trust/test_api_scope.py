@@ -132,9 +132,23 @@ def test_forged_cursors_and_page_sizes_are_never_a_server_error(
 
 
 @pytest.mark.parametrize(
-    "value", ["2026-11-01T10:00:00+21:27", "2026-02-30T00:00:00Z", "0001-01-01T00:00:00+14:00"]
+    "value", ["2026-02-30T00:00:00Z", "0001-01-01T00:00:00+14:00", "", "yesterday"]
 )
 def test_impossible_created_after_is_a_400(world, pos, value):
     response = pos.get("/api/v1/retailer/reservations/", {"created_after": value})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_an_odd_offset_in_a_filter_is_a_real_instant_not_a_500(world, pos, reservation):
+    response = pos.get(
+        "/api/v1/retailer/reservations/", {"created_after": "2026-11-01T10:00:00+21:27"}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", [{"out_of_stock": "-19514"}, {"out_of_stock": ""}])
+def test_filters_refuse_values_of_the_wrong_type(world, pos, query):
+    response = pos.get("/api/v1/retailer/stock/", query)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"

@@ -275,3 +275,31 @@ def test_an_unexpected_error_fails_the_run_with_a_message_and_rolls_back(
     assert run.status == "failed"
     assert "boom" not in run.message and "stock is as it was" in run.message
     assert StockLevel.objects.get(pk=world.level.pk).on_hand == 5
+
+
+def test_the_database_refuses_instants_no_page_could_read_back(world):
+    import datetime
+
+    from django.db import IntegrityError, transaction
+
+    for as_of in (
+        datetime.datetime(1, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            SyncRun.objects.create(outlet=world.outlet, source="push", as_of=as_of)
+
+
+def test_sync_run_lists_answer_at_the_edges_of_what_is_stored(world, pos, admin_client):
+    import datetime
+
+    for as_of in (
+        datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(8999, 12, 31, tzinfo=datetime.UTC),
+    ):
+        SyncRun.objects.create(
+            retailer=world.outlet.retailer, outlet=world.outlet, source="push", as_of=as_of
+        )
+    listed = pos.get("/api/v1/outlets/pune-1/sync-runs/")
+    assert listed.status_code == 200 and len(listed.json()["results"]) == 2
+    assert admin_client.get("/admin/inventory/syncrun/").status_code == 200
