@@ -33,7 +33,7 @@ def world(db):
 
 
 def identities(world):
-    (retailer_a, brand_x, *_), (retailer_b, brand_y, *_) = world.sides
+    (retailer_a, brand_x, *_), _side_b = world.sides
     users = world.users
     return {
         "anonymous": (APIClient(), set()),
@@ -84,7 +84,7 @@ def test_shopper_cancel_by_staff_only_for_the_shop(world):
 def test_stock_pushes_only_by_the_outlets_pos(world):
     """Sessions (even the owner's) do not push: pushes are for POS tokens; a token pushes
     only to outlets it may sync."""
-    for name, (client, acts_for) in identities(world).items():
+    for name, (client, _acts_for) in identities(world).items():
         for side, label in ((world.sides[0], "A"), (world.sides[1], "B")):
             outlet = side[2]
             body = {"as_of": timezone.now().isoformat(), "items": []}
