@@ -223,7 +223,7 @@ O2O_LOCATOR_START_RADIUS_KM = env.float("O2O_LOCATOR_START_RADIUS_KM", default=5
 O2O_LOCATOR_MAX_RADIUS_KM = env.float("O2O_LOCATOR_MAX_RADIUS_KM", default=50.0)
 O2O_LOCATOR_RESULTS = env.int("O2O_LOCATOR_RESULTS", default=10)
 # Shoppers' availability answers are cached until the stock they show changes (generations,
-# see locator/freshness.py), and at most this long. Off without Redis: the worker's and the
+# see core/generations.py), and at most this long. Off without Redis: the worker's and the
 # web server's local-memory caches are not shared, so the worker's bumps would not be seen.
 O2O_SHOPPER_CACHE_SECONDS = env.int("O2O_SHOPPER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 O2O_CATALOGUE_PAGE_SIZE = env.int("O2O_CATALOGUE_PAGE_SIZE", default=24)

@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
+from o2o.core.generations import remembered
 from o2o.locator.api import AvailabilityQuery, searched_variant_or_404
-from o2o.locator.freshness import remembered
 from o2o.locator.selectors import stock_near_rows
 
 FIELDS = {

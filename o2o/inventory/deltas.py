@@ -14,11 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from o2o.catalogue.models import Variant
+from o2o.core.generations import stock_changed
 from o2o.core.timestamps import parse_timestamp
-from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet
-from o2o.reservations.services import drop_holds_for_shortfall
 
+from . import stock
 from .catalogue_index import scope_for
 from .models import CountMark, StockEvent, StockLevel, StockMovement, SyncRowError
 from .rows import WHOLE_NUMBER
@@ -162,7 +162,7 @@ def _apply_events(run, outlet, events):
             )
             continue
         if level.reserved > target:
-            dropped += drop_holds_for_shortfall(
+            dropped += stock.shortfall(
                 outlet_id=outlet.pk, variant_id=variant_id, units=level.reserved - target
             )
         StockLevel.objects.filter(pk=level.pk).update(

@@ -1,4 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
 from o2o.core.errors import DomainError
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+    status = 409
+    default_message = _("Sorry, this shop no longer has enough units available.")
 
 
 class InvalidSnapshot(DomainError):

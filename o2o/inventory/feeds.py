@@ -191,9 +191,14 @@ def record_failure(*, feed_id, message):
             is_active=False, paused_reason=reason
         )
         if paused:
-            from o2o.notifications.services import send_feed_paused
+            from .recovery import tell_owners
 
-            send_feed_paused(feed=feed, reason=reason)
+            tell_owners(
+                retailer=feed.retailer,
+                subject=f"Stock feed paused: {feed.url}",
+                template="notifications/feed_paused.txt",
+                context={"feed": feed, "reason": reason},
+            )
     return feed
 
 

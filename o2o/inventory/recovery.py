@@ -101,18 +101,26 @@ def tell_owners_run_failed(*, sync_run_id):
     run = SyncRun.objects.select_related("retailer", "outlet").get(pk=sync_run_id)
     if run.retailer is None:
         return False
+    return tell_owners(
+        retailer=run.retailer,
+        subject=f"Stock sync #{run.pk} failed",
+        template="notifications/sync_failed.txt",
+        context={"run": run, "url": f"{settings.O2O_PUBLIC_URL}/admin/inventory/syncrun/{run.pk}/"},
+    )
+
+
+def tell_owners(*, retailer, subject, template, context):
+    """E-mail a retailer's contact address and its owners (from Celery)."""
     recipients = set(
         RetailerMembership.objects.filter(
-            retailer=run.retailer, role=RetailerMembership.Role.OWNER, accepted_at__isnull=False
+            retailer=retailer, role=RetailerMembership.Role.OWNER, accepted_at__isnull=False
         ).values_list("user__email", flat=True)
     )
-    if run.retailer.contact_email:
-        recipients.add(run.retailer.contact_email)
+    if retailer.contact_email:
+        recipients.add(retailer.contact_email)
     recipients.discard("")
     if not recipients:
         return False
-    context = {"run": run, "url": f"{settings.O2O_PUBLIC_URL}/admin/inventory/syncrun/{run.pk}/"}
-    subject = f"Stock sync #{run.pk} failed"
-    body = render_to_string("notifications/sync_failed.txt", context)
+    body = render_to_string(template, context)
     enqueue(send_mail_task, subject, body, sorted(recipients))
     return True

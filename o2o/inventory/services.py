@@ -13,9 +13,8 @@ from o2o.core.db import atomic_with_retry
 from o2o.core.outbox import enqueue_on_commit
 from o2o.core.text import storable, unstorable_reason
 from o2o.core.timestamps import BadTimestamp, parse_timestamp
-from o2o.locator.freshness import stock_changed
 
-from . import deltas, snapshots
+from . import deltas, snapshots, stock
 from .errors import InvalidSnapshot, StockBelowHolds
 from .locks import lock_outlet
 from .models import Integration, StockLevel, StockMovement, SyncRun, hash_token
@@ -295,18 +294,7 @@ def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJ
             f"{level.reserved} units of {level.variant} are held for reservations: "
             f"count at least {level.reserved}, or decline reservations first."
         )
-    delta = on_hand - level.on_hand
-    if delta:
-        StockLevel.objects.filter(pk=level.pk).update(on_hand=on_hand)
-        stock_changed([level.variant_id])
-        StockMovement.objects.create(
-            outlet_id=level.outlet_id,
-            variant_id=level.variant_id,
-            on_hand_delta=delta,
-            reason=reason,
-            reference="admin",
-            user=user,
-        )
+    stock.adjust(level=level, on_hand=on_hand, reference="admin", user=user, reason=reason)
     level.on_hand = on_hand
     return level
 

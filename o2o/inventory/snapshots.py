@@ -21,11 +21,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from o2o.core.generations import availability_changed
 from o2o.core.text import storable
-from o2o.locator.freshness import availability_changed
-from o2o.reservations.services import drop_holds_for_shortfall
 
-from . import staging
+from . import staging, stock
 from .catalogue_index import scope_for
 from .models import SyncRowError, SyncRun
 from .rows import NOT_AN_OBJECT, RowError, Unreadable, parse_count, too_many_rows
@@ -264,7 +263,7 @@ def _drop_shortfall_holds(brand_id):
         params,
     )
     return sum(
-        drop_holds_for_shortfall(outlet_id=outlet_id, variant_id=variant_id, units=units)
+        stock.shortfall(outlet_id=outlet_id, variant_id=variant_id, units=units)
         for outlet_id, variant_id, units in shortfalls
     )
 

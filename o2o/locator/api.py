@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from o2o.brands.models import Brand
 from o2o.core.api import PRINTABLE
 from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
+from o2o.core.generations import remembered
 
-from .freshness import remembered
 from .selectors import outlets_near, searched_variant, stock_near_rows
 
 

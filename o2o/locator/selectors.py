@@ -8,11 +8,10 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from o2o.catalogue.selectors import shoppable_variants
+from o2o.core.generations import remembered, remembered_until_anything_changes
 from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization
-
-from .freshness import remembered, remembered_until_anything_changes
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def searched_variant(*, brand_slug, sku):
 
 def cached_stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
     """`stock_near` for shoppers' searches: answered from the cache when the same search
-    was made since the stock it shows last changed (see freshness.py). Searches by city
+    was made since the stock it shows last changed (see core/generations.py). Searches by city
     name share one point, so they share answers."""
     return remembered(
         f"near:{variant.pk}:{float(lat)!r}:{float(lng)!r}:{limit}:{max_radius_km}",

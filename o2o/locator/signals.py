@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from .freshness import availability_changed, stock_changed
+from o2o.core.generations import availability_changed, stock_changed
 
 
 def _stock_level_changed(sender, instance, **kwargs):

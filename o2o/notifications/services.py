@@ -50,19 +50,3 @@ def send_back_in_stock(*, request, nearest):
     subject = _("Back in stock near you: %(variant)s") % {"variant": variant}
     body = render_to_string("notifications/back_in_stock.txt", context)
     send_plain_mail(subject=subject, body=body, recipients=[request.email])
-
-
-def send_feed_paused(*, feed, reason):
-    """Tell the retailer that one of their stock feeds was paused."""
-    recipients = [feed.retailer.contact_email] if feed.retailer.contact_email else []
-    recipients += list(
-        feed.retailer.memberships.filter(role="owner", user__email__gt="").values_list(
-            "user__email", flat=True
-        )
-    )
-    if not recipients:
-        return False
-    subject = _("Stock feed paused: %(url)s") % {"url": feed.url}
-    body = render_to_string("notifications/feed_paused.txt", {"feed": feed, "reason": reason})
-    send_plain_mail(subject=subject, body=body, recipients=recipients)
-    return True

@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
-from o2o.locator.freshness import availability_changed
+from o2o.core.generations import availability_changed
 
 from .models import Outlet, OutletAuthorization, OutletImport, Retailer
 

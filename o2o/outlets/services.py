@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
+from o2o.core.generations import availability_changed
 from o2o.core.models import User
 from o2o.core.outbox import enqueue_on_commit
 from o2o.core.tasks import send_mail_task
 from o2o.core.text import single_line
-from o2o.locator.freshness import availability_changed
 
 from .models import RetailerMembership
 

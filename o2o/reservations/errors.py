@@ -1,12 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from o2o.core.errors import DomainError
+from o2o.inventory.errors import InsufficientStock  # raised by the stock module's hold
 
-
-class InsufficientStock(DomainError):
-    code = "insufficient_stock"
-    status = 409
-    default_message = _("Sorry, this shop no longer has enough units available.")
+__all__ = ["IllegalTransition", "InsufficientStock", "OutsideDeliveryRadius"]
 
 
 class IllegalTransition(DomainError):

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import CharField, F, Value
+from django.db import transaction
+from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +13,9 @@ from o2o.catalogue.models import Variant
 from o2o.core import metrics
 from o2o.core.db import atomic_with_retry
 from o2o.core.geo import haversine_km
-from o2o.core.outbox import enqueue_on_commit
 from o2o.core.ratelimit import hit
+from o2o.inventory import stock
 from o2o.inventory.locks import lock_outlet
-from o2o.inventory.models import StockLevel, StockMovement
-from o2o.locator.freshness import stock_changed
 from o2o.outlets.models import Outlet, OutletAuthorization
 
 from .errors import (
@@ -104,23 +103,19 @@ def check_reservation_rate(*, ip, email):
 
 
 def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
-    """Take `quantity` units on hold, or raise InsufficientStock. One conditional UPDATE."""
-    held = StockLevel.objects.filter(
-        outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
-    ).update(reserved=F("reserved") + quantity)
-    if not held:
+    """Hold units for a reservation through the stock module; counts the outcome."""
+    try:
+        stock.hold(
+            outlet_id=outlet_id,
+            variant_id=variant_id,
+            quantity=quantity,
+            reference=reference,
+            user=user,
+        )
+    except InsufficientStock:
         metrics.RESERVATIONS.labels(outcome="insufficient_stock").inc()
-        raise InsufficientStock()
-    stock_changed([variant_id])
+        raise
     metrics.RESERVATIONS.labels(outcome="held").inc()
-    StockMovement.objects.create(
-        outlet_id=outlet_id,
-        variant_id=variant_id,
-        reserved_delta=quantity,
-        reason=StockMovement.Reason.HOLD,
-        reference=reference,
-        user=user,
-    )
 
 
 @atomic_with_retry
@@ -180,25 +175,18 @@ def reserve(
 
 def _release_lines(reservation, *, to_status, user=None):
     sold = to_status == Status.COLLECTED
-    reason = StockMovement.Reason.SALE if sold else StockMovement.Reason.RELEASE
+    reason = None
     if reservation.stock_shortfall and to_status == Status.DECLINED:
-        reason = StockMovement.Reason.SHORTFALL
+        reason = stock.Reason.SHORTFALL
     for line in reservation.lines.all():
-        changes = {"reserved": F("reserved") - line.quantity}
-        if sold:
-            changes["on_hand"] = F("on_hand") - line.quantity
-        StockLevel.objects.filter(
-            outlet_id=reservation.outlet_id, variant_id=line.variant_id
-        ).update(**changes)
-        stock_changed([line.variant_id])
-        StockMovement.objects.create(
+        stock.release(
             outlet_id=reservation.outlet_id,
             variant_id=line.variant_id,
-            on_hand_delta=-line.quantity if sold else 0,
-            reserved_delta=-line.quantity,
-            reason=reason,
+            quantity=line.quantity,
             reference=reservation.code,
             user=user,
+            sold=sold,
+            reason=reason,
         )
 
 
@@ -321,9 +309,12 @@ def drop_holds_for_shortfall(*, outlet_id, variant_id, units):
 
 
 def _notify_on_commit(reservation_id):
-    from o2o.notifications.tasks import send_reservation_status_task
+    """Announce the new status once the transaction commits (notifications subscribes)."""
+    from .signals import reservation_status_changed
 
-    enqueue_on_commit(send_reservation_status_task, reservation_id)
+    transaction.on_commit(
+        lambda: reservation_status_changed.send(sender=Reservation, reservation_id=reservation_id)
+    )
 
 
 ANONYMISED = {"shopper_name": "", "shopper_phone": "", "delivery_address": ""}

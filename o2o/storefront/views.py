@@ -25,7 +25,7 @@ from o2o.catalogue.selectors import (
 )
 from o2o.core.clientip import client_ip
 from o2o.core.errors import DomainError
-from o2o.locator.freshness import remembered_until_anything_changes
+from o2o.core.generations import remembered_until_anything_changes
 from o2o.locator.geocoding import suggest_cities
 from o2o.locator.selectors import cached_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock

@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from o2o.core.generations import EVERYTHING
 from o2o.inventory import services as inventory
 from o2o.inventory.models import StockLevel
-from o2o.locator.freshness import EVERYTHING
 from o2o.outlets.models import Outlet
 from o2o.outlets.services import set_authorizations_active
 from o2o.reservations import services as reservations

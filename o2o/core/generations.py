@@ -1,4 +1,8 @@
-"""Generations that make cached availability answers unreachable as soon as stock changes.
+"""The generation cache: cached answers keyed by the generations of what they were read
+from, so that a bump makes every older answer unreachable at once. The kernel's piece:
+apps that own data announce their changes here (stock writes per variant, everything else
+at once), the shopper-facing apps (locator, storefront) read through it; nobody imports
+the locator to keep it fresh.
 
 A cached answer's key holds two generations: the variant's (bumped by writes to a few of
 its stock rows: reservations, deltas, counts) and the locator-wide one (bumped by bulk

@@ -1,0 +1,7 @@
+"""What the stock owner announces to the apps above it (they subscribe; it imports none)."""
+
+from django.dispatch import Signal
+
+# A stock count came in below the held units of (outlet_id, variant_id) by `units`; a
+# receiver frees at least that many held units and returns how many holds it dropped.
+count_below_holds = Signal()

@@ -1,0 +1,103 @@
+"""The only writer of stock levels: hold, release, sell and adjust, each one conditional
+UPDATE plus its StockMovement and one announcement to the generation cache. Counts
+(snapshots, deltas, files, feeds, counts typed in the admin) are applied by the sync
+engine (`sync`: snapshots.py, deltas.py) in bulk, each writing its SyncRun. Every path takes
+the locks in the order of locks.py. A count that comes in below the held units is
+announced through `count_below_holds` (signals.py): reservations subscribes and declines
+the newest holds, in the same transaction."""
+
+from django.db.models import F
+
+from o2o.core.generations import stock_changed
+
+from .errors import InsufficientStock
+from .models import StockLevel, StockMovement
+
+Reason = StockMovement.Reason
+
+
+def hold(*, outlet_id: int, variant_id: int, quantity: int, reference: str, user=None) -> None:
+    """Take `quantity` units on hold, or raise InsufficientStock. One conditional UPDATE:
+    `reserved + quantity <= on_hand` is checked by the database, whatever the concurrency."""
+    held = StockLevel.objects.filter(
+        outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
+    ).update(reserved=F("reserved") + quantity)
+    if not held:
+        raise InsufficientStock()
+    stock_changed([variant_id])
+    StockMovement.objects.create(
+        outlet_id=outlet_id,
+        variant_id=variant_id,
+        reserved_delta=quantity,
+        reason=Reason.HOLD,
+        reference=reference,
+        user=user,
+    )
+
+
+def release(
+    *,
+    outlet_id: int,
+    variant_id: int,
+    quantity: int,
+    reference: str,
+    user=None,
+    sold: bool = False,
+    reason: str | None = None,
+) -> None:
+    """Let go of `quantity` held units: back on sale, or sold (`sold`: on hand drops too)."""
+    changes = {"reserved": F("reserved") - quantity}
+    if sold:
+        changes["on_hand"] = F("on_hand") - quantity
+    StockLevel.objects.filter(outlet_id=outlet_id, variant_id=variant_id).update(**changes)
+    stock_changed([variant_id])
+    StockMovement.objects.create(
+        outlet_id=outlet_id,
+        variant_id=variant_id,
+        on_hand_delta=-quantity if sold else 0,
+        reserved_delta=-quantity,
+        reason=reason or (Reason.SALE if sold else Reason.RELEASE),
+        reference=reference,
+        user=user,
+    )
+
+
+def sell(*, outlet_id: int, variant_id: int, quantity: int, reference: str, user=None) -> None:
+    """Held units leave the shop with the shopper."""
+    release(
+        outlet_id=outlet_id,
+        variant_id=variant_id,
+        quantity=quantity,
+        reference=reference,
+        user=user,
+        sold=True,
+    )
+
+
+def adjust(*, level: StockLevel, on_hand: int, reference: str, user=None, reason=None) -> int:
+    """Set one level's on hand (the caller checked the held units and holds the lock);
+    returns the change."""
+    delta = on_hand - level.on_hand
+    if delta:
+        StockLevel.objects.filter(pk=level.pk).update(on_hand=on_hand)
+        stock_changed([level.variant_id])
+        StockMovement.objects.create(
+            outlet_id=level.outlet_id,
+            variant_id=level.variant_id,
+            on_hand_delta=delta,
+            reason=reason or Reason.ADJUSTMENT,
+            reference=reference,
+            user=user,
+        )
+    return delta
+
+
+def shortfall(*, outlet_id: int, variant_id: int, units: int) -> int:
+    """A count came in `units` below the held units: ask the subscribers (reservations) to
+    free them, in this transaction; returns how many holds they dropped."""
+    from .signals import count_below_holds
+
+    answers = count_below_holds.send(
+        sender=StockLevel, outlet_id=outlet_id, variant_id=variant_id, units=units
+    )
+    return sum(dropped or 0 for _receiver, dropped in answers)
