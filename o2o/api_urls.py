@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 from o2o.catalogue import api as catalogue
+from o2o.dashboard import api as dashboard
+from o2o.inventory import api as inventory
 from o2o.locator import api as locator
 from o2o.outlets import api as outlets
 from o2o.reservations import api as reservations
@@ -32,7 +34,7 @@ urlpatterns = [
         name="api-reservation-cancel",
     ),
     path("retailer/outlets/", outlets.RetailerOutletList.as_view(), name="api-retailer-outlets"),
-    path("retailer/stock/", outlets.RetailerStockList.as_view(), name="api-retailer-stock"),
+    path("retailer/stock/", inventory.RetailerStockList.as_view(), name="api-retailer-stock"),
     path(
         "retailer/reservations/",
         reservations.RetailerReservationList.as_view(),
@@ -48,7 +50,9 @@ urlpatterns = [
         "brand/applications/", outlets.BrandApplicationList.as_view(), name="api-brand-applications"
     ),
     path(
-        "brand/<slug:brand>/figures/", outlets.BrandFiguresView.as_view(), name="api-brand-figures"
+        "brand/<slug:brand>/figures/",
+        dashboard.BrandFiguresView.as_view(),
+        name="api-brand-figures",
     ),
     path("", include("o2o.inventory.urls")),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
-from o2o.core.api_views import AUTHENTICATION, Pages, ShopperThrottle
+from o2o.core.api_views import Pages, ShopperThrottle
 
 from .models import Product, Variant
 from .selectors import active_brands, categories_of, product_for_shopper, published_products
@@ -42,7 +42,6 @@ class ProductDetailSerializer(serializers.ModelSerializer):
 
 
 class PublicAPIView:
-    authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
     throttle_classes = [ShopperThrottle]
 

@@ -1,9 +1,8 @@
 """What shoppers may see of a brand's catalogue."""
 
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 
 from o2o.brands.models import Brand
-from o2o.core.geo import bounding_box, haversine_expression
 
 from .models import Category, Product, Variant
 
@@ -37,30 +36,6 @@ def variant_facets(brand):
     return storages, colours
 
 
-def _in_stock_near(lat, lng, radius_km):
-    from o2o.inventory.models import StockLevel
-    from o2o.outlets.models import Outlet, OutletAuthorization
-
-    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
-    authorised = OutletAuthorization.objects.filter(
-        outlet_id=OuterRef("outlet_id"), brand_id=OuterRef("variant__brand_id"), is_active=True
-    )
-    levels = (
-        StockLevel.objects.filter(
-            variant__product_id=OuterRef("pk"),
-            variant__is_active=True,
-            on_hand__gt=F("reserved"),
-            outlet__status=Outlet.Status.ACTIVE,
-            outlet__latitude__range=(min_lat, max_lat),
-            outlet__longitude__range=(min_lng, max_lng),
-        )
-        .filter(Exists(authorised))
-        .annotate(km=haversine_expression(lat, lng, "outlet__latitude", "outlet__longitude"))
-        .filter(km__lte=radius_km)
-    )
-    return Exists(levels)
-
-
 def published_products(
     *,
     brand,
@@ -70,12 +45,10 @@ def published_products(
     price_max=None,
     storage=None,
     colour="",
-    near=None,
     sort="name",
 ):
-    """A brand's published products with their lowest price, filtered and sorted.
-
-    `near` = (lat, lng, radius_km) keeps products with units available nearby."""
+    """A brand's published products with their lowest price, filtered and sorted (the
+    locator adds "in stock near me": `locator.selectors.products_in_stock_near`)."""
     variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
     if storage:
         variants = variants.filter(storage_gb=storage)
@@ -100,8 +73,6 @@ def published_products(
         products = products.filter(
             Q(name__icontains=query) | Q(category__name__icontains=query) | Q(Exists(matches))
         )
-    if near:
-        products = products.filter(_in_stock_near(*near))
     return products.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

@@ -1,6 +1,6 @@
-"""Shared API building blocks: authentication, pagination, throttles."""
+"""Shared API building blocks: pagination, throttles, role permissions. (Authentication
+is configured in settings: a POS token, or the session.)"""
 
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import AnonRateThrottle
 
@@ -8,9 +8,6 @@ from o2o.core.api import SafeCursorPagination
 from o2o.core.clientip import client_ip
 from o2o.core.ratelimit import count_attempt
 from o2o.core.tenancy import tenancy_of
-from o2o.inventory.authentication import IntegrationTokenAuthentication
-
-AUTHENTICATION = [IntegrationTokenAuthentication, SessionAuthentication]
 
 
 class Pages(SafeCursorPagination):

@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
+from o2o.core.api_views import ShopperThrottle
 from o2o.core.generations import remembered
 from o2o.locator.api import AvailabilityQuery, searched_variant_or_404
 from o2o.locator.selectors import stock_near_rows
@@ -25,7 +25,6 @@ FIELDS = {
 
 
 class AvailabilityValuesView(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
     throttle_classes = [ShopperThrottle]
 

@@ -1,9 +1,13 @@
-"""Stock sync API for point-of-sale systems: snapshots, deltas, files, run reports."""
+"""Stock API: point-of-sale sync (snapshots, deltas, files, run reports) and the
+retailer's stock list."""
 
 import json
 
+import django_filters
 from django.conf import settings
+from django.db.models import F, Q
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,11 +22,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.core.api import NO_NUL, SafeCursorPagination, SafeJSONParser
+from o2o.core.api_views import IsRetailer, Pages
+from o2o.core.filters import StrictFilterSet, TextFilter
+from o2o.core.tenancy import tenancy_of
 
 from . import selectors, services
 from .authentication import IntegrationTokenAuthentication
 from .errors import InvalidSnapshot, UnknownOutlet
 from .idempotency import fingerprint, run_once
+from .models import StockLevel
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -300,3 +308,43 @@ class SyncRunDetailView(IntegrationAPIView):
                 "row_errors": RowErrorSerializer(errors, many=True).data,
             }
         )
+
+
+class StockSerializer(serializers.Serializer):
+    outlet = serializers.CharField(source="outlet.code")
+    sku = serializers.CharField(source="variant.sku")
+    on_hand = serializers.IntegerField()
+    reserved = serializers.IntegerField()
+    available = serializers.IntegerField()
+    synced_at = serializers.DateTimeField(allow_null=True)
+
+
+class StockFilter(StrictFilterSet):
+    outlet = TextFilter(field_name="outlet__code")
+    sku = TextFilter(field_name="variant__sku")
+    out_of_stock = django_filters.BooleanFilter(method="filter_out_of_stock")
+
+    class Meta:
+        model = StockLevel
+        fields = ["outlet", "sku", "out_of_stock"]
+
+    def filter_out_of_stock(self, queryset, name, value):
+        empty = Q(on_hand__lte=F("reserved"))
+        return queryset.filter(empty) if value else queryset.exclude(empty)
+
+
+class RetailerStockList(generics.ListAPIView):
+    """The retailer's stock; `outlet`, `sku` and `out_of_stock` filter it."""
+
+    permission_classes = [IsRetailer]
+    serializer_class = StockSerializer
+    pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StockFilter
+
+    def get_queryset(self):
+        tenancy = tenancy_of(self.request.user)
+        levels = selectors.stock_visible_to(self.request.user).select_related("outlet", "variant")
+        if not tenancy.is_superuser:
+            levels = levels.filter(outlet__retailer_id__in=tenancy.retailer_ids)
+        return levels

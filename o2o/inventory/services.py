@@ -276,9 +276,10 @@ def apply_sync_run(*, sync_run_id):
 
 
 def _after_apply(run):
-    from o2o.locator.tasks import notify_back_in_stock_task
+    """Announce the applied run once it commits (the locator tells waiting shoppers)."""
+    from .signals import stock_counted
 
-    enqueue_on_commit(notify_back_in_stock_task)
+    transaction.on_commit(lambda: stock_counted.send(sender=SyncRun, sync_run_id=run.pk))
 
 
 @atomic_with_retry

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from o2o.brands.models import Brand
 from o2o.core.api import PRINTABLE
-from o2o.core.api_views import AUTHENTICATION, ShopperThrottle
+from o2o.core.api_views import ShopperThrottle
 from o2o.core.generations import remembered
 
 from .selectors import outlets_near, searched_variant, stock_near_rows
@@ -54,7 +54,6 @@ def searched_variant_or_404(query):
 
 
 class AvailabilityView(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
     throttle_classes = [ShopperThrottle]
 
@@ -93,7 +92,6 @@ class NearbyOutletSerializer(OutletPlaceSerializer):
 
 
 class NearbyOutletsView(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
     throttle_classes = [ShopperThrottle]
 

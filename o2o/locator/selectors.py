@@ -5,6 +5,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Exists, F, OuterRef
 from django.utils.dateparse import parse_datetime
 
 from o2o.catalogue.selectors import shoppable_variants
@@ -153,3 +154,27 @@ def demand_visible_to(user, signals=None):
 
     signals = DemandSignal.objects.all() if signals is None else signals
     return visible_to(user, signals, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
+
+
+def products_in_stock_near(lat, lng, radius_km):
+    """A condition on products: some active variant has units available at an active,
+    authorised outlet within `radius_km` of (lat, lng)."""
+
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+    authorised = OutletAuthorization.objects.filter(
+        outlet_id=OuterRef("outlet_id"), brand_id=OuterRef("variant__brand_id"), is_active=True
+    )
+    levels = (
+        StockLevel.objects.filter(
+            variant__product_id=OuterRef("pk"),
+            variant__is_active=True,
+            on_hand__gt=F("reserved"),
+            outlet__status=Outlet.Status.ACTIVE,
+            outlet__latitude__range=(min_lat, max_lat),
+            outlet__longitude__range=(min_lng, max_lng),
+        )
+        .filter(Exists(authorised))
+        .annotate(km=haversine_expression(lat, lng, "outlet__latitude", "outlet__longitude"))
+        .filter(km__lte=radius_km)
+    )
+    return Exists(levels)

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from o2o.catalogue.models import Variant
 from o2o.core.api import NO_NUL, PRINTABLE
-from o2o.core.api_views import AUTHENTICATION, IsRetailer, Pages, ShopperThrottle
+from o2o.core.api_views import IsRetailer, Pages, ShopperThrottle
 from o2o.core.clientip import client_ip
 from o2o.core.filters import StrictFilterSet, TextFilter, TimestampFilter
 from o2o.core.tenancy import tenancy_of
@@ -72,7 +72,6 @@ class ReservationRequest(serializers.Serializer):
 
 
 class ShopperAPIView(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [AllowAny]
     throttle_classes = [ShopperThrottle]
 
@@ -177,7 +176,6 @@ class ReservationFilter(StrictFilterSet):
 class RetailerReservationList(generics.ListAPIView):
     """The retailer's reservations, newest first; `status`, `outlet`, `created_after`."""
 
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsRetailer]
     serializer_class = ReservationSerializer
     pagination_class = Pages
@@ -210,7 +208,6 @@ ACTIONS = {
 
 
 class RetailerReservationTransition(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsRetailer]
 
     @extend_schema(

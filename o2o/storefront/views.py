@@ -27,7 +27,7 @@ from o2o.core.clientip import client_ip
 from o2o.core.errors import DomainError
 from o2o.core.generations import remembered_until_anything_changes
 from o2o.locator.geocoding import suggest_cities
-from o2o.locator.selectors import cached_stock_near, stock_near
+from o2o.locator.selectors import cached_stock_near, products_in_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
 from o2o.outlets import onboarding
 from o2o.outlets.models import Outlet
@@ -111,9 +111,10 @@ def _catalogue_context(brand, params, *, near, has_place):
         price_max=filters.get("price_max"),
         storage=filters.get("storage"),
         colour=filters.get("colour", ""),
-        near=near if filters.get("near") else None,
         sort=filters.get("sort") or "name",
     )
+    if near and filters.get("near"):
+        products = products.filter(products_in_stock_near(*near))
     page = Paginator(products, settings.O2O_CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
     query_string = params.copy()
     query_string.pop("page", None)
