@@ -110,7 +110,9 @@ def main():
         "product page": (f"/{brand.slug}/{product.slug}/", None),
     }
     results, plain = {}, wrk_script()
-    with gunicorn(workers=2, O2O_BENCH_VIEWS="true", O2O_SHOPPER_RATE="10000000/min") as base:
+    with gunicorn(
+        workers=2, DJANGO_SETTINGS_MODULE="bench.site.settings", O2O_SHOPPER_RATE="10000000/min"
+    ) as base:
         for name, (path, script) in targets.items():
             probe = path + (repeated if script else "")
             assert requests.get(base + probe, timeout=10).status_code == 200, probe

@@ -20,7 +20,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "o2o.core.admin_apps.O2OAdminConfig",
+    "o2o.workspace.admin_apps.O2OAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "o2o.storefront",
     "o2o.notifications",
     "o2o.dashboard",
+    "o2o.workspace",
 ]
 
 MIDDLEWARE = [
@@ -363,6 +364,3 @@ O2O_METRICS_ALLOWED_NETWORKS = env.list(
 )
 O2O_METRICS_TOKEN = env("O2O_METRICS_TOKEN", default="")
 O2O_WORKER_HEARTBEAT_SECONDS = env.int("O2O_WORKER_HEARTBEAT_SECONDS", default=180)
-O2O_BENCH_VIEWS = env.bool("O2O_BENCH_VIEWS", default=False)
-if O2O_BENCH_VIEWS:  # the benchmarks' reference views (bench/http.py) beside the site
-    ROOT_URLCONF = "o2o.bench_urls"

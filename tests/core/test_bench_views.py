@@ -9,7 +9,7 @@ from tests.factories import OutletFactory, authorise, stock
 
 @pytest.mark.postgres  # the raw SQL is PostgreSQL's (LATERAL)
 def test_raw_and_values_views_answer_like_the_api(world, settings):
-    settings.ROOT_URLCONF = "o2o.bench_urls"
+    settings.ROOT_URLCONF = "bench.site.urls"
     for index in range(12):
         outlet = OutletFactory(latitude=18.52 + 0.01 * index, longitude=73.86)
         authorise(outlet, world.brand)
@@ -33,7 +33,7 @@ def test_raw_and_values_views_answer_like_the_api(world, settings):
 
 
 def test_bare_views_answer(db, settings):
-    settings.ROOT_URLCONF = "o2o.bench_urls"
+    settings.ROOT_URLCONF = "bench.site.urls"
     client = APIClient()
     assert len(client.get("/bench/bare-json/").json()["results"]) == 10
     assert client.get("/bench/bare-page/").status_code == 200

@@ -61,7 +61,7 @@ def test_api_schema_and_docs_are_served(admin_client):
 
 @pytest.mark.django_db
 def test_demo_logins_open_their_workspaces(client):
-    from o2o.core.demo import DEMO_PASSWORD
+    from o2o.workspace.demo import DEMO_PASSWORD
 
     call_command("load_demo")
     assert client.login(username="shop-owner", password=DEMO_PASSWORD)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .tenancy import tenancy_of
+from o2o.core.tenancy import tenancy_of
 
 
 def workspace_summary(user):

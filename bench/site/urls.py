@@ -1,8 +1,9 @@
-"""The site plus the benchmarks' reference views (ROOT_URLCONF when O2O_BENCH_VIEWS is set)."""
+"""The site plus the benchmarks' reference views (bench.site.settings' ROOT_URLCONF)."""
 
 from django.urls import include, path
 
-from o2o.core import bench_api, bench_views
+from . import api as bench_api
+from . import views as bench_views
 
 urlpatterns = [
     path("bench/bare-json/", bench_views.bare_json),

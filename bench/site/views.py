@@ -1,4 +1,4 @@
-"""Reference views for the HTTP benchmarks (mounted only when O2O_BENCH_VIEWS is set):
+"""Reference views for the HTTP benchmarks (mounted by bench.site.settings, never by the product):
 the fastest Django can answer, to compare our real endpoints against in the same run."""
 
 from django.http import JsonResponse

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from o2o.brands.models import Brand
-from o2o.core.demo import DEMO_PASSWORD, load_demo
+from o2o.workspace.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

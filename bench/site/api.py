@@ -1,6 +1,6 @@
 """The availability API building its JSON by hand from the selector's rows (as an
 endpoint built on `values()` would) instead of through the serializer: T4's reference,
-mounted only when O2O_BENCH_VIEWS is set. Same parameters, lookups, caching and SQL."""
+mounted by bench.site.settings only. Same parameters, lookups, caching and SQL."""
 
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response

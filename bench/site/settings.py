@@ -1,0 +1,6 @@
+"""The product's settings plus the benchmarks' reference views beside the site: the
+benchmarks' gunicorn runs with DJANGO_SETTINGS_MODULE=bench.site.settings."""
+
+from o2o.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.site.urls"
