@@ -300,6 +300,22 @@ def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJ
     return level
 
 
+def apply_counts_now(*, retailer, items, as_of=None, user=None):
+    """Apply a multi-outlet count of one retailer (items with an "outlet" code) through the
+    engine at once, in the caller's transaction: the bulk path for data loaded by hand
+    (the demo). Returns the finished run."""
+    items = _check_items(items, settings.O2O_SYNC_MAX_ROWS)
+    run = SyncRun.objects.create(
+        retailer=retailer,
+        created_by=user,
+        source=SyncRun.Source.COUNT,
+        as_of=parse_as_of(as_of or timezone.now()),
+        payload=items,
+        rows_total=len(items),
+    )
+    return apply_sync_run(sync_run_id=run.pk)
+
+
 def queue_count(*, outlet, counts, user=None):
     """A whole-outlet stock count typed in the admin: a snapshot through the engine."""
     items = [{"sku": sku, "on_hand": count} for sku, count in counts.items()]

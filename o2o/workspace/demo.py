@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from o2o.brands.models import Brand, BrandMembership
 from o2o.catalogue.models import Category, Product, Variant
 from o2o.core.models import User
+from o2o.inventory import services as inventory_services
 from o2o.inventory.models import StockLevel
 from o2o.inventory.services import create_integration
 from o2o.outlets.models import (
@@ -190,19 +191,23 @@ def _outlets(rng, brands, cities):
 
 
 def _stock(rng, authorizations, variants_by_brand):
-    now = timezone.now()
-    levels = []
+    """Each retailer's first count, through the sync engine like a POS file would."""
+    outlets = {o.pk: o for o in Outlet.objects.filter(pk__in={a.outlet_id for a in authorizations})}
+    items_by_retailer = {}
     for auth in authorizations:
+        outlet = outlets[auth.outlet_id]
         for variant in variants_by_brand[auth.brand_id]:
             if rng.random() < 0.6:
                 on_hand = 0 if rng.random() < 0.25 else rng.randrange(1, 15)
-                levels.append(
-                    StockLevel(
-                        outlet_id=auth.outlet_id, variant=variant, on_hand=on_hand, synced_at=now
-                    )
+                items_by_retailer.setdefault(outlet.retailer_id, []).append(
+                    {"outlet": outlet.code, "sku": variant.sku, "on_hand": on_hand}
                 )
-    StockLevel.objects.bulk_create(levels, batch_size=5000)
-    return len(levels)
+    retailers = {r.pk: r for r in Retailer.objects.filter(pk__in=items_by_retailer)}
+    applied = 0
+    for retailer_id, items in items_by_retailer.items():
+        run = inventory_services.apply_counts_now(retailer=retailers[retailer_id], items=items)
+        applied += run.rows_applied
+    return applied
 
 
 @transaction.atomic
