@@ -71,7 +71,7 @@ def pos(world):
     """An API client authenticated as the world's retailer's POS."""
     from rest_framework.test import APIClient
 
-    from o2o.inventory.services import create_integration
+    from o2o.inventory.integrations import create_integration
 
     _integration, token = create_integration(retailer=world.outlet.retailer, name="POS")
     client = APIClient()

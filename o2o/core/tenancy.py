@@ -75,11 +75,3 @@ def visible_to(user, queryset, condition):
     match `condition(tenancy)`, a Q. The shape every `*_visible_to` selector shares."""
     tenancy = tenancy_of(user)
     return queryset if tenancy.is_superuser else queryset.filter(condition(tenancy))
-
-
-def retailer_ids_for(user):
-    return tenancy_of(user).retailer_ids
-
-
-def brand_ids_for(user):
-    return tenancy_of(user).brand_ids

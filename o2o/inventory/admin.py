@@ -20,9 +20,10 @@ from o2o.core.outbox import enqueue
 from o2o.core.tenancy import tenancy_of
 from o2o.outlets.selectors import outlets_visible_to
 
-from . import feeds, selectors, services, tasks
+from . import integrations, selectors, services, tasks
 from .forms import StockFileUploadForm
 from .models import Integration, StockFeed, StockLevel, StockMovement, SyncRowError, SyncRun
+from .sync import feeds
 
 
 class StockLevelResource(resources.ModelResource):
@@ -159,12 +160,13 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
-    def get_list_editable(self, request):
-        return self.list_editable if self.has_change_permission(request) else ()
-
     def get_changelist_instance(self, request):
-        self.list_editable = ["on_hand"] if self._granted(request, "change") else []
-        return super().get_changelist_instance(request)
+        """Counts are editable in the list for those who may change them (on this request's
+        changelist only: the admin instance is shared by every request)."""
+        changelist = super().get_changelist_instance(request)
+        if not self._granted(request, "change"):
+            changelist.list_editable = ()
+        return changelist
 
     def get_changelist_form(self, request, **kwargs):
         return StockLevelForm
@@ -323,7 +325,7 @@ class IntegrationAdmin(TenantAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         try:
-            integration, raw = services.create_integration(
+            integration, raw = integrations.create_integration(
                 retailer=obj.retailer, brand=obj.brand, name=obj.name
             )
         except ValueError as exc:
@@ -340,7 +342,7 @@ class IntegrationAdmin(TenantAdmin):
     @admin.action(description=_("Rotate token (the old one stops working)"), permissions=["change"])
     def rotate(self, request, queryset):
         for integration in queryset:
-            raw = services.rotate_token(integration_id=integration.pk)
+            raw = integrations.rotate_token(integration_id=integration.pk)
             self.message_user(
                 request,
                 _("New token for %(name)s (shown once): %(token)s")
@@ -351,7 +353,7 @@ class IntegrationAdmin(TenantAdmin):
     @admin.action(description=_("Revoke token"), permissions=["change"])
     def revoke(self, request, queryset):
         for integration in queryset:
-            services.revoke_token(integration_id=integration.pk)
+            integrations.revoke_token(integration_id=integration.pk)
         self.message_user(request, _("Revoked."))
 
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from .services import integration_for_token
+from .integrations import integration_for_token
 
 
 class IntegrationUser:

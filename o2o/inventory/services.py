@@ -1,7 +1,6 @@
 """The stock sync engine: every source (push, file, feed) ends in apply_sync_run."""
 
 import logging
-import secrets
 import time
 
 from django.conf import settings
@@ -14,65 +13,14 @@ from o2o.core.outbox import enqueue_on_commit
 from o2o.core.text import storable, unstorable_reason
 from o2o.core.timestamps import BadTimestamp, parse_timestamp
 
-from . import deltas, snapshots, stock
+from . import stock
 from .errors import InvalidSnapshot, StockBelowHolds
 from .locks import lock_outlet
-from .models import Integration, StockLevel, StockMovement, SyncRun, hash_token
-from .rows import REJECTED, csv_rows, json_rows, xlsx_rows
+from .models import StockLevel, StockMovement, SyncRun
+from .sync import deltas, snapshots
+from .sync.rows import REJECTED, csv_rows, json_rows, xlsx_rows
 
-TOKEN_PREFIX_LENGTH = 8
 logger = logging.getLogger(__name__)
-
-
-def _new_token():
-    return f"o2o_{secrets.token_urlsafe(32)}"
-
-
-def create_integration(*, name, retailer=None, brand=None):
-    """Create a POS integration for a retailer or a brand; returns (integration, raw token).
-
-    Only the token's hash is stored: the raw token is shown once."""
-    if (retailer is None) == (brand is None):
-        raise ValueError("An integration belongs to a retailer or to a brand.")
-    raw = _new_token()
-    integration = Integration.objects.create(
-        retailer=retailer,
-        brand=brand,
-        name=name,
-        token_prefix=raw[:TOKEN_PREFIX_LENGTH],
-        token_hash=hash_token(raw),
-    )
-    return integration, raw
-
-
-def rotate_token(*, integration_id):
-    """Replace an integration's token (the old one stops working at once); returns it raw."""
-    raw = _new_token()
-    Integration.objects.filter(pk=integration_id).update(
-        token_prefix=raw[:TOKEN_PREFIX_LENGTH],
-        token_hash=hash_token(raw),
-        is_active=True,
-        rotated_at=timezone.now(),
-    )
-    return raw
-
-
-def revoke_token(*, integration_id):
-    Integration.objects.filter(pk=integration_id).update(is_active=False)
-
-
-def integration_for_token(raw):
-    """The active integration with this token, or None."""
-    if not raw:
-        return None
-    integration = (
-        Integration.objects.select_related("retailer", "brand")
-        .filter(token_hash=hash_token(raw), is_active=True)
-        .first()
-    )
-    if integration is not None:
-        Integration.objects.filter(pk=integration.pk).update(last_used_at=timezone.now())
-    return integration
 
 
 def parse_as_of(value, *, now=None):
@@ -324,13 +272,3 @@ def queue_count(*, outlet, counts, user=None):
     )
     SyncRun.objects.filter(pk=run.pk).update(created_by=user)
     return run
-
-
-def apply_snapshot(*, sync_run_id):
-    """Apply a queued snapshot run (see snapshots.py for the semantics)."""
-    return apply_sync_run(sync_run_id=sync_run_id)
-
-
-def apply_deltas(*, sync_run_id):
-    """Apply a queued deltas run (see deltas.py for the semantics)."""
-    return apply_sync_run(sync_run_id=sync_run_id)

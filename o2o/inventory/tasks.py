@@ -21,7 +21,7 @@ def apply_sync_run_task(sync_run_id):
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def pull_due_feeds_task():
-    from .feeds import claim_due_feeds
+    from .sync.feeds import claim_due_feeds
 
     feed_ids = claim_due_feeds()
     for feed_id in feed_ids:
@@ -33,7 +33,7 @@ def pull_due_feeds_task():
 def pull_feed_task(self, feed_id):
     from django.conf import settings
 
-    from .feeds import FeedError, pull_feed, record_failure
+    from .sync.feeds import FeedError, pull_feed, record_failure
 
     try:
         return pull_feed(feed_id=feed_id)
@@ -47,6 +47,6 @@ def pull_feed_task(self, feed_id):
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def recover_sync_runs_task():
-    from .recovery import recover_sync_runs
+    from .sync.recovery import recover_sync_runs
 
     return recover_sync_runs()

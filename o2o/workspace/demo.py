@@ -14,8 +14,8 @@ from o2o.brands.models import Brand, BrandMembership
 from o2o.catalogue.models import Category, Product, Variant
 from o2o.core.models import User
 from o2o.inventory import services as inventory_services
+from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockLevel
-from o2o.inventory.services import create_integration
 from o2o.outlets.models import (
     Outlet,
     OutletApplication,

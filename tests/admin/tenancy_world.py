@@ -12,8 +12,8 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from o2o.brands.models import BrandMembership
 from o2o.core.models import User
+from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockFeed, StockMovement, SyncRowError, SyncRun
-from o2o.inventory.services import create_integration
 from o2o.locator.models import BackInStockRequest, DemandSignal
 from o2o.outlets.models import OutletApplication, RetailerMembership
 from o2o.reservations import services as reservations

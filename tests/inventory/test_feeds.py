@@ -8,8 +8,8 @@ import pytest
 
 from o2o.celery import app as celery_app
 from o2o.core.models import User
-from o2o.inventory.feeds import claim_due_feeds
 from o2o.inventory.models import StockFeed, StockLevel, SyncRun
+from o2o.inventory.sync.feeds import claim_due_feeds
 from o2o.inventory.tasks import pull_due_feeds_task, pull_feed_task
 from o2o.outlets.models import RetailerMembership
 from tests.factories import OutletFactory, authorise

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from o2o.inventory.models import SyncRun
-from o2o.inventory.recovery import recover_sync_runs
+from o2o.inventory.sync.recovery import recover_sync_runs
 from o2o.outlets.models import RetailerMembership
 from tests.factories import minutes_ago
 

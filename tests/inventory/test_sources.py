@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
-from o2o.inventory import services
+from o2o.inventory import integrations
 from o2o.inventory.models import StockLevel, StockMovement, SyncRun
 from o2o.reservations import services as reservations
 from tests.factories import (
@@ -293,14 +293,14 @@ def test_sync_history_per_outlet(
 
 
 def test_rotated_and_revoked_tokens_stop_working(world):
-    integration, old = services.create_integration(retailer=world.outlet.retailer, name="POS")
+    integration, old = integrations.create_integration(retailer=world.outlet.retailer, name="POS")
     client = APIClient()
-    new = services.rotate_token(integration_id=integration.pk)
+    new = integrations.rotate_token(integration_id=integration.pk)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {old}")
     assert client.get("/api/v1/outlets/pune-1/sync-runs/").status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {new}")
     assert client.get("/api/v1/outlets/pune-1/sync-runs/").status_code == 200
-    services.revoke_token(integration_id=integration.pk)
+    integrations.revoke_token(integration_id=integration.pk)
     assert client.get("/api/v1/outlets/pune-1/sync-runs/").status_code == 401
 
 
@@ -311,7 +311,7 @@ def test_brand_tokens_reach_the_brands_outlets_and_skus_only(
     foreign_variant = VariantFactory(product__brand=other_brand, sku="OTHER-1")
     authorise(world.outlet, other_brand)
     stock(world.outlet, foreign_variant, 4)
-    _integration, token = services.create_integration(brand=world.brand, name="Brand POS")
+    _integration, token = integrations.create_integration(brand=world.brand, name="Brand POS")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     unauthorised = OutletFactory(code="not-authorised")

@@ -9,8 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from o2o.celery import app
+from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockLevel, SyncRun
-from o2o.inventory.services import create_integration
 from tests.factories import make_world
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -168,7 +168,7 @@ def test_a_whole_worker_killed_mid_apply_is_recovered_in_minutes_not_an_hour(set
     """kill -9 of the main worker process and its pool: nothing acknowledges or rejects the
     message, so Redis would only redeliver it after its visibility timeout. The beat's
     recovery sees the run's row unlocked (no live worker) and queues it again."""
-    from o2o.inventory.recovery import recover_sync_runs
+    from o2o.inventory.sync.recovery import recover_sync_runs
 
     settings.O2O_SYNC_RECOVER_AFTER_SECONDS = 0
     retailer, outlets, variants = _world()

@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockLevel
-from o2o.inventory.services import create_integration
 from tests.factories import make_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

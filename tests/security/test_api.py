@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from o2o.inventory.services import create_integration
+from o2o.inventory.integrations import create_integration
 from o2o.outlets.models import Outlet
 from o2o.reservations.models import Reservation
 from tests.admin.tenancy_world import PASSWORD, build
@@ -154,7 +154,7 @@ def test_retailer_and_brand_endpoints_never_leak(tenants, persona):
 
 
 def test_tokens_act_for_their_retailer_and_revoked_ones_fail(tenants):
-    from o2o.inventory.services import revoke_token
+    from o2o.inventory.integrations import revoke_token
 
     integration, token = create_integration(retailer=tenants.sides[0][0], name="Till")
     api = APIClient()

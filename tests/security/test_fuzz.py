@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from o2o.inventory.services import create_integration
+from o2o.inventory.integrations import create_integration
 from tests.admin.tenancy_world import build
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

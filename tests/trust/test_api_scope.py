@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from o2o.brands.models import BrandMembership
 from o2o.core.models import User
+from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import SyncRun
-from o2o.inventory.services import create_integration
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockLevel, SyncRun
-from o2o.inventory.services import create_integration
 from o2o.reservations.models import Reservation
 from tests.admin.tenancy_world import build
 

@@ -262,7 +262,7 @@ def test_a_broken_file_fails_its_run_and_leaves_the_stock_as_before(
 def test_an_unexpected_error_fails_the_run_with_a_message_and_rolls_back(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from o2o.inventory import snapshots
+    from o2o.inventory.sync import snapshots
 
     def explode(*args, **kwargs):
         raise ZeroDivisionError("boom")

@@ -100,7 +100,7 @@ def test_every_surface_answers_without_redis(world, redis_down):
     )
     assert signed_in.status_code == 302
 
-    from o2o.inventory.services import create_integration
+    from o2o.inventory.integrations import create_integration
 
     _integration, token = create_integration(retailer=world.outlet.retailer, name="POS")
     pos = APIClient(raise_request_exception=False)

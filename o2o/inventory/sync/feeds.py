@@ -19,9 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 
+from ..models import StockFeed, SyncRun
+from ..services import apply_sync_run, queue_file
 from .fetch import forbidden, guarded_session
-from .models import StockFeed, SyncRun
-from .services import apply_sync_run, queue_file
 
 
 class FeedError(Exception):

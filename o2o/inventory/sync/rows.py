@@ -15,7 +15,7 @@ from zipfile import BadZipFile
 
 from django.conf import settings
 
-from .errors import InvalidSnapshot
+from ..errors import InvalidSnapshot
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 

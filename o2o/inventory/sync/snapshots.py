@@ -18,16 +18,17 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from o2o.core.generations import availability_changed
 from o2o.core.text import storable
 
-from . import staging, stock
-from .catalogue_index import scope_for
-from .models import SyncRowError, SyncRun
+from .. import stock
+from ..models import SyncRowError, SyncRun
+from . import staging
 from .rows import NOT_AN_OBJECT, RowError, Unreadable, parse_count, too_many_rows
+from .scope import scope_for
 from .staging import STAGE, STAGE_OUTLETS
 
 logger = logging.getLogger(__name__)
@@ -398,8 +399,3 @@ def apply(run, rows):
     phases.mark("finish")
     logger.info("sync #%s: %s rows, %s", run.pk, run.rows_total, phases)
     return run
-
-
-def apply_in_transaction(run, rows):
-    with transaction.atomic():
-        return apply(run, rows)

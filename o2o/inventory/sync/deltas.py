@@ -18,10 +18,10 @@ from o2o.core.generations import stock_changed
 from o2o.core.timestamps import parse_timestamp
 from o2o.outlets.models import Outlet
 
-from . import stock
-from .catalogue_index import scope_for
-from .models import CountMark, StockEvent, StockLevel, StockMovement, SyncRowError
+from .. import stock
+from ..models import CountMark, StockEvent, StockLevel, StockMovement, SyncRowError
 from .rows import WHOLE_NUMBER
+from .scope import scope_for
 from .snapshots import Report
 
 REASONS = {

@@ -22,7 +22,7 @@ from o2o.core.outbox import enqueue
 from o2o.core.tasks import send_mail_task
 from o2o.outlets.models import RetailerMembership
 
-from .models import SyncRun
+from ..models import SyncRun
 
 logger = logging.getLogger(__name__)
 Status = SyncRun.Status
@@ -50,7 +50,7 @@ def _abandoned_running(now):
 
 def recover_sync_runs(*, now=None):
     """Queue again or fail every abandoned run; returns (requeued, failed) counts."""
-    from .tasks import apply_sync_run_task
+    from ..tasks import apply_sync_run_task
 
     now = now or timezone.now()
     requeued, failed = [], []
