@@ -288,7 +288,6 @@ O2O_FEED_RETRIES = env.int("O2O_FEED_RETRIES", default=3)
 O2O_FEED_RETRY_BASE_SECONDS = env.int("O2O_FEED_RETRY_BASE_SECONDS", default=30)
 O2O_FEED_BATCH = env.int("O2O_FEED_BATCH", default=100)
 O2O_SYNC_WORK_MEM_MB = env.int("O2O_SYNC_WORK_MEM_MB", default=256)
-O2O_LOW_STOCK_UNITS = env.int("O2O_LOW_STOCK_UNITS", default=2)
 O2O_STALE_STOCK_HOURS = env.int("O2O_STALE_STOCK_HOURS", default=24)
 from o2o.core.exports import SafeCSV, SafeXLSX  # noqa: E402
 

@@ -43,12 +43,15 @@ def roll_up_day(*, brand, day, stock_snapshot=False):
         ).count(),
     }
     if stock_snapshot:  # stock-outs are a snapshot: only meaningful for today
-        figures["stock_outs"] = StockLevel.objects.filter(
-            variant__brand=brand,
-            on_hand__lte=F("reserved"),
-            outlet__authorizations__brand=brand,
-            outlet__authorizations__is_active=True,
-        ).count()
+        figures["stock_outs"] = (
+            StockLevel.objects.out()
+            .filter(
+                variant__brand=brand,
+                outlet__authorizations__brand=brand,
+                outlet__authorizations__is_active=True,
+            )
+            .count()
+        )
     else:
         previous = DailyBrandFigures.objects.filter(brand=brand, day=day).first()
         figures["stock_outs"] = previous.stock_outs if previous else 0

@@ -1,10 +1,6 @@
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,8 +13,8 @@ from import_export.admin import ExportMixin
 from o2o.core.admin_tenancy import TenantAdmin
 from o2o.core.errors import DomainError
 from o2o.core.outbox import enqueue
-from o2o.core.tenancy import tenancy_of
-from o2o.outlets.selectors import outlets_visible_to
+from o2o.outlets.models import stale_stock
+from o2o.outlets.selectors import outlets_visible_to, retailers_acted_for
 
 from . import integrations, selectors, services, tasks
 from .forms import StockFileUploadForm
@@ -61,15 +57,12 @@ class AvailabilityFilter(admin.SimpleListFilter):
         return [("out", _("Out of stock")), ("low", _("Low stock")), ("in", _("In stock"))]
 
     def queryset(self, request, queryset):
-        low = settings.O2O_LOW_STOCK_UNITS
-        available = F("on_hand") - F("reserved")
-        queryset = queryset.annotate(units_free=available)
         if self.value() == "out":
-            return queryset.filter(units_free__lte=0)
+            return queryset.out()
         if self.value() == "low":
-            return queryset.filter(units_free__gt=0, units_free__lte=low)
+            return queryset.low()
         if self.value() == "in":
-            return queryset.filter(units_free__gt=low)
+            return queryset.plenty()
         return queryset
 
 
@@ -81,12 +74,10 @@ class FreshnessFilter(admin.SimpleListFilter):
         return [("stale", _("Stale (not synced recently)")), ("fresh", _("Fresh"))]
 
     def queryset(self, request, queryset):
-        cutoff = timezone.now() - timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
-        stale = Q(outlet__stock_synced_at__lt=cutoff) | Q(outlet__stock_synced_at__isnull=True)
         if self.value() == "stale":
-            return queryset.filter(stale)
+            return queryset.at_stale_outlets()
         if self.value() == "fresh":
-            return queryset.exclude(stale)
+            return queryset.exclude(stale_stock("outlet__"))
         return queryset
 
 
@@ -113,14 +104,12 @@ class StockLevelForm(forms.ModelForm):
         fields = ["on_hand"]
 
     def clean_on_hand(self):
+        """The service's rules (a whole number, not below the held units), as a form error."""
         on_hand = self.cleaned_data["on_hand"]
-        if on_hand is None or on_hand < 0:
-            raise forms.ValidationError(_("A count is 0 or more."))
-        if self.instance.pk and on_hand < self.instance.reserved:
-            raise forms.ValidationError(
-                _("%(held)s units are held for reservations: count at least %(held)s.")
-                % {"held": self.instance.reserved}
-            )
+        try:
+            services.check_count(level=self.instance, on_hand=on_hand)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return on_hand
 
 
@@ -224,7 +213,7 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
         outlet = get_object_or_404(
             outlets_visible_to(request.user),
             pk=outlet_id,
-            retailer_id__in=_retailers_for(request.user),
+            retailer_id__in=retailers_acted_for(request.user),
         )
         levels = list(
             StockLevel.objects.filter(outlet=outlet)
@@ -248,14 +237,6 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/inventory/stocklevel/count.html", context)
-
-
-def _retailers_for(user):
-    from o2o.outlets.models import Retailer
-
-    if user.is_superuser:
-        return Retailer.objects.values("pk")
-    return tenancy_of(user).retailer_ids
 
 
 class StockCountForm(forms.Form):

@@ -5,7 +5,6 @@ import json
 
 import django_filters
 from django.conf import settings
-from django.db.models import F, Q
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +23,7 @@ from rest_framework.views import APIView
 from o2o.core.api import NO_NUL, SafeCursorPagination, SafeJSONParser
 from o2o.core.api_views import IsRetailer, Pages
 from o2o.core.filters import StrictFilterSet, TextFilter
-from o2o.core.tenancy import tenancy_of
+from o2o.outlets.selectors import retailers_acted_for
 
 from . import selectors, services
 from .authentication import IntegrationTokenAuthentication
@@ -329,8 +328,8 @@ class StockFilter(StrictFilterSet):
         fields = ["outlet", "sku", "out_of_stock"]
 
     def filter_out_of_stock(self, queryset, name, value):
-        empty = Q(on_hand__lte=F("reserved"))
-        return queryset.filter(empty) if value else queryset.exclude(empty)
+        out = queryset.out()
+        return out if value else queryset.exclude(pk__in=out.values("pk"))
 
 
 class RetailerStockList(generics.ListAPIView):
@@ -343,8 +342,8 @@ class RetailerStockList(generics.ListAPIView):
     filterset_class = StockFilter
 
     def get_queryset(self):
-        tenancy = tenancy_of(self.request.user)
-        levels = selectors.stock_visible_to(self.request.user).select_related("outlet", "variant")
-        if not tenancy.is_superuser:
-            levels = levels.filter(outlet__retailer_id__in=tenancy.retailer_ids)
-        return levels
+        return (
+            selectors.stock_visible_to(self.request.user)
+            .filter(outlet__retailer_id__in=retailers_acted_for(self.request.user))
+            .select_related("outlet", "variant")
+        )

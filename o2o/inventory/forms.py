@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from o2o.outlets.models import Outlet, Retailer
+from o2o.outlets.selectors import retailers_acted_for
 
 from . import services
 
@@ -25,9 +26,7 @@ class StockFileUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        retailers = Retailer.objects.all()
-        if not user.is_superuser:
-            retailers = retailers.filter(memberships__user=user)
+        retailers = Retailer.objects.filter(pk__in=retailers_acted_for(user))
         self.fields["retailer"].queryset = retailers
         self.fields["outlet"].queryset = Outlet.objects.filter(retailer__in=retailers)
 

@@ -24,6 +24,28 @@ def sane_instant(field, name):
     )
 
 
+class StockLevelQuerySet(models.QuerySet):
+    """ "Available", "low" and "out" written once; every reader uses these."""
+
+    def with_available(self):
+        return self.annotate(units_free=models.F("on_hand") - models.F("reserved"))
+
+    def out(self):
+        return self.filter(on_hand__lte=models.F("reserved"))
+
+    def low(self):
+        """Some units available, at or below the outlet's own low-stock threshold."""
+        return self.with_available().filter(
+            units_free__gt=0, units_free__lte=models.F("outlet__low_stock_units")
+        )
+
+    def plenty(self):
+        return self.with_available().filter(units_free__gt=models.F("outlet__low_stock_units"))
+
+    def at_stale_outlets(self, *, now=None):
+        return self.filter(outlet_models.stale_stock("outlet__", now=now))
+
+
 class StockLevel(models.Model):
     """Units of one variant in one outlet. available = on_hand - reserved."""
 
@@ -37,6 +59,8 @@ class StockLevel(models.Model):
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
     synced_at = models.DateTimeField(_("synced at"), null=True, blank=True)
+
+    objects = StockLevelQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -58,6 +82,10 @@ class StockLevel(models.Model):
     @property
     def available(self):
         return self.on_hand - self.reserved
+
+    @property
+    def is_low(self):
+        return 0 < self.available <= self.outlet.low_stock_units
 
 
 class StockMovement(models.Model):

@@ -230,19 +230,27 @@ def _after_apply(run):
     transaction.on_commit(lambda: stock_counted.send(sender=SyncRun, sync_run_id=run.pk))
 
 
+def check_count(*, level, on_hand):
+    """A count by hand is a whole number, 0 or more, and not below the held units (those
+    are declined first); raises the domain error that says so."""
+    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
+        raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
+    if level.pk and on_hand < level.reserved:
+        raise StockBelowHolds(
+            f"{level.reserved} units are held for reservations ({level.variant}): "
+            f"count at least {level.reserved}, or decline reservations first."
+        )
+
+
 @atomic_with_retry
 def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJUSTMENT):
     """Correct one count by hand: refused below the held units; writes a StockMovement."""
-    if not isinstance(on_hand, int) or on_hand < 0:
+    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
         raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
     outlet_id = StockLevel.objects.values_list("outlet_id", flat=True).get(pk=level_id)
     lock_outlet(outlet_id)  # the lock order of locks.py: outlet first
     level = StockLevel.objects.select_for_update().get(pk=level_id)
-    if on_hand < level.reserved:
-        raise StockBelowHolds(
-            f"{level.reserved} units of {level.variant} are held for reservations: "
-            f"count at least {level.reserved}, or decline reservations first."
-        )
+    check_count(level=level, on_hand=on_hand)
     stock.adjust(level=level, on_hand=on_hand, reference="admin", user=user, reason=reason)
     level.on_hand = on_hand
     return level

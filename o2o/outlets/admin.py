@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse
@@ -14,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from o2o.brands.models import Brand
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
-from o2o.core.outbox import enqueue_on_commit
 from o2o.core.tenancy import tenancy_of
 
-from . import imports, onboarding, selectors, services, tasks
+from . import imports, onboarding, selectors, services
 from .models import (
     ApplicationDocument,
     Outlet,
@@ -136,9 +132,7 @@ class OutletAdmin(TenantAdmin):
     def stock_sync(self, outlet):
         if outlet.stock_synced_at is None:
             return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("never"))
-        stale = timezone.now() - outlet.stock_synced_at > timedelta(
-            hours=settings.O2O_STALE_STOCK_HOURS
-        )
+        stale = outlet.stock_is_stale()
         when = timezone.localtime(outlet.stock_synced_at).strftime("%d %b %H:%M")
         if stale:
             return format_html('<strong style="color:#ba2121">⚠ {} ({})</strong>', when, _("stale"))
@@ -400,11 +394,7 @@ class OutletImportAdmin(TenantAdmin):
         if request.method == "POST" and "start" in request.POST:
             if not self.has_change_permission(request, import_):
                 raise PermissionDenied
-            started = OutletImport.objects.filter(
-                pk=import_.pk, status=OutletImport.Status.PREVIEW
-            ).update(status=OutletImport.Status.QUEUED)
-            if started:  # a double click starts it once
-                enqueue_on_commit(tasks.import_outlets_task, import_.pk)
+            imports.start(import_id=import_.pk)
             return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -6,7 +6,7 @@ from o2o.core.api_views import IsBrandStaff, IsRetailer, Pages
 from o2o.core.tenancy import tenancy_of
 
 from .models import Outlet, OutletApplication
-from .selectors import applications_visible_to, outlets_visible_to
+from .selectors import applications_visible_to, outlets_visible_to, retailers_acted_for
 
 
 class OutletSerializer(serializers.ModelSerializer):
@@ -55,12 +55,10 @@ class RetailerOutletList(generics.ListAPIView):
     pagination_class = Pages
 
     def get_queryset(self):
-        tenancy = tenancy_of(self.request.user)
-        outlets = outlets_visible_to(self.request.user).select_related("retailer")
         return (
-            outlets
-            if tenancy.is_superuser
-            else outlets.filter(retailer_id__in=tenancy.retailer_ids)
+            outlets_visible_to(self.request.user)
+            .filter(retailer_id__in=retailers_acted_for(self.request.user))
+            .select_related("retailer")
         )
 
 

@@ -127,6 +127,20 @@ def preview(import_):
     return good
 
 
+def start(*, import_id):
+    """Queue a previewed import once (a double click starts it once); True if started."""
+    from o2o.core.outbox import enqueue_on_commit
+
+    from .tasks import import_outlets_task
+
+    started = OutletImport.objects.filter(pk=import_id, status=OutletImport.Status.PREVIEW).update(
+        status=OutletImport.Status.QUEUED
+    )
+    if started:
+        enqueue_on_commit(import_outlets_task, import_id)
+    return bool(started)
+
+
 def run(import_id):
     """Import the valid rows in chunks; progress and rejected rows are saved as it goes."""
     import_ = OutletImport.objects.get(pk=import_id)

@@ -61,6 +61,20 @@ SANE_SINCE = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 SANE_UNTIL = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
 
 
+def stale_stock(prefix: str = "", *, now=None) -> models.Q:
+    """The condition "this outlet's stock is stale" (never synced, or not for
+    O2O_STALE_STOCK_HOURS), on an outlet or through `prefix` (e.g. "outlet__")."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
+    return models.Q(**{f"{prefix}stock_synced_at__lt": cutoff}) | models.Q(
+        **{f"{prefix}stock_synced_at__isnull": True}
+    )
+
+
+class OutletQuerySet(models.QuerySet):
+    def stale(self, *, now=None):
+        return self.filter(stale_stock(now=now))
+
+
 class Outlet(TimeStampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -97,7 +111,14 @@ class Outlet(TimeStampedModel):
         blank=True,
         help_text=_("as_of of the newest applied snapshot"),
     )
+    low_stock_units = models.PositiveSmallIntegerField(
+        _("low stock at"),
+        default=2,
+        help_text=_("Units available at or below which an item shows as low stock here."),
+    )
     stock_synced_at = models.DateTimeField(_("stock synced at"), null=True, blank=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -123,6 +144,13 @@ class Outlet(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def stock_is_stale(self, *, now=None) -> bool:
+        """The same rule as `stale_stock()`, for one outlet already loaded."""
+        if self.stock_synced_at is None:
+            return True
+        cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
+        return self.stock_synced_at < cutoff
 
     def is_open_at(self, moment):
         """Whether the shop is open at `moment` (its own time zone); None if hours unknown."""

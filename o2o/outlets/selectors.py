@@ -73,3 +73,16 @@ def imports_visible_to(user, imports=None):
 
     imports = OutletImport.objects.all() if imports is None else imports
     return visible_to(user, imports, lambda tenancy: Q(brand_id__in=tenancy.onboarding_brand_ids))
+
+
+def retailers_acted_for(user):
+    """The retailers `user` acts for (their memberships; every retailer for a superuser):
+    the one rule behind "at your shops" in the workspace and the API."""
+    from o2o.core.tenancy import tenancy_of
+
+    from .models import Retailer
+
+    tenancy = tenancy_of(user)
+    if tenancy.is_superuser:
+        return Retailer.objects.values("pk")
+    return tenancy.retailer_ids

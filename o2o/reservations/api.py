@@ -184,18 +184,10 @@ class RetailerReservationList(generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            reservations_visible_to(self.request.user)
-            .filter(outlet__retailer_id__in=_retailers(self.request.user))
+            reservations_handled_by(self.request.user)
             .select_related("outlet")
             .prefetch_related("lines__variant")
         )
-
-
-def _retailers(user):
-    tenancy = tenancy_of(user)
-    if tenancy.is_superuser:
-        return Outlet.objects.values("retailer_id")
-    return tenancy.retailer_ids
 
 
 ACTIONS = {

@@ -1,10 +1,8 @@
 """Shaping data for shopper templates (no business rules here)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import segno
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,14 +17,13 @@ class NearbyRow:
 
 
 def nearby_rows(hits, *, now):
-    stale_before = now - timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
     return [
         NearbyRow(
             outlet=hit.outlet,
             distance_km=hit.distance_km,
             available=hit.available,
-            low=hit.available <= settings.O2O_LOW_STOCK_UNITS,
-            stale=hit.outlet.stock_synced_at is None or hit.outlet.stock_synced_at < stale_before,
+            low=hit.available <= hit.outlet.low_stock_units,
+            stale=hit.outlet.stock_is_stale(now=now),
             open_now=hit.outlet.is_open_at(now),
         )
         for hit in hits

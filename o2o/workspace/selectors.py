@@ -1,9 +1,5 @@
 """The admin home page's figures for a user: what to handle today, in their tenancy only."""
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.db.models import F, Q
 from django.utils import timezone
 
 from o2o.core.tenancy import tenancy_of
@@ -25,19 +21,14 @@ def workspace_summary(user):
     stock = stock_visible_to(user)
     if not tenancy.is_superuser and not tenancy.is_retailer:
         stock = stock.none()
-    stale_before = now - timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
     outlets = outlets_visible_to(user)
     return {
         "to_handle": reservations.select_related("outlet").order_by("expires_at")[:10],
         "to_handle_count": reservations.count(),
         "overdue_count": reservations.filter(expires_at__lt=now).count(),
-        "low_stock_count": stock.annotate(free=F("on_hand") - F("reserved"))
-        .filter(free__gt=0, free__lte=settings.O2O_LOW_STOCK_UNITS)
-        .count(),
-        "out_of_stock_count": stock.filter(on_hand__lte=F("reserved")).count(),
-        "stale_outlet_count": outlets.filter(
-            Q(stock_synced_at__lt=stale_before) | Q(stock_synced_at__isnull=True)
-        ).count(),
+        "low_stock_count": stock.low().count(),
+        "out_of_stock_count": stock.out().count(),
+        "stale_outlet_count": outlets.stale(now=now).count(),
         "recent_syncs": sync_runs_visible_to(user).select_related("outlet")[:5],
         "applications_count": applications_visible_to(user).filter(status="submitted").count()
         if tenancy.is_brand_staff or tenancy.is_superuser
