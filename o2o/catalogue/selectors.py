@@ -1,10 +1,20 @@
 """What shoppers may see of a brand's catalogue."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 
 from o2o.brands.models import Brand
 
 from .models import Category, Product, Variant
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from django.db.models import QuerySet
+
 
 SORTS = {
     "name": ("name",),
@@ -14,21 +24,21 @@ SORTS = {
 }
 
 
-def active_brands():
+def active_brands() -> QuerySet:
     return Brand.objects.filter(is_active=True)
 
 
-def categories_of(brand):
+def categories_of(brand: Brand) -> QuerySet:
     """The brand's categories that have something published."""
     return Category.objects.filter(brand=brand, products__is_published=True).distinct()
 
 
-def shoppable_variants():
+def shoppable_variants() -> QuerySet:
     """Variants shoppers may see: active, of a published product."""
     return Variant.objects.filter(is_active=True, product__is_published=True)
 
 
-def variant_facets(brand):
+def variant_facets(brand: Brand) -> tuple[list[int], list[str]]:
     """The storages and colours offered, for the filter form."""
     variants = shoppable_variants().filter(brand=brand)
     storages = sorted(set(variants.values_list("storage_gb", flat=True)))
@@ -38,15 +48,15 @@ def variant_facets(brand):
 
 def published_products(
     *,
-    brand,
-    query="",
-    category=None,
-    price_min=None,
-    price_max=None,
-    storage=None,
-    colour="",
-    sort="name",
-):
+    brand: Brand,
+    query: str = "",
+    category: str | None = None,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    storage: int | None = None,
+    colour: str = "",
+    sort: str = "name",
+) -> QuerySet:
     """A brand's published products with their lowest price, filtered and sorted (the
     locator adds "in stock near me": `locator.selectors.products_in_stock_near`)."""
     variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
@@ -76,7 +86,7 @@ def published_products(
     return products.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
-def product_for_shopper(*, brand, slug):
+def product_for_shopper(*, brand: Brand, slug: str) -> Any:
     variants = Variant.objects.filter(is_active=True).order_by("storage_gb", "colour")
     return (
         Product.objects.filter(brand=brand, slug=slug, is_published=True)
@@ -86,19 +96,19 @@ def product_for_shopper(*, brand, slug):
     )
 
 
-def _brand_scoped(user, queryset):
+def _brand_scoped(user: Any, queryset: QuerySet) -> QuerySet:
     from o2o.core.tenancy import visible_to
 
     return visible_to(user, queryset, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
 
 
-def categories_visible_to(user, categories=None):
+def categories_visible_to(user: Any, categories: QuerySet | None = None) -> QuerySet:
     return _brand_scoped(user, Category.objects.all() if categories is None else categories)
 
 
-def products_visible_to(user, products=None):
+def products_visible_to(user: Any, products: QuerySet | None = None) -> QuerySet:
     return _brand_scoped(user, Product.objects.all() if products is None else products)
 
 
-def variants_visible_to(user, variants=None):
+def variants_visible_to(user: Any, variants: QuerySet | None = None) -> QuerySet:
     return _brand_scoped(user, Variant.objects.all() if variants is None else variants)

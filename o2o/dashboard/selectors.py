@@ -1,6 +1,9 @@
 """The brand dashboard's reads: only roll-ups (and the network's own outlet list)."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -10,17 +13,21 @@ from o2o.outlets.models import Outlet
 
 from .models import DailyBrandFigures, DailyOutletFigures, DailyProductFigures, UnmetDemandCell
 
+if TYPE_CHECKING:
+    from o2o.brands.models import Brand
+
+
 TOP = 10
 UNMET_CELLS = 300
 
 
-def brand_for_staff(user, brand):
+def brand_for_staff(user: Any, brand: Brand) -> bool:
     """Whether `user` may see `brand`'s dashboard."""
     tenancy = tenancy_of(user)
     return tenancy.is_superuser or brand.pk in tenancy.brand_ids
 
 
-def dashboard(*, brand, days=30, today=None):
+def dashboard(*, brand: Brand, days: int = 30, today: datetime.date | None = None) -> dict:
     today = today or timezone.now().date()
     since = today - datetime.timedelta(days=days - 1)
     daily = list(DailyBrandFigures.objects.filter(brand=brand, day__gte=since, day__lte=today))
@@ -71,7 +78,7 @@ def dashboard(*, brand, days=30, today=None):
     }
 
 
-def coverage(*, brand):
+def coverage(*, brand: Brand) -> list:
     """The brand's active, authorised outlets as map points."""
     return list(
         Outlet.objects.filter(
@@ -80,5 +87,5 @@ def coverage(*, brand):
     )
 
 
-def _ratio(part, whole):
+def _ratio(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole else None

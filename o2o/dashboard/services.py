@@ -1,6 +1,9 @@
 """Daily roll-ups for the brand dashboard (Celery beat); re-running a day replaces it."""
 
+from __future__ import annotations
+
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Sum
@@ -15,13 +18,13 @@ from o2o.reservations.models import Reservation, ReservationLine
 from .models import DailyBrandFigures, DailyOutletFigures, DailyProductFigures, UnmetDemandCell
 
 
-def _bounds(day):
+def _bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
     return start, start + datetime.timedelta(days=1)
 
 
 @transaction.atomic
-def roll_up_day(*, brand, day, stock_snapshot=False):
+def roll_up_day(*, brand: Brand, day: datetime.date, stock_snapshot: bool = False) -> Any:
     """Compute one brand's figures for one (UTC) day, replacing any earlier roll-up."""
     start, end = _bounds(day)
     signals = DemandSignal.objects.filter(brand=brand, created_at__gte=start, created_at__lt=end)
@@ -58,7 +61,7 @@ def roll_up_day(*, brand, day, stock_snapshot=False):
     DailyBrandFigures.objects.update_or_create(brand=brand, day=day, defaults=figures)
 
     DailyOutletFigures.objects.filter(brand=brand, day=day).delete()
-    per_outlet = {}
+    per_outlet: dict[int, list] = {}
     for row in made.values("outlet_id").annotate(n=Count("pk")):
         per_outlet.setdefault(row["outlet_id"], [0, 0, 0])[0] = row["n"]
     for row in collected.values("outlet_id").annotate(
@@ -74,15 +77,15 @@ def roll_up_day(*, brand, day, stock_snapshot=False):
     )
 
     DailyProductFigures.objects.filter(brand=brand, day=day).delete()
-    per_product = {}
-    for row in (
+    per_product: dict[int, list] = {}
+    for reserved in (
         ReservationLine.objects.filter(reservation__in=made)
         .values("variant__product_id")
         .annotate(n=Count("reservation", distinct=True))
     ):
-        per_product.setdefault(row["variant__product_id"], [0, 0])[0] = row["n"]
-    for row in sold_lines.values("variant__product_id").annotate(units=Sum("quantity")):
-        per_product.setdefault(row["variant__product_id"], [0, 0])[1] = row["units"]
+        per_product.setdefault(reserved["variant__product_id"], [0, 0])[0] = reserved["n"]
+    for sold_row in sold_lines.values("variant__product_id").annotate(units=Sum("quantity")):
+        per_product.setdefault(sold_row["variant__product_id"], [0, 0])[1] = sold_row["units"]
     DailyProductFigures.objects.bulk_create(
         DailyProductFigures(
             brand=brand, day=day, product_id=product_id, reservations=r, collected_units=u
@@ -106,7 +109,7 @@ def roll_up_day(*, brand, day, stock_snapshot=False):
     )
 
 
-def roll_up_recent(*, days=2, today=None):
+def roll_up_recent(*, days: int = 2, today: datetime.date | None = None) -> None:
     """Roll up today (with the stock snapshot) and the days before, for every brand."""
     today = today or timezone.now().date()
     for brand in Brand.objects.filter(is_active=True):

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Exists, OuterRef, Q
 
 from o2o.core.tenancy import visible_to
@@ -5,32 +9,43 @@ from o2o.outlets.models import Outlet
 
 from .models import SyncRun
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def outlets_for_integration(integration):
+    from .models import Integration, StockLevel, StockLevelQuerySet
+
+
+def outlets_for_integration(integration: Integration) -> QuerySet:
     """The outlets an integration may sync: its retailer's, or those authorised for its brand."""
-    if integration.retailer_id:
+    if integration.retailer_id is not None:  # a retailer's or a brand's, never both
         return Outlet.objects.filter(retailer_id=integration.retailer_id)
     return Outlet.objects.filter(
-        authorizations__brand_id=integration.brand_id, authorizations__is_active=True
+        authorizations__brand_id=_brand_of(integration), authorizations__is_active=True
     )
 
 
-def outlet_for_integration(*, integration, code):
+def _brand_of(integration: Integration) -> int:
+    """A brand integration's brand (the check constraint integration_retailer_xor_brand)."""
+    assert integration.brand_id is not None
+    return integration.brand_id
+
+
+def outlet_for_integration(*, integration: Integration, code: str) -> Outlet | None:
     return outlets_for_integration(integration).filter(code=code).first()
 
 
-def sync_runs_for_integration(integration):
+def sync_runs_for_integration(integration: Integration) -> QuerySet:
     runs = SyncRun.objects.select_related("outlet")
-    if integration.retailer_id:
+    if integration.retailer_id is not None:
         return runs.filter(retailer_id=integration.retailer_id)
-    return runs.filter(integration__brand_id=integration.brand_id)
+    return runs.filter(integration__brand_id=_brand_of(integration))
 
 
-def sync_run_for_integration(*, integration, pk):
+def sync_run_for_integration(*, integration: Integration, pk: int) -> SyncRun | None:
     return sync_runs_for_integration(integration).filter(pk=pk).first()
 
 
-def sync_history(*, outlet, integration):
+def sync_history(*, outlet: Outlet, integration: Integration) -> QuerySet:
     """An outlet's sync runs that `integration` may see, newest first: the same scope as
     a run's detail (`sync_run_for_integration`)."""
     return (
@@ -38,7 +53,7 @@ def sync_history(*, outlet, integration):
     )
 
 
-def stock_visible_to(user, levels=None):
+def stock_visible_to(user: Any, levels: QuerySet | None = None) -> StockLevelQuerySet:
     """Own outlets' stock; for brand staff, their brand's items at authorised outlets."""
     from o2o.outlets.models import OutletAuthorization
 
@@ -58,7 +73,7 @@ def stock_visible_to(user, levels=None):
     )
 
 
-def movements_visible_to(user, movements=None):
+def movements_visible_to(user: Any, movements: QuerySet | None = None) -> QuerySet:
     from .models import StockMovement
 
     movements = StockMovement.objects.all() if movements is None else movements
@@ -67,7 +82,7 @@ def movements_visible_to(user, movements=None):
     )
 
 
-def sync_runs_visible_to(user, runs=None):
+def sync_runs_visible_to(user: Any, runs: QuerySet | None = None) -> QuerySet:
     runs = SyncRun.objects.all() if runs is None else runs
     return visible_to(
         user,
@@ -78,7 +93,7 @@ def sync_runs_visible_to(user, runs=None):
     )
 
 
-def integrations_visible_to(user, integrations=None):
+def integrations_visible_to(user: Any, integrations: QuerySet | None = None) -> QuerySet:
     from .models import Integration
 
     integrations = Integration.objects.all() if integrations is None else integrations
@@ -92,14 +107,14 @@ def integrations_visible_to(user, integrations=None):
     )
 
 
-def feeds_visible_to(user, feeds=None):
+def feeds_visible_to(user: Any, feeds: QuerySet | None = None) -> QuerySet:
     from .models import StockFeed
 
     feeds = StockFeed.objects.all() if feeds is None else feeds
     return visible_to(user, feeds, lambda tenancy: Q(retailer_id__in=tenancy.retailer_ids))
 
 
-def recent_movements(*, level, limit=10):
+def recent_movements(*, level: StockLevel, limit: int | None = 10) -> list:
     from .models import StockMovement
 
     return list(

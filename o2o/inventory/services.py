@@ -1,7 +1,11 @@
 """The stock sync engine: every source (push, file, feed) ends in apply_sync_run."""
 
+from __future__ import annotations
+
 import logging
 import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
@@ -20,10 +24,18 @@ from .models import StockLevel, StockMovement, SyncRun
 from .sync import deltas, snapshots
 from .sync.rows import REJECTED, csv_rows, json_rows, xlsx_rows
 
+if TYPE_CHECKING:
+    import datetime
+
+    from o2o.outlets.models import Outlet, Retailer
+
+    from .models import Integration
+
+
 logger = logging.getLogger(__name__)
 
 
-def parse_as_of(value, *, now=None):
+def parse_as_of(value: Any, *, now: datetime.datetime | None = None) -> datetime.datetime:
     """When a count was taken: a sane, aware date-time, clamped to the server's clock."""
     try:
         return parse_timestamp(value, name="as_of", now=now)
@@ -31,14 +43,14 @@ def parse_as_of(value, *, now=None):
         raise InvalidSnapshot(f"{exc}.", as_of=[str(exc)]) from exc
 
 
-def _queue(run):
+def _queue(run: SyncRun) -> SyncRun:
     from .tasks import apply_sync_run_task
 
     enqueue_on_commit(apply_sync_run_task, run.pk)
     return run
 
 
-def _check_items(items, limit):
+def _check_items(items: list, limit: int) -> list:
     """The items as they can be stored: one the database cannot hold (a NUL byte, a lone
     surrogate, deep nesting) is replaced by a marker the engine reports for its line."""
     if not isinstance(items, list):
@@ -48,7 +60,14 @@ def _check_items(items, limit):
     return [{REJECTED: reason} if (reason := unstorable_reason(item)) else item for item in items]
 
 
-def queue_snapshot(*, outlet, as_of, items, integration=None, source=SyncRun.Source.PUSH):
+def queue_snapshot(
+    *,
+    outlet: Outlet,
+    as_of: Any,
+    items: list,
+    integration: Integration | None = None,
+    source: str = SyncRun.Source.PUSH,
+) -> SyncRun:
     """Record a pushed snapshot of one outlet and have Celery apply it after commit."""
     items = _check_items(items, settings.O2O_SNAPSHOT_MAX_ITEMS)
     return _queue(
@@ -64,7 +83,9 @@ def queue_snapshot(*, outlet, as_of, items, integration=None, source=SyncRun.Sou
     )
 
 
-def queue_deltas(*, outlet, events, integration=None):
+def queue_deltas(
+    *, outlet: Outlet, events: list, integration: Integration | None = None
+) -> SyncRun:
     """Record pushed sales/receipts (each with a unique event id) and have Celery apply them."""
     events = _check_items(events, settings.O2O_SNAPSHOT_MAX_ITEMS)
     return _queue(
@@ -84,7 +105,7 @@ def queue_deltas(*, outlet, events, integration=None):
 FILE_FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
 
 
-def file_format_for(name):
+def file_format_for(name: str) -> str:
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in FILE_FORMATS:
         raise InvalidSnapshot("Upload a .csv, .xlsx or .json file.", file=["format"])
@@ -93,17 +114,17 @@ def file_format_for(name):
 
 def queue_file(
     *,
-    uploaded,
-    as_of,
-    retailer=None,
-    outlet=None,
-    integration=None,
-    user=None,
-    column_mapping=None,
-    source=SyncRun.Source.FILE,
-    feed=None,
-    file_format=None,
-):
+    uploaded: Any,
+    as_of: Any,
+    retailer: Retailer | None = None,
+    outlet: Outlet | None = None,
+    integration: Integration | None = None,
+    user: Any = None,
+    column_mapping: dict | None = None,
+    source: str = SyncRun.Source.FILE,
+    feed: Any = None,
+    file_format: str | None = None,
+) -> SyncRun:
     """Store a stock file (CSV, XLSX or JSON; one outlet or an outlet column) and queue it."""
     if uploaded.size > settings.O2O_SYNC_MAX_FILE_BYTES:
         raise InvalidSnapshot(
@@ -130,7 +151,7 @@ def queue_file(
     return _queue(run)
 
 
-def _rows_of(run):
+def _rows_of(run: SyncRun) -> Iterator:
     """Stream the rows of a run, whatever its source."""
     if not run.payload_file:
         return json_rows(run.payload or [])
@@ -142,7 +163,7 @@ def _rows_of(run):
     return csv_rows(run.payload_file.open("rb"), mapping)
 
 
-def _json_file_items(run):
+def _json_file_items(run: SyncRun) -> list:
     import json
 
     with run.payload_file.open("rb") as handle:
@@ -164,7 +185,7 @@ UNEXPECTED_FAILURE = (
 )
 
 
-def fail_sync_run(*, sync_run_id, message, statuses=None):
+def fail_sync_run(*, sync_run_id: int, message: str, statuses: list[str] | None = None) -> SyncRun:
     """Mark an unfinished run failed (its transaction rolled back: stock as before)."""
     runs = SyncRun.objects.filter(pk=sync_run_id)
     if statuses is not None:
@@ -177,14 +198,14 @@ def fail_sync_run(*, sync_run_id, message, statuses=None):
     return SyncRun.objects.get(pk=sync_run_id)
 
 
-def _start(sync_run_id):
+def _start(sync_run_id: int) -> None:
     """Mark the run as running (committed), so a redelivered task can tell it was started."""
     SyncRun.objects.filter(pk=sync_run_id, status=SyncRun.Status.QUEUED).update(
         status=SyncRun.Status.RUNNING, started_at=timezone.now()
     )
 
 
-def apply_sync_run(*, sync_run_id):
+def apply_sync_run(*, sync_run_id: int) -> SyncRun:
     """Apply a queued run exactly once; a redelivered or duplicate task does nothing more."""
     _start(sync_run_id)
     try:
@@ -223,14 +244,14 @@ def apply_sync_run(*, sync_run_id):
     return run
 
 
-def _after_apply(run):
+def _after_apply(run: SyncRun) -> None:
     """Announce the applied run once it commits (the locator tells waiting shoppers)."""
     from .signals import stock_counted
 
     transaction.on_commit(lambda: stock_counted.send(sender=SyncRun, sync_run_id=run.pk))
 
 
-def check_count(*, level, on_hand):
+def check_count(*, level: StockLevel, on_hand: int) -> None:
     """A count by hand is a whole number, 0 or more, and not below the held units (those
     are declined first); raises the domain error that says so."""
     if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
@@ -243,7 +264,9 @@ def check_count(*, level, on_hand):
 
 
 @atomic_with_retry
-def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJUSTMENT):
+def set_on_hand(
+    *, level_id: int, on_hand: int, user: Any = None, reason: str = StockMovement.Reason.ADJUSTMENT
+) -> StockLevel:
     """Correct one count by hand: refused below the held units; writes a StockMovement."""
     if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
         raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
@@ -256,7 +279,9 @@ def set_on_hand(*, level_id, on_hand, user=None, reason=StockMovement.Reason.ADJ
     return level
 
 
-def apply_counts_now(*, retailer, items, as_of=None, user=None):
+def apply_counts_now(
+    *, retailer: Retailer, items: list, as_of: Any = None, user: Any = None
+) -> SyncRun:
     """Apply a multi-outlet count of one retailer (items with an "outlet" code) through the
     engine at once, in the caller's transaction: the bulk path for data loaded by hand
     (the demo). Returns the finished run."""
@@ -272,7 +297,7 @@ def apply_counts_now(*, retailer, items, as_of=None, user=None):
     return apply_sync_run(sync_run_id=run.pk)
 
 
-def queue_count(*, outlet, counts, user=None):
+def queue_count(*, outlet: Outlet, counts: dict[str, int], user: Any = None) -> SyncRun:
     """A whole-outlet stock count typed in the admin: a snapshot through the engine."""
     items = [{"sku": sku, "on_hand": count} for sku, count in counts.items()]
     run = queue_snapshot(

@@ -6,6 +6,10 @@ the locks in the order of locks.py. A count that comes in below the held units i
 announced through `count_below_holds` (signals.py): reservations subscribes and declines
 the newest holds, in the same transaction."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.db.models import F
 
 from o2o.core.generations import stock_changed
@@ -16,7 +20,9 @@ from .models import StockLevel, StockMovement
 Reason = StockMovement.Reason
 
 
-def hold(*, outlet_id: int, variant_id: int, quantity: int, reference: str, user=None) -> None:
+def hold(
+    *, outlet_id: int, variant_id: int, quantity: int, reference: str, user: Any = None
+) -> None:
     """Take `quantity` units on hold, or raise InsufficientStock. One conditional UPDATE:
     `reserved + quantity <= on_hand` is checked by the database, whatever the concurrency."""
     held = StockLevel.objects.filter(
@@ -41,7 +47,7 @@ def release(
     variant_id: int,
     quantity: int,
     reference: str,
-    user=None,
+    user: Any = None,
     sold: bool = False,
     reason: str | None = None,
 ) -> None:
@@ -62,7 +68,9 @@ def release(
     )
 
 
-def sell(*, outlet_id: int, variant_id: int, quantity: int, reference: str, user=None) -> None:
+def sell(
+    *, outlet_id: int, variant_id: int, quantity: int, reference: str, user: Any = None
+) -> None:
     """Held units leave the shop with the shopper."""
     release(
         outlet_id=outlet_id,
@@ -74,7 +82,9 @@ def sell(*, outlet_id: int, variant_id: int, quantity: int, reference: str, user
     )
 
 
-def adjust(*, level: StockLevel, on_hand: int, reference: str, user=None, reason=None) -> int:
+def adjust(
+    *, level: StockLevel, on_hand: int, reference: str, user: Any = None, reason: str | None = None
+) -> int:
     """Set one level's on hand (the caller checked the held units and holds the lock);
     returns the change."""
     delta = on_hand - level.on_hand
@@ -100,4 +110,4 @@ def shortfall(*, outlet_id: int, variant_id: int, units: int) -> int:
     answers = count_below_holds.send(
         sender=StockLevel, outlet_id=outlet_id, variant_id=variant_id, units=units
     )
-    return sum(dropped or 0 for _receiver, dropped in answers)
+    return sum(int(dropped or 0) for _receiver, dropped in answers)

@@ -1,7 +1,11 @@
 """Finding the nearest outlets that have a variant available."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -14,6 +18,12 @@ from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from o2o.brands.models import Brand
+    from o2o.catalogue.models import Variant
+
 
 @dataclass(frozen=True)
 class NearbyStock:
@@ -22,7 +32,9 @@ class NearbyStock:
     available: int
 
 
-def stock_within_sql(variant, lat, lng, radius_km, limit):
+def stock_within_sql(
+    variant: Variant, lat: float, lng: float, radius_km: float, limit: int | None
+) -> tuple[str, list]:
     """(sql, params) of the nearest `limit` active, authorised outlets with `variant`
     available within `radius_km`: every outlet column, `available` and `distance_km`.
 
@@ -48,7 +60,14 @@ def stock_within_sql(variant, lat, lng, radius_km, limit):
     return sql, [*head, *params, radius_km, limit]
 
 
-def _nearest(variant, lat, lng, limit, max_radius_km, fetch):
+def _nearest(
+    variant: Variant,
+    lat: float,
+    lng: float,
+    limit: int | None,
+    max_radius_km: float | None,
+    fetch: Callable,
+) -> list:
     """Bounding box + haversine in the database, driven by the stock-by-variant index. A
     first query looks within the start radius (dense areas answer there); if fewer than
     `limit` shops are found, one more query covers the maximum radius, so every shop that
@@ -62,7 +81,14 @@ def _nearest(variant, lat, lng, limit, max_radius_km, fetch):
     return found
 
 
-def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
+def stock_near(
+    *,
+    variant: Variant,
+    lat: float,
+    lng: float,
+    limit: int | None = None,
+    max_radius_km: float | None = None,
+) -> list:
     """The nearest active, authorised outlets with `variant` available, closest first."""
     found = _nearest(
         variant, lat, lng, limit, max_radius_km, lambda *query: list(Outlet.objects.raw(*query))
@@ -70,28 +96,36 @@ def stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
     return [NearbyStock(outlet, outlet.distance_km, outlet.available) for outlet in found]
 
 
-def stock_near_rows(*, variant, lat, lng, limit=None, max_radius_km=None):
+def stock_near_rows(
+    *,
+    variant: Variant,
+    lat: float,
+    lng: float,
+    limit: int | None = None,
+    max_radius_km: float | None = None,
+) -> list:
     """`stock_near` as plain rows (the outlet's columns, `available`, `distance_km`), for
     the API: serializing rows skips building a model instance per shop."""
     return _nearest(variant, lat, lng, limit, max_radius_km, _rows)
 
 
-def _rows(sql, params):
+def _rows(sql: str, params: list) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
         rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
     for row in rows:  # SQLite hands a subquery's timestamps back as text
         if isinstance(row["stock_synced_at"], str):
-            row["stock_synced_at"] = parse_datetime(row["stock_synced_at"]).replace(tzinfo=UTC)
+            parsed = parse_datetime(row["stock_synced_at"])
+            row["stock_synced_at"] = parsed.replace(tzinfo=UTC) if parsed else None
     return rows
 
 
-def searched_variant(*, brand_slug, sku):
+def searched_variant(*, brand_slug: str, sku: str) -> Variant | None:
     """The shoppable variant of an active brand that a search names (its pk and brand only),
     or None; cached until the catalogue changes."""
 
-    def find():
+    def find() -> Variant | None:
         return (
             shoppable_variants()
             .filter(sku=sku, brand__slug=brand_slug, brand__is_active=True)
@@ -102,7 +136,14 @@ def searched_variant(*, brand_slug, sku):
     return remembered_until_anything_changes(f"variant:{brand_slug}:{sku}", find)
 
 
-def cached_stock_near(*, variant, lat, lng, limit=None, max_radius_km=None):
+def cached_stock_near(
+    *,
+    variant: Variant,
+    lat: float,
+    lng: float,
+    limit: int | None = None,
+    max_radius_km: float | None = None,
+) -> list:
     """`stock_near` for shoppers' searches: answered from the cache when the same search
     was made since the stock it shows last changed (see core/generations.py). Searches by city
     name share one point, so they share answers."""
@@ -121,7 +162,7 @@ class NearbyOutlet:
     distance_km: float
 
 
-def outlets_near(*, brand, lat, lng, limit=None):
+def outlets_near(*, brand: Brand, lat: float, lng: float, limit: int | None = None) -> list:
     """The nearest active outlets authorised for `brand`, whatever their stock."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     radius = settings.O2O_LOCATOR_START_RADIUS_KM
@@ -145,7 +186,7 @@ def outlets_near(*, brand, lat, lng, limit=None):
         radius = min(radius * 2, settings.O2O_LOCATOR_MAX_RADIUS_KM)
 
 
-def demand_visible_to(user, signals=None):
+def demand_visible_to(user: Any, signals: QuerySet | None = None) -> QuerySet:
     from django.db.models import Q
 
     from o2o.core.tenancy import visible_to
@@ -156,7 +197,7 @@ def demand_visible_to(user, signals=None):
     return visible_to(user, signals, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
 
 
-def products_in_stock_near(lat, lng, radius_km):
+def products_in_stock_near(lat: float, lng: float, radius_km: float) -> Exists:
     """A condition on products: some active variant has units available at an active,
     authorised outlet within `radius_km` of (lat, lng)."""
 

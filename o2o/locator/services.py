@@ -1,17 +1,25 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.utils import timezone
 
 from .models import BackInStockRequest, DemandSignal
 from .selectors import stock_near
 
+if TYPE_CHECKING:
+    from o2o.catalogue.models import Variant
+
+
 CELL_DEGREES = 0.05  # ~5 km: coarse enough not to locate a shopper
 
 
-def _cell(value):
+def _cell(value: Any) -> float:
     return round(round(value / CELL_DEGREES) * CELL_DEGREES, 4)
 
 
-def record_demand(*, variant, lat, lng, results):
+def record_demand(*, variant: Variant, lat: float, lng: float, results: int) -> Any:
     """Record one search for the brand's unmet-demand view (coarse location only)."""
     return DemandSignal.objects.create(
         brand_id=variant.brand_id,
@@ -23,7 +31,9 @@ def record_demand(*, variant, lat, lng, results):
     )
 
 
-def request_back_in_stock(*, variant, email, lat, lng, place):
+def request_back_in_stock(
+    *, variant: Variant, email: str, lat: float, lng: float, place: str
+) -> Any:
     """Remember that `email` wants `variant` near (lat, lng); one open request per variant."""
     request, _created = BackInStockRequest.objects.update_or_create(
         variant=variant,
@@ -39,7 +49,7 @@ def request_back_in_stock(*, variant, email, lat, lng, place):
     return request
 
 
-def notify_back_in_stock():
+def notify_back_in_stock() -> int:
     """E-mail the shoppers whose variant is now available near them; returns how many."""
     from o2o.notifications.services import send_back_in_stock
 

@@ -1,5 +1,9 @@
 """Messages to shoppers, sent from Celery."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -12,7 +16,7 @@ from o2o.reservations.selectors import reservation_detail
 from .sms import send_sms
 
 
-def send_reservation_status(*, reservation_id):
+def send_reservation_status(*, reservation_id: int) -> bool:
     """E-mail the shopper the reservation's current status."""
     code = Reservation.objects.filter(pk=reservation_id).values_list("code", flat=True).first()
     reservation = reservation_detail(code=code) if code else None
@@ -36,7 +40,7 @@ def send_reservation_status(*, reservation_id):
     return True
 
 
-def send_back_in_stock(*, request, nearest):
+def send_back_in_stock(*, request: Any, nearest: Any) -> None:
     """Tell a shopper that the variant they asked about is available near them."""
     variant = request.variant
     product = variant.product

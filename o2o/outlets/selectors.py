@@ -1,5 +1,10 @@
 """Which outlets, retailers, authorisations and applications a user may see."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Exists, OuterRef, Q
 
 from o2o.core.tenancy import visible_to
@@ -12,8 +17,15 @@ from .models import (
     RetailerMembership,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _authorised_for(brand_ids):
+    from o2o.core.tenancy import Tenancy
+
+    from .models import OutletQuerySet
+
+
+def _authorised_for(brand_ids: Iterable[int]) -> Any:
     return Exists(
         OutletAuthorization.objects.filter(
             outlet_id=OuterRef("pk"), brand_id__in=brand_ids, is_active=True
@@ -21,7 +33,7 @@ def _authorised_for(brand_ids):
     )
 
 
-def outlets_visible_to(user, outlets=None):
+def outlets_visible_to(user: Any, outlets: QuerySet | None = None) -> OutletQuerySet:
     """Own retailers' outlets; for brand staff, the outlets authorised for their brands."""
     outlets = Outlet.objects.all() if outlets is None else outlets
     return visible_to(
@@ -33,10 +45,10 @@ def outlets_visible_to(user, outlets=None):
     )
 
 
-def retailers_visible_to(user, retailers=None):
+def retailers_visible_to(user: Any, retailers: QuerySet | None = None) -> QuerySet:
     retailers = Retailer.objects.all() if retailers is None else retailers
 
-    def condition(tenancy):
+    def condition(tenancy: Tenancy) -> Q:
         brand_outlets = Outlet.objects.filter(retailer_id=OuterRef("pk")).filter(
             _authorised_for(tenancy.brand_ids)
         )
@@ -45,14 +57,14 @@ def retailers_visible_to(user, retailers=None):
     return visible_to(user, retailers, condition)
 
 
-def retailer_memberships_visible_to(user, memberships=None):
+def retailer_memberships_visible_to(user: Any, memberships: QuerySet | None = None) -> QuerySet:
     memberships = RetailerMembership.objects.all() if memberships is None else memberships
     return visible_to(
         user, memberships, lambda tenancy: Q(retailer_id__in=tenancy.owner_retailer_ids)
     )
 
 
-def authorizations_visible_to(user, authorizations=None):
+def authorizations_visible_to(user: Any, authorizations: QuerySet | None = None) -> QuerySet:
     authorizations = OutletAuthorization.objects.all() if authorizations is None else authorizations
     return visible_to(
         user,
@@ -63,19 +75,19 @@ def authorizations_visible_to(user, authorizations=None):
     )
 
 
-def applications_visible_to(user, applications=None):
+def applications_visible_to(user: Any, applications: QuerySet | None = None) -> QuerySet:
     applications = OutletApplication.objects.all() if applications is None else applications
     return visible_to(user, applications, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
 
 
-def imports_visible_to(user, imports=None):
+def imports_visible_to(user: Any, imports: QuerySet | None = None) -> QuerySet:
     from .models import OutletImport
 
     imports = OutletImport.objects.all() if imports is None else imports
     return visible_to(user, imports, lambda tenancy: Q(brand_id__in=tenancy.onboarding_brand_ids))
 
 
-def retailers_acted_for(user):
+def retailers_acted_for(user: Any) -> Any:
     """The retailers `user` acts for (their memberships; every retailer for a superuser):
     the one rule behind "at your shops" in the workspace and the API."""
     from o2o.core.tenancy import tenancy_of

@@ -1,5 +1,9 @@
 """Retailer people: the owner invites and removes staff."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -17,6 +21,11 @@ from o2o.core.text import single_line
 
 from .models import RetailerMembership
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from .models import Retailer
+
 
 class MembershipError(DomainError):
     code = "membership_error"
@@ -31,16 +40,16 @@ class InvitationInvalid(DomainError):
     default_message = "This invitation link is not valid any more: ask for a new one."
 
 
-def invitation_token(membership):
+def invitation_token(membership: RetailerMembership) -> str:
     return signing.dumps({"m": membership.pk, "u": membership.user_id}, salt=INVITATION_SALT)
 
 
-def invitation_url(membership):
+def invitation_url(membership: RetailerMembership) -> str:
     path = reverse("accept_invitation", kwargs={"token": invitation_token(membership)})
     return f"{settings.O2O_PUBLIC_URL}{path}"
 
 
-def pending_invitation(*, token):
+def pending_invitation(*, token: str) -> RetailerMembership:
     """The membership a signed invitation link is for, while it waits; else InvitationInvalid."""
     try:
         claim = signing.loads(
@@ -57,7 +66,7 @@ def pending_invitation(*, token):
 
 
 @transaction.atomic
-def accept_invitation(*, token, password):
+def accept_invitation(*, token: str, password: str) -> RetailerMembership:
     """Whoever opens the link proves the address: they set the account's password (an
     account someone else opened with that address loses its old password and sessions),
     and only then does the membership grant anything. The link works once."""
@@ -75,7 +84,13 @@ def accept_invitation(*, token, password):
 
 
 @transaction.atomic
-def invite_staff(*, retailer, email, role=RetailerMembership.Role.STAFF, invited_by=None):
+def invite_staff(
+    *,
+    retailer: Retailer,
+    email: str,
+    role: str = RetailerMembership.Role.STAFF,
+    invited_by: Any = None,
+) -> RetailerMembership:
     """Invite a person to a retailer's team by e-mail. The membership waits (grants nothing)
     until the link sent to that address is opened: an account that already uses the
     address gets no access by itself."""
@@ -105,7 +120,7 @@ def invite_staff(*, retailer, email, role=RetailerMembership.Role.STAFF, invited
 
 
 @transaction.atomic
-def remove_staff(*, membership_id, removed_by=None):
+def remove_staff(*, membership_id: int, removed_by: Any = None) -> None:
     """Take a person off a retailer's team; the last owner stays."""
     membership = (
         RetailerMembership.objects.select_for_update().select_related("user").get(pk=membership_id)
@@ -124,7 +139,7 @@ def remove_staff(*, membership_id, removed_by=None):
         user.save(update_fields=["is_staff"])
 
 
-def set_authorizations_active(*, authorizations, active):
+def set_authorizations_active(*, authorizations: QuerySet, active: bool) -> int:
     """Suspend or reactivate outlets for a brand (the shop itself stays as it is)."""
     changed = authorizations.exclude(is_active=active).update(is_active=active)
     if changed:

@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .models import Reservation
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def reservation_for_shopper(*, code, email):
+
+def reservation_for_shopper(*, code: str, email: str) -> Reservation | None:
     """The reservation with this code and e-mail, or None."""
     return (
         Reservation.objects.filter(code=code.strip().upper(), shopper_email__iexact=email.strip())
@@ -10,7 +17,7 @@ def reservation_for_shopper(*, code, email):
     )
 
 
-def reservation_detail(*, code):
+def reservation_detail(*, code: str) -> Reservation | None:
     return (
         Reservation.objects.select_related("outlet", "brand")
         .prefetch_related("lines__variant__product", "events")
@@ -19,7 +26,7 @@ def reservation_detail(*, code):
     )
 
 
-def reservations_visible_to(user, reservations=None):
+def reservations_visible_to(user: Any, reservations: QuerySet | None = None) -> QuerySet:
     """Reservations at own outlets; for brand staff, their brand's reservations."""
     from django.db.models import Q
 
@@ -35,12 +42,12 @@ def reservations_visible_to(user, reservations=None):
     )
 
 
-def reservations_of_shopper(user):
+def reservations_of_shopper(user: Any) -> QuerySet:
     """A signed-in shopper's reservations, newest first."""
     return Reservation.objects.filter(shopper=user).select_related("outlet").order_by("-created_at")
 
 
-def reservations_handled_by(user, reservations=None):
+def reservations_handled_by(user: Any, reservations: QuerySet | None = None) -> QuerySet:
     """Reservations `user` may act on as the shop (confirm, collect, cancel...): those at
     their retailers' outlets. Brand staff see their brand's reservations but never act on
     them; the admin grants the same."""

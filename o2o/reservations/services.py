@@ -1,6 +1,9 @@
 """The reservation state machine: holds are taken at creation and released exactly once."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,10 +29,16 @@ from .errors import (
 )
 from .models import Reservation, ReservationEvent, ReservationLine
 
+if TYPE_CHECKING:
+    import datetime
+
+    from django.db.models import QuerySet
+
+
 Status = Reservation.Status
 
 # target status -> statuses it may be reached from
-ALLOWED_FROM = {
+ALLOWED_FROM: dict[str, set[str]] = {
     Status.CONFIRMED: {Status.PENDING},
     Status.READY: {Status.PENDING, Status.CONFIRMED},
     Status.COLLECTED: {Status.CONFIRMED, Status.READY},
@@ -45,15 +54,15 @@ ACTION_TARGETS = {
     "decline": Status.DECLINED,
 }
 CLOSING = {Status.COLLECTED, Status.CANCELLED, Status.DECLINED, Status.EXPIRED}
-TIMESTAMP_FIELD = {Status.CONFIRMED: "confirmed_at", Status.READY: "ready_at"}
+TIMESTAMP_FIELD: dict[str, str] = {Status.CONFIRMED: "confirmed_at", Status.READY: "ready_at"}
 
 
-def max_units_per_reservation(variant):
+def max_units_per_reservation(variant: Variant) -> int:
     """The most units of `variant` one reservation may hold (site-wide and brand limits)."""
     return min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
 
 
-def _check_reservable(*, outlet, variant, quantity):
+def _check_reservable(*, outlet: Outlet, variant: Variant, quantity: int) -> None:
     limit = max_units_per_reservation(variant)
     if not 1 <= quantity <= limit:
         raise ReservationNotAllowed(
@@ -70,7 +79,13 @@ def _check_reservable(*, outlet, variant, quantity):
         raise ReservationNotAllowed(_("This shop does not sell this brand."))
 
 
-def _check_delivery(*, outlet, fulfilment, delivery_address, delivery_point):
+def _check_delivery(
+    *,
+    outlet: Outlet,
+    fulfilment: str,
+    delivery_address: str,
+    delivery_point: tuple[float, float] | None,
+) -> None:
     if fulfilment != Reservation.Fulfilment.DELIVERY:
         if not outlet.offers_pickup:
             raise ReservationNotAllowed(_("This shop only delivers."))
@@ -94,7 +109,7 @@ def _check_delivery(*, outlet, fulfilment, delivery_address, delivery_point):
         )
 
 
-def check_reservation_rate(*, ip, email):
+def check_reservation_rate(*, ip: str | None, email: str) -> None:
     """Shoppers' reservations are throttled per IP and per e-mail (cache counters)."""
     window = settings.O2O_RESERVATION_THROTTLE_SECONDS
     if ip:
@@ -102,7 +117,9 @@ def check_reservation_rate(*, ip, email):
     hit("reserve-email", email, limit=settings.O2O_RESERVATIONS_PER_EMAIL, window=window)
 
 
-def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
+def hold_units(
+    *, outlet_id: int, variant_id: int, quantity: int, reference: str, user: Any = None
+) -> None:
     """Hold units for a reservation through the stock module; counts the outcome."""
     try:
         stock.hold(
@@ -121,19 +138,19 @@ def hold_units(*, outlet_id, variant_id, quantity, reference, user=None):
 @atomic_with_retry
 def reserve(
     *,
-    outlet,
-    variant,
-    quantity,
-    shopper_name,
-    shopper_email,
-    shopper_phone,
-    fulfilment=Reservation.Fulfilment.COLLECT,
-    delivery_address="",
-    delivery_point=None,
-    shopper=None,
-    language="en",
-    user=None,
-):
+    outlet: Outlet,
+    variant: Variant,
+    quantity: int,
+    shopper_name: str,
+    shopper_email: str,
+    shopper_phone: str,
+    fulfilment: str = Reservation.Fulfilment.COLLECT,
+    delivery_address: str = "",
+    delivery_point: tuple[float, float] | None = None,
+    shopper: Any = None,
+    language: str = "en",
+    user: Any = None,
+) -> Reservation:
     """Create a pending reservation holding `quantity` units of `variant` at `outlet`.
 
     For delivery, `delivery_point` (lat, lng) must lie within the shop's delivery radius."""
@@ -173,7 +190,7 @@ def reserve(
     return reservation
 
 
-def _release_lines(reservation, *, to_status, user=None):
+def _release_lines(reservation: Reservation, *, to_status: str, user: Any = None) -> None:
     sold = to_status == Status.COLLECTED
     reason = None
     if reservation.stock_shortfall and to_status == Status.DECLINED:
@@ -191,7 +208,14 @@ def _release_lines(reservation, *, to_status, user=None):
 
 
 @atomic_with_retry
-def transition(*, reservation_id, to_status, user=None, shortfall=False, note=""):
+def transition(
+    *,
+    reservation_id: int,
+    to_status: str,
+    user: Any = None,
+    shortfall: bool = False,
+    note: str = "",
+) -> Reservation:
     """Move a reservation to `to_status` by compare-and-set, releasing holds exactly once."""
     allowed = ALLOWED_FROM.get(to_status)
     if allowed is None:
@@ -234,29 +258,29 @@ def transition(*, reservation_id, to_status, user=None, shortfall=False, note=""
     return reservation
 
 
-def confirm(*, reservation_id, user=None):
+def confirm(*, reservation_id: int, user: Any = None) -> Reservation:
     return transition(reservation_id=reservation_id, to_status=Status.CONFIRMED, user=user)
 
 
-def mark_ready(*, reservation_id, user=None):
+def mark_ready(*, reservation_id: int, user: Any = None) -> Reservation:
     return transition(reservation_id=reservation_id, to_status=Status.READY, user=user)
 
 
-def collect(*, reservation_id, user=None):
+def collect(*, reservation_id: int, user: Any = None) -> Reservation:
     return transition(reservation_id=reservation_id, to_status=Status.COLLECTED, user=user)
 
 
-def cancel(*, reservation_id, user=None):
+def cancel(*, reservation_id: int, user: Any = None) -> Reservation:
     return transition(reservation_id=reservation_id, to_status=Status.CANCELLED, user=user)
 
 
-def decline(*, reservation_id, user=None, reason=""):
+def decline(*, reservation_id: int, user: Any = None, reason: str = "") -> Reservation:
     return transition(
         reservation_id=reservation_id, to_status=Status.DECLINED, user=user, note=reason
     )
 
 
-def collect_by_code(*, code, reservations, user=None):
+def collect_by_code(*, code: str, reservations: QuerySet, user: Any = None) -> Reservation:
     """Collect the reservation with this pickup code among `reservations` (the user's)."""
     found = reservations.filter(code=code.strip().upper()).first()
     if found is None:
@@ -264,7 +288,7 @@ def collect_by_code(*, code, reservations, user=None):
     return collect(reservation_id=found.pk, user=user)
 
 
-def expire_overdue(*, now=None):
+def expire_overdue(*, now: datetime.datetime | None = None) -> int:
     """Expire every open reservation past its hold; returns how many expired."""
     now = now or timezone.now()
     overdue = Reservation.objects.filter(
@@ -280,7 +304,7 @@ def expire_overdue(*, now=None):
     return expired
 
 
-def drop_holds_for_shortfall(*, outlet_id, variant_id, units):
+def drop_holds_for_shortfall(*, outlet_id: int, variant_id: int, units: int) -> int:
     """A count came in below the held units: decline the newest holds until `units` are freed.
 
     Runs inside the caller's transaction (the stock sync), so the invariant
@@ -308,7 +332,7 @@ def drop_holds_for_shortfall(*, outlet_id, variant_id, units):
     return dropped
 
 
-def _notify_on_commit(reservation_id):
+def _notify_on_commit(reservation_id: int) -> None:
     """Announce the new status once the transaction commits (notifications subscribes)."""
     from .signals import reservation_status_changed
 
@@ -320,7 +344,7 @@ def _notify_on_commit(reservation_id):
 ANONYMISED = {"shopper_name": "", "shopper_phone": "", "delivery_address": ""}
 
 
-def anonymise_old_reservations(*, now=None):
+def anonymise_old_reservations(*, now: datetime.datetime | None = None) -> int:
     """Erase shoppers' personal data O2O_PERSONAL_DATA_DAYS after a reservation ended.
 
     The reservation, its lines and figures stay (for the brand's and shop's books)."""

@@ -1,11 +1,15 @@
 """The admin home page's figures for a user: what to handle today, in their tenancy only."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.utils import timezone
 
 from o2o.core.tenancy import tenancy_of
 
 
-def workspace_summary(user):
+def workspace_summary(user: Any) -> dict | None:
     """Counts and short lists for the admin index; a bounded number of queries."""
     from o2o.brands.selectors import brands_visible_to
     from o2o.inventory.selectors import stock_visible_to, sync_runs_visible_to
