@@ -3,10 +3,14 @@
 from rest_framework import generics, serializers
 
 from o2o.core.api_views import IsBrandStaff, IsRetailer, Pages
-from o2o.core.tenancy import tenancy_of
 
 from .models import Outlet, OutletApplication
-from .selectors import applications_visible_to, outlets_visible_to, retailers_acted_for
+from .selectors import (
+    applications_visible_to,
+    outlets_of_brands_of,
+    outlets_visible_to,
+    retailers_acted_for,
+)
 
 
 class OutletSerializer(serializers.ModelSerializer):
@@ -68,13 +72,7 @@ class BrandOutletList(generics.ListAPIView):
     pagination_class = Pages
 
     def get_queryset(self):
-        tenancy = tenancy_of(self.request.user)
-        outlets = Outlet.objects.select_related("retailer")
-        if tenancy.is_superuser:
-            return outlets
-        return outlets.filter(
-            authorizations__brand_id__in=tenancy.brand_ids, authorizations__is_active=True
-        ).distinct()
+        return outlets_of_brands_of(self.request.user).select_related("retailer")
 
 
 class BrandApplicationList(generics.ListAPIView):

@@ -45,6 +45,14 @@ def outlets_visible_to(user: Any, outlets: QuerySet | None = None) -> OutletQuer
     )
 
 
+def outlets_of_brands_of(user: Any) -> OutletQuerySet:
+    """The outlets authorised for the brands `user` works for (all for a superuser): the
+    brand's network, whoever's shops they are."""
+    return visible_to(
+        user, Outlet.objects.all(), lambda tenancy: Q(_authorised_for(tenancy.brand_ids))
+    )
+
+
 def retailers_visible_to(user: Any, retailers: QuerySet | None = None) -> QuerySet:
     retailers = Retailer.objects.all() if retailers is None else retailers
 
