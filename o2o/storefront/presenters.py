@@ -59,9 +59,15 @@ def timeline(reservation):
 
 
 def qr_svg(code):
-    """The pickup code as an inline SVG QR code (segno, no network)."""
-    return segno.make(code, error="m").svg_inline(
-        scale=5, dark="#1b1f24", light="#ffffff", title=str(_("Pickup code")) + f" {code}"
+    """The pickup code as an inline SVG QR code (segno, no network). Always a standard QR
+    code (segno would pick a Micro QR for a short code, which common scanners do not read),
+    with the standard four-module quiet zone, large enough to scan from a phone."""
+    return segno.make(code, error="m", micro=False).svg_inline(
+        scale=6,
+        border=4,
+        dark="#1b1f24",
+        light="#ffffff",
+        title=str(_("Pickup code")) + f" {code}",
     )
 
 

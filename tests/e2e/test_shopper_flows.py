@@ -52,6 +52,19 @@ def find_and_reserve(page, *, search_button, reserve_label, reserve_button):
     page.get_by_role("button", name=reserve_button).click()
 
 
+def decoded_qr(page):
+    """The QR code as Chromium draws it, decoded by zxing-cpp (a standard QR reader)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.locator(".qr svg").screenshot()))
+    found = zxingcpp.read_barcodes(image)
+    assert [barcode.format.name for barcode in found] == ["QRCode"], found
+    return found[0].text
+
+
 def test_search_pick_locate_reserve_follow_and_cancel(page, shops, browser):
     find_and_reserve(
         page, search_button="Search", reserve_label="Reserve here", reserve_button="Reserve"
@@ -60,6 +73,7 @@ def test_search_pick_locate_reserve_follow_and_cancel(page, shops, browser):
     reservation = Reservation.objects.get(code=code)
     assert reservation.outlet.code == "pune-1"
     expect(page.locator(".qr svg")).to_be_visible()
+    assert decoded_qr(page) == code  # what the browser shows, read by a real decoder
     expect(page.get_by_test_id("status")).to_have_text("Pending")
     screenshot(page, "reservation-360")
     page.set_viewport_size({"width": 1280, "height": 900})
