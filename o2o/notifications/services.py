@@ -17,7 +17,8 @@ from .sms import send_sms
 
 
 def send_reservation_status(*, reservation_id: int) -> bool:
-    """E-mail the shopper the reservation's current status."""
+    """E-mail (and text) the shopper the reservation's current status, in the language the
+    reservation was made in."""
     code = Reservation.objects.filter(pk=reservation_id).values_list("code", flat=True).first()
     reservation = reservation_detail(code=code) if code else None
     if reservation is None:
@@ -26,17 +27,15 @@ def send_reservation_status(*, reservation_id: int) -> bool:
         "reservation": reservation,
         "url": f"{settings.O2O_PUBLIC_URL}/reservations/{reservation.code}/",
     }
-    translation.activate(settings.LANGUAGE_CODE)
-    subject = _("Reservation %(code)s: %(status)s") % {
-        "code": reservation.code,
-        "status": reservation.get_status_display(),
-    }
-    body = render_to_string("notifications/reservation_status.txt", context)
+    with translation.override(reservation.language or settings.LANGUAGE_CODE):
+        subject = _("Reservation %(code)s: %(status)s") % {
+            "code": reservation.code,
+            "status": reservation.get_status_display(),
+        }
+        body = render_to_string("notifications/reservation_status.txt", context)
+        sms = render_to_string("notifications/reservation_status_sms.txt", context).strip()
     send_plain_mail(subject=subject, body=body, recipients=[reservation.shopper_email])
-    send_sms(
-        reservation.shopper_phone,
-        render_to_string("notifications/reservation_status_sms.txt", context).strip(),
-    )
+    send_sms(reservation.shopper_phone, sms)
     return True
 
 

@@ -3,8 +3,10 @@
 import hmac
 
 import django_filters
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -101,6 +103,7 @@ class ReservationCreateView(ShopperAPIView):
             delivery_address=data["delivery_address"],
             delivery_point=point,
             shopper=request.user if getattr(request.user, "pk", None) else None,
+            language=get_language() or settings.LANGUAGE_CODE,
         )
         found = reservation_detail(code=reservation.code)
         return Response(ReservationSerializer(found).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,53 @@
+"""Messages reach the shopper in the language the reservation was made in (subject, body
+and SMS), whichever language the worker runs in."""
+
+import pytest
+from django.core import mail
+from rest_framework.test import APIClient
+
+from tests.security.test_hardening import SHOPPER
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting", "subject_word"),
+    [("hi", "नमस्ते", "आरक्षण"), ("zh-hans", "您好", "预订"), ("en", "Hello", "Reservation")],
+)
+def test_the_reservation_mail_is_in_the_shoppers_language(
+    client, world, django_capture_on_commit_callbacks, settings, language, greeting, subject_word
+):
+    from o2o.notifications import sms
+
+    settings.O2O_SMS_BACKEND = "o2o.notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/reserve/pune-1/{world.variant.pk}/", SHOPPER, HTTP_ACCEPT_LANGUAGE=language
+        )
+    assert response.status_code == 302
+    sent = mail.outbox[-1]
+    assert subject_word in sent.subject
+    assert greeting in sent.body
+    _to, text = sms.outbox[-1]
+    assert text and (language == "en" or not text.isascii())  # the SMS too
+
+
+def test_the_api_reservation_keeps_the_callers_language(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = APIClient().post(
+            "/api/v1/reservations/",
+            {
+                "brand": world.brand.slug,
+                "sku": world.variant.sku,
+                "outlet": "pune-1",
+                "quantity": 1,
+                "shopper_name": "Asha",
+                "shopper_email": "asha@example.com",
+                "shopper_phone": "+91 9000000000",
+            },
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="hi",
+        )
+    assert response.status_code == 201
+    assert "नमस्ते" in mail.outbox[-1].body
