@@ -31,9 +31,7 @@ def test_the_reservation_mail_is_in_the_shoppers_language(
     assert text and (language == "en" or not text.isascii())  # the SMS too
 
 
-def test_the_api_reservation_keeps_the_callers_language(
-    world, django_capture_on_commit_callbacks
-):
+def test_the_api_reservation_keeps_the_callers_language(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = APIClient().post(
             "/api/v1/reservations/",
