@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from o2o.core import health
@@ -8,6 +10,11 @@ from o2o.core.metrics_view import metrics
 from o2o.outlets.views import accept_invitation
 
 urlpatterns = [
+    # browsers ask for /favicon.ico whatever the page says: the same icon, not a 404
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"/{settings.STATIC_URL.lstrip('/')}img/favicon.svg"),
+    ),
     path("admin/", admin.site.urls),
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),

@@ -30,6 +30,7 @@ def pytest_runtest_setup(item):
 def _celery_mode(request, settings, tmp_path):
     """Eager Celery unless the test brings a real worker; mail stays in memory."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.VAR_DIR = tmp_path / "var"  # heartbeats and other run-time files, per test
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
     from django.core.cache import cache
 

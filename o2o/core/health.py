@@ -10,9 +10,32 @@ from django.views.decorators.cache import never_cache
 HEARTBEAT_KEY = "o2o:worker-heartbeat"
 
 
+def _heartbeat_file():
+    from pathlib import Path
+
+    return Path(settings.VAR_DIR) / "worker-heartbeat"
+
+
 def record_worker_heartbeat():
-    """Called by a beat task that a worker runs: proves the broker, beat and a worker live."""
-    cache.set(HEARTBEAT_KEY, timezone.now().timestamp(), None)
+    """Called by a beat task that a worker runs: proves the broker, beat and a worker live.
+    Kept in Redis when there is one; the embedded default's processes share no cache, so
+    there it is a file under var/ that the web process reads."""
+    now = timezone.now().timestamp()
+    if settings.REDIS_URL:
+        cache.set(HEARTBEAT_KEY, now, None)
+    else:
+        path = _heartbeat_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(str(now))
+
+
+def last_worker_heartbeat():
+    if settings.REDIS_URL:
+        return cache.get(HEARTBEAT_KEY)
+    try:
+        return float(_heartbeat_file().read_text())
+    except (OSError, ValueError):
+        return None
 
 
 @never_cache
@@ -36,7 +59,7 @@ def ready(request):
         checks["cache"] = "ok" if answers and cache.get("o2o:ready-probe") == 1 else "error"
     except Exception as exc:
         checks["cache"] = f"error: {exc.__class__.__name__}"
-    beat = cache.get(HEARTBEAT_KEY) if checks["cache"] == "ok" else None
+    beat = last_worker_heartbeat() if checks["cache"] == "ok" else None
     age = timezone.now().timestamp() - beat if beat else None
     checks["worker"] = (
         "ok"

@@ -58,3 +58,40 @@ def test_each_workload_has_its_queue_and_a_plain_worker_consumes_them_all(task, 
     routed = app.amqp.router.route({}, task)["queue"]
     assert (routed.name, routed.routing_key) == (queue, queue)  # one queue, not every queue
     assert queue in app.amqp.queues  # declared: a worker without -Q listens to it
+
+
+def test_readiness_sees_a_heartbeat_written_by_another_process(client, db, settings, tmp_path):
+    """The embedded default: the worker and the web server share no cache, so the worker's
+    heartbeat is a file the web process reads (the demo's /health/ready/ says ok)."""
+    import os
+    import subprocess
+    import sys
+
+    settings.REDIS_URL = ""
+    settings.VAR_DIR = tmp_path / "shared-var"
+    assert client.get("/health/ready/").json()["checks"]["worker"] == "no heartbeat"
+    code = (
+        "import django; django.setup(); "
+        "from o2o.core.health import record_worker_heartbeat; record_worker_heartbeat()"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "o2o.settings",
+            "O2O_VAR_DIR": str(tmp_path / "shared-var"),
+        },
+        check=True,
+    )
+    assert client.get("/health/ready/").json()["checks"]["worker"] == "ok"
+
+
+def test_every_page_names_a_favicon_that_exists(client, db):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page and "img/favicon.svg" in page
+    assert finders.find("img/favicon.svg")
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code in (301, 302) and redirect["Location"].endswith("favicon.svg")
