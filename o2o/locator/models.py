@@ -32,6 +32,12 @@ class BackInStockRequest(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     radius_km = models.FloatField(_("radius (km)"))
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        default="en",
+        help_text=_("Messages to this person use this language."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 

@@ -32,7 +32,7 @@ def record_demand(*, variant: Variant, lat: float, lng: float, results: int) -> 
 
 
 def request_back_in_stock(
-    *, variant: Variant, email: str, lat: float, lng: float, place: str
+    *, variant: Variant, email: str, lat: float, lng: float, place: str, language: str = "en"
 ) -> Any:
     """Remember that `email` wants `variant` near (lat, lng); one open request per variant."""
     request, _created = BackInStockRequest.objects.update_or_create(
@@ -44,6 +44,7 @@ def request_back_in_stock(
             "longitude": lng,
             "place": place[:120],
             "radius_km": settings.O2O_LOCATOR_MAX_RADIUS_KM,
+            "language": language,
         },
     )
     return request

@@ -50,6 +50,7 @@ def send_back_in_stock(*, request: Any, nearest: Any) -> None:
         "url": f"{settings.O2O_PUBLIC_URL}/{product.brand.slug}/{product.slug}/"
         f"?variant={variant.pk}",
     }
-    subject = _("Back in stock near you: %(variant)s") % {"variant": variant}
-    body = render_to_string("notifications/back_in_stock.txt", context)
+    with translation.override(request.language or settings.LANGUAGE_CODE):
+        subject = _("Back in stock near you: %(variant)s") % {"variant": variant}
+        body = render_to_string("notifications/back_in_stock.txt", context)
     send_plain_mail(subject=subject, body=body, recipients=[request.email])

@@ -231,6 +231,13 @@ class OutletApplication(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        default="en",
+        help_text=_("Messages to this person use this language."),
+    )
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["brand", "status"])]

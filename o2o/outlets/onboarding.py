@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -209,6 +209,7 @@ def _approve(application_id, user):
         email=application.contact_email,
         role=RetailerMembership.Role.OWNER,
         invited_by=user,
+        language=application.language,
     )
     application.status, application.retailer, application.outlet = (
         Status.APPROVED,
@@ -240,8 +241,11 @@ def _tell_applicant(application):
 
     from o2o.core.tasks import send_mail_task
 
-    subject = _("Your application to %(brand)s") % {"brand": application.brand.name}
-    body = render_to_string("notifications/application_decision.txt", {"application": application})
+    with translation.override(application.language or settings.LANGUAGE_CODE):
+        subject = _("Your application to %(brand)s") % {"brand": application.brand.name}
+        body = render_to_string(
+            "notifications/application_decision.txt", {"application": application}
+        )
     enqueue(send_mail_task, subject, body, [application.contact_email])
 
 

@@ -9,7 +9,8 @@ from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
@@ -90,6 +91,7 @@ def invite_staff(
     email: str,
     role: str = RetailerMembership.Role.STAFF,
     invited_by: Any = None,
+    language: str | None = None,
 ) -> RetailerMembership:
     """Invite a person to a retailer's team by e-mail. The membership waits (grants nothing)
     until the link sent to that address is opened: an account that already uses the
@@ -113,8 +115,11 @@ def invite_staff(
         "admin_url": f"{settings.O2O_PUBLIC_URL}/admin/",
         "days": settings.O2O_INVITATION_DAYS,
     }
-    subject = _("You are invited to %(retailer)s on o2o") % {"retailer": single_line(retailer.name)}
-    body = render_to_string("notifications/staff_invitation.txt", context)
+    with translation.override(language or get_language() or settings.LANGUAGE_CODE):
+        subject = _("You are invited to %(retailer)s on o2o") % {
+            "retailer": single_line(retailer.name)
+        }
+        body = render_to_string("notifications/staff_invitation.txt", context)
     enqueue_on_commit(send_mail_task, subject, body, [email])
     return membership
 

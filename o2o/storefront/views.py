@@ -206,7 +206,12 @@ def back_in_stock(request, variant_id):
         return redirect(product_url)
     lat, lng, label = place
     request_back_in_stock(
-        variant=variant, email=form.cleaned_data["email"], lat=lat, lng=lng, place=label
+        variant=variant,
+        email=form.cleaned_data["email"],
+        lat=lat,
+        lng=lng,
+        place=label,
+        language=get_language() or settings.LANGUAGE_CODE,
     )
     messages.success(
         request, _("We will e-mail you when it is available near %(place)s.") % {"place": label}
@@ -338,7 +343,10 @@ def partner_apply(request, brand_slug):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("consent", "documents")}
         try:
             onboarding.submit_application(
-                brand=brand, documents=form.cleaned_data["documents"], **data
+                brand=brand,
+                documents=form.cleaned_data["documents"],
+                language=get_language() or settings.LANGUAGE_CODE,
+                **data,
             )
         except DomainError as exc:
             form.add_error("documents", exc.message)

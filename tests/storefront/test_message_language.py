@@ -49,3 +49,31 @@ def test_the_api_reservation_keeps_the_callers_language(world, django_capture_on
         )
     assert response.status_code == 201
     assert "नमस्ते" in mail.outbox[-1].body
+
+
+def test_back_in_stock_mail_is_in_the_language_it_was_asked_in(
+    client, world, pos, mailoutbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from o2o.inventory.models import StockLevel
+
+    StockLevel.objects.filter(pk=world.level.pk).update(on_hand=0)
+    client.get(f"/aurora/aurora-12/?variant={world.variant.pk}&city=Pune")
+    client.post(
+        f"/notify/{world.variant.pk}/", {"email": "priya@example.com"}, HTTP_ACCEPT_LANGUAGE="hi"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pos.post(
+            "/api/v1/outlets/pune-1/stock/",
+            {
+                "as_of": (timezone.now() - timedelta(minutes=1)).isoformat(),
+                "items": [{"sku": world.variant.sku, "on_hand": 2}],
+            },
+            format="json",
+        )
+    sent = mailoutbox[-1]
+    assert "Back in stock" not in sent.subject
+    assert not sent.subject.isascii()
