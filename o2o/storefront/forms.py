@@ -115,10 +115,14 @@ class ReservationForm(forms.Form):
         self.fields["quantity"] = forms.IntegerField(
             label=_("Quantity"), min_value=1, max_value=max_units, initial=1
         )
-        if not outlet.delivery_radius_km:
+        self.collect_only = not outlet.delivery_radius_km
+        if self.collect_only:  # nothing to choose and no address to ask (a posted
+            # "delivery" is still refused by the one remaining choice)
             self.fields["fulfilment"].choices = [
                 c for c in Reservation.Fulfilment.choices if c[0] != "delivery"
             ]
+            self.fields["fulfilment"].widget = forms.HiddenInput()
+            del self.fields["delivery_address"]
 
     def clean(self):
         data = super().clean()

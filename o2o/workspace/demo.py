@@ -36,18 +36,10 @@ BRANDS = [
 CATEGORIES = ["Smartphones", "Foldables", "Tablets"]
 COLOURS = ["Midnight Black", "Glacier Blue", "Sunrise Gold", "Forest Green", "Pearl White"]
 STORAGES = [64, 128, 256, 512]
-STREETS = [
-    "MG Road",
-    "Station Road",
-    "Market Street",
-    "Park Avenue",
-    "Lake View Road",
-    "Zhongshan Road",
-    "Renmin Road",
-    "Jiefang Road",
-    "Nanjing Road",
-    "Civil Lines",
-]
+STREETS = {  # streets of the country the shop is in
+    "IN": ["MG Road", "Station Road", "Market Street", "Park Avenue", "Civil Lines", "Mall Road"],
+    "CN": ["Zhongshan Road", "Renmin Road", "Jiefang Road", "Nanjing Road", "Jianshe Road"],
+}
 SHOP_WORDS = ["Mobiles", "Digital", "Telecom", "Electronics", "Mobile World", "Phone House"]
 PRODUCTS_PER_BRAND = 30
 RETAILERS = 48
@@ -166,7 +158,7 @@ def _outlets(rng, brands, cities):
                     retailer=retailer,
                     code=f"{slugify(city['name'])[:10]}-{r + 1:02d}-{branch + 1}",
                     name=f"{name} – {city['name']} {branch + 1}",
-                    address=f"{rng.randrange(1, 400)} {rng.choice(STREETS)}",
+                    address=f"{rng.randrange(1, 400)} {rng.choice(STREETS[city['countrycode']])}",
                     city=city["name"],
                     postcode=str(rng.randrange(100000, 999999)),
                     country=city["countrycode"],

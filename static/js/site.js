@@ -24,3 +24,9 @@ document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("htmx:sendError", show);
   document.body.addEventListener("htmx:beforeRequest", () => { failed.hidden = true; });
 });
+
+// Forms that undo something ask first (data-confirm); without JavaScript they just submit.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

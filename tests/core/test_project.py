@@ -95,3 +95,15 @@ def test_static_files_collect_with_hashed_names_in_production(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/htmx.min.js" in manifest and "vendor/leaflet/leaflet.js" in manifest
+
+
+def test_demo_shops_have_streets_of_their_own_country(db):
+    from django.core.management import call_command
+
+    from o2o.outlets.models import Outlet
+    from o2o.workspace.demo import STREETS
+
+    call_command("load_demo")
+    for country, others in (("IN", STREETS["CN"]), ("CN", STREETS["IN"])):
+        addresses = Outlet.objects.filter(country=country).values_list("address", flat=True)
+        assert addresses and not any(street in a for a in addresses for street in others)

@@ -78,6 +78,10 @@ def test_search_pick_locate_reserve_follow_and_cancel(page, shops, browser):
     screenshot(page, "reservation-360")
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "reservation-1280")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: no, keep it
+    page.get_by_role("button", name="Cancel reservation").click()
+    expect(page.get_by_test_id("status")).to_have_text("Pending")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Cancel reservation").click()
     expect(page.get_by_test_id("status")).to_have_text("Cancelled")
     assert (

@@ -263,3 +263,42 @@ def test_every_shopper_page_runs_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(path).status_code == 200, path
+
+
+def test_a_shop_that_does_not_deliver_asks_for_no_delivery_address(client, world):
+    from o2o.outlets.models import Outlet
+
+    Outlet.objects.filter(pk=world.outlet.pk).update(delivery_radius_km=0)
+    page = client.get(f"/reserve/pune-1/{world.variant.pk}/").content.decode()
+    assert 'name="delivery_address"' not in page and 'type="radio"' not in page
+    response = client.post(
+        f"/reserve/pune-1/{world.variant.pk}/",
+        {
+            "shopper_name": "Priya",
+            "shopper_email": "priya@example.com",
+            "shopper_phone": "+91 98123 45678",
+            "quantity": "1",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_the_catalogue_links_to_the_partner_application(client, world):
+    page = client.get("/aurora/").content.decode()
+    assert "/partners/aurora/apply/" in page
+
+
+def test_the_cancel_form_asks_before_cancelling(client, world):
+    from o2o.reservations import services
+
+    reservation = services.reserve(
+        outlet=world.outlet,
+        variant=world.variant,
+        quantity=1,
+        shopper_name="P",
+        shopper_email="p@example.com",
+        shopper_phone="+91 9000000000",
+    )
+    client.post("/reservations/", {"code": reservation.code, "email": "p@example.com"})
+    page = client.get(f"/reservations/{reservation.code}/").content.decode()
+    assert "data-confirm=" in page
