@@ -153,6 +153,7 @@ else:
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(_processed),
+        "control_folder": str(VAR_DIR / "celery" / "control"),  # exchange bindings
         "store_processed": False,
     }
 # One queue per workload, so each can get its own workers (docs/deploy.md): a worker
