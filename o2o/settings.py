@@ -204,7 +204,6 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "o2o.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"shopper": env("O2O_SHOPPER_RATE", default="120/min")},
-    "NUM_PROXIES": env.int("O2O_TRUSTED_PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "o2o API",

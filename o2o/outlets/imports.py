@@ -11,13 +11,13 @@ import re
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from o2o.core.generations import availability_changed
 
 from .models import Outlet, OutletAuthorization, OutletImport, Retailer
+from .selectors import retailers_known_by
 
 REQUIRED = (
     "outlet_code",
@@ -215,7 +215,8 @@ EXISTING_RETAILER = (
 
 class _Existing:
     """What a file's rows name that exists already: outlets (by code), and retailers (by
-    tax id or e-mail) other than those this import created. Three queries per file."""
+    tax id or e-mail, `retailers_known_by`) other than those this import created. Three
+    queries per file."""
 
     def __init__(self, rows, import_):
         codes = {row.get("outlet_code", "") for _line, row in rows}
@@ -229,20 +230,13 @@ class _Existing:
                 retailer_id__in=list(import_.retailers.values()),
             ).values_list("code", flat=True)
         }
-        others = Retailer.objects.exclude(pk__in=list(import_.retailers.values()))
-        taxes = {row.get("tax_id") for _line, row in rows if row.get("tax_id")}
-        emails = {
-            row["retailer_email"].strip().lower()
-            for _line, row in rows
-            if row.get("retailer_email")
-        }
-        self.taxes = set(others.filter(tax_id__in=taxes).values_list("tax_id", flat=True))
-        self.emails = {
-            email.lower()
-            for email in others.annotate(email=Lower("contact_email"))
-            .filter(email__in=emails)
-            .values_list("contact_email", flat=True)
-        }
+        known = retailers_known_by(
+            tax_ids=[row.get("tax_id") for _line, row in rows],
+            emails=[row.get("retailer_email") for _line, row in rows],
+        ).exclude(pk__in=list(import_.retailers.values()))
+        pairs = list(known.values_list("tax_id", "email_key"))
+        self.taxes = {tax_id for tax_id, _email in pairs if tax_id}
+        self.emails = {email for _tax_id, email in pairs if email}
 
     def already_imported(self, row):
         return row.get("outlet_code", "").lower() in self.imported

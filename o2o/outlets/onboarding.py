@@ -23,6 +23,7 @@ from .models import (
     Retailer,
     RetailerMembership,
 )
+from .selectors import retailers_known_by
 from .services import invite_staff
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
@@ -44,10 +45,7 @@ class ApplicationConflict(ApplicationError):
 
 def existing_retailer_for(tax_id, email):
     """A retailer that already has this tax id or contact e-mail, or None."""
-    found = Retailer.objects.filter(tax_id=tax_id).first() if tax_id else None
-    if found is None and email:
-        found = Retailer.objects.filter(contact_email__iexact=email.strip()).first()
-    return found
+    return retailers_known_by(tax_ids=[tax_id], emails=[email]).order_by("pk").first()
 
 
 def digits(phone):

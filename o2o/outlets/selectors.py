@@ -106,3 +106,18 @@ def retailers_acted_for(user: Any) -> Any:
     if tenancy.is_superuser:
         return Retailer.objects.values("pk")
     return tenancy.retailer_ids
+
+
+def retailers_known_by(*, tax_ids: Iterable[str], emails: Iterable[str]) -> QuerySet:
+    """Retailers that already carry one of these tax ids or contact e-mails (e-mails compared
+    without case): the one rule by which applications and imports refuse to join a
+    retailer that did not ask for it."""
+    from django.db.models.functions import Lower
+
+    from .models import Retailer
+
+    tax_ids = {tax_id for tax_id in tax_ids if tax_id}
+    emails = {email.strip().lower() for email in emails if email and email.strip()}
+    return Retailer.objects.annotate(email_key=Lower("contact_email")).filter(
+        Q(tax_id__in=tax_ids) | Q(email_key__in=emails)
+    )

@@ -121,6 +121,18 @@ def _start_worker():
     )
 
 
+def _queue_big_file(retailer, content):
+    """Queue the big file (the worker takes it after commit) and wait until it is applying."""
+    with transaction.atomic():
+        run = services.queue_file(
+            uploaded=SimpleUploadedFile("big.csv", content),
+            as_of=minutes_ago(1),
+            retailer=retailer,
+        )
+    assert _wait(_apply_in_progress, 90), "the worker never started applying"
+    return run
+
+
 def _stored():
     return {
         (o, v): n
@@ -136,13 +148,7 @@ def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes(
     app.control.purge()
     worker = _start_worker()
     try:
-        with transaction.atomic():
-            run = services.queue_file(
-                uploaded=SimpleUploadedFile("big.csv", content),
-                as_of=minutes_ago(1),
-                retailer=retailer,
-            )
-        assert _wait(_apply_in_progress, 90), "the worker never started applying"
+        run = _queue_big_file(retailer, content)
         children = subprocess.run(
             ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False
         ).stdout.split()
@@ -176,13 +182,7 @@ def test_a_whole_worker_killed_mid_apply_is_recovered_in_minutes_not_an_hour(set
     app.control.purge()
     worker = _start_worker()
     try:
-        with transaction.atomic():
-            run = services.queue_file(
-                uploaded=SimpleUploadedFile("big.csv", content),
-                as_of=minutes_ago(1),
-                retailer=retailer,
-            )
-        assert _wait(_apply_in_progress, 90), "the worker never started applying"
+        run = _queue_big_file(retailer, content)
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     except BaseException:
