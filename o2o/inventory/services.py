@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from o2o.catalogue.models import Variant
 from o2o.core import metrics
 from o2o.core.db import atomic_with_retry
 from o2o.core.outbox import enqueue_on_commit
@@ -305,3 +306,16 @@ def queue_count(*, outlet: Outlet, counts: dict[str, int], user: Any = None) -> 
     )
     SyncRun.objects.filter(pk=run.pk).update(created_by=user)
     return run
+
+
+def list_brand_items(*, outlet_id: int, brand_id: int) -> int:
+    """A new partner outlet starts with every active item of its brand listed at zero,
+    so its staff can count them at once (receiver of outlets' `outlet_joined`)."""
+    ids = list(
+        Variant.objects.filter(brand_id=brand_id, is_active=True).values_list("pk", flat=True)
+    )
+    return stock.list_items(outlet_id=outlet_id, variant_ids=ids)
+
+
+def on_outlet_joined(sender: Any, *, outlet_id: int, brand_id: int, **kwargs: Any) -> None:
+    list_brand_items(outlet_id=outlet_id, brand_id=brand_id)

@@ -111,3 +111,15 @@ def shortfall(*, outlet_id: int, variant_id: int, units: int) -> int:
         sender=StockLevel, outlet_id=outlet_id, variant_id=variant_id, units=units
     )
     return sum(int(dropped or 0) for _receiver, dropped in answers)
+
+
+def list_items(*, outlet_id: int, variant_ids: list[int]) -> int:
+    """List items at an outlet at zero (not counted yet), leaving rows that exist alone;
+    returns how many were new. Nothing becomes available, so no cache is told."""
+    before = StockLevel.objects.filter(outlet_id=outlet_id).count()
+    StockLevel.objects.bulk_create(
+        [StockLevel(outlet_id=outlet_id, variant_id=pk) for pk in variant_ids],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return StockLevel.objects.filter(outlet_id=outlet_id).count() - before

@@ -96,23 +96,32 @@ _warming = threading.Lock()
 def warm():
     """Build the city indexes now (a second or more), so no shopper's first search waits
     for them; called in a background thread when the web process starts (o2o/wsgi.py)."""
+    from .postcodes import warm as warm_postcodes
+
     with _warming:
         _city_index()
         _sorted_names()
+    warm_postcodes()
 
 
 def warm_in_background():
     threading.Thread(target=warm, name="warm-city-index", daemon=True).start()
 
 
-def locate_postcode(text):
-    """The imported postcode `text` (any country), or None."""
+def locate_postcode(text, *, prefer=("IN", "CN")):
+    """The postcode `text`: an imported one (any country, import_postcodes) first, then
+    those shipped for India and China (postcodes.py). `prefer` orders the countries
+    when a code exists in several; "CN 400000" names one."""
     from .models import Postcode
+    from .postcodes import packaged_postcode, split_hint
 
-    code = (text or "").strip().upper().replace(" ", "")
+    code, country = split_hint((text or "").strip())
+    code = code.upper().replace(" ", "")
     if not code or len(code) > 16:
         return None
-    found = Postcode.objects.filter(code=code).first()
-    if found is None:
-        return None
-    return Place(found.place or found.code, found.country, found.latitude, found.longitude)
+    imported = {row.country: row for row in Postcode.objects.filter(code=code)[:20]}
+    for name in [country] if country else [*prefer, *sorted(imported)]:
+        if name in imported:
+            found = imported[name]
+            return Place(found.place or found.code, found.country, found.latitude, found.longitude)
+    return packaged_postcode(f"{code} {country}" if country else code, prefer=prefer)

@@ -1,19 +1,23 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from o2o.brands.models import Brand
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
+from o2o.core.templatetags.localtime import in_zone
 from o2o.core.tenancy import tenancy_of
 
 from . import imports, onboarding, selectors, services
+from .forms import WeeklyHoursField
 from .models import (
     ApplicationDocument,
     Outlet,
@@ -109,7 +113,8 @@ OUTLET_EDITABLE_BY_RETAILER = [
     "name",
     "address",
     "phone",
-    "opening_hours",
+    "weekly_hours",
+    "timezone",
     "offers_pickup",
     "delivery_radius_km",
     "status",
@@ -127,13 +132,25 @@ class OutletAdmin(TenantAdmin):
     autocomplete_fields = ["retailer"]
     inlines = [OutletAuthorizationInline]
     change_form_template = "admin/outlets/outlet/change_form.html"
+    formfield_overrides = {models.JSONField: {"form_class": WeeklyHoursField}}
+
+    @admin.display(description=_("opening hours"))
+    def opening_hours(self, outlet):
+        return outlet.hours.describe() or "-"
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        swapped = ["opening_hours" if name == "weekly_hours" else name for name in fields]
+        return list(dict.fromkeys(swapped))  # readonly fields come last, once
 
     @admin.display(description=_("stock synced"), ordering="stock_synced_at")
     def stock_sync(self, outlet):
         if outlet.stock_synced_at is None:
             return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("never"))
         stale = outlet.stock_is_stale()
-        when = timezone.localtime(outlet.stock_synced_at).strftime("%d %b %H:%M")
+        when = in_zone(outlet.stock_synced_at, outlet.timezone)
         if stale:
             return format_html('<strong style="color:#ba2121">⚠ {} ({})</strong>', when, _("stale"))
         return when
@@ -148,7 +165,10 @@ class OutletAdmin(TenantAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ["stock_as_of", "stock_synced_at"]
-        return [f.name for f in Outlet._meta.fields if f.name not in OUTLET_EDITABLE_BY_RETAILER]
+        names = [f.name for f in Outlet._meta.fields if f.name not in OUTLET_EDITABLE_BY_RETAILER]
+        if not self.has_change_permission(request, obj):
+            names = [*names, "opening_hours"]
+        return names
         # (no user fields on outlets: nothing for TenantFormMixin to add)
 
 
@@ -378,6 +398,7 @@ class OutletImportAdmin(TenantAdmin):
                 brand=form.cleaned_data["brand"],
                 file=form.cleaned_data["file"],
                 created_by=request.user,
+                language=get_language() or settings.LANGUAGE_CODE,
             )
             imports.preview(import_)
             return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))

@@ -15,6 +15,10 @@ from .selectors import (
 
 class OutletSerializer(serializers.ModelSerializer):
     retailer = serializers.CharField(source="retailer.name")
+    opening_hours = serializers.SerializerMethodField()
+
+    def get_opening_hours(self, outlet) -> str:
+        return outlet.hours.describe()
 
     class Meta:
         model = Outlet
@@ -29,6 +33,9 @@ class OutletSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
             "phone",
+            "timezone",
+            "opening_hours",
+            "weekly_hours",
             "status",
             "delivery_radius_km",
             "stock_as_of",

@@ -1,9 +1,11 @@
 """Bulk onboarding: a CSV/XLSX of outlets, previewed, then imported by Celery in chunks.
 
 Columns: outlet_code, name, address, city, postcode, country, latitude, longitude, phone,
-retailer, retailer_email, tax_id. Each chunk commits on its own (progress is visible and a
-retried task skips the outlets it created). A row naming an existing outlet or retailer is
-refused with its reason: a brand never takes over a retailer's shop or business."""
+retailer, retailer_email, tax_id, hours ("Mon-Sat 10:00-21:00; Sun closed"), timezone
+(default: the country's), language (of the owner's invitation). Each chunk commits on its
+own (progress is visible and a retried task skips the outlets it created). A row naming an
+existing outlet or retailer is refused with its reason: a brand never takes over a
+retailer's shop or business."""
 
 import csv
 import io
@@ -16,8 +18,17 @@ from django.utils.text import slugify
 
 from o2o.core.generations import availability_changed
 
-from .models import Outlet, OutletAuthorization, OutletImport, Retailer
+from . import hours
+from .models import (
+    Outlet,
+    OutletAuthorization,
+    OutletImport,
+    Retailer,
+    RetailerMembership,
+    default_zone,
+)
 from .selectors import retailers_known_by
+from .services import invite_staff
 
 REQUIRED = (
     "outlet_code",
@@ -29,7 +40,7 @@ REQUIRED = (
     "longitude",
     "retailer",
 )
-OPTIONAL = ("postcode", "phone", "retailer_email", "tax_id")
+OPTIONAL = ("postcode", "phone", "retailer_email", "tax_id", "hours", "timezone", "language")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,31}$")
 CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 PREVIEW_ROWS = 10
@@ -89,6 +100,20 @@ def validate(row):
         problems.append("phone is not a phone number")
     if row.get("country") and len(row["country"]) != 2:
         problems.append("country must be a 2-letter code")
+    if row.get("hours"):
+        try:
+            hours.parse(row["hours"])
+        except hours.HoursError as exc:
+            problems.append(f"hours: {exc}")
+    if row.get("timezone"):
+        try:
+            hours.check_zone(row["timezone"])
+        except hours.HoursError as exc:
+            problems.append(f"timezone: {exc}")
+    if row.get("language") and row["language"] not in dict(settings.LANGUAGES):
+        problems.append(
+            f"language must be one of {', '.join(code for code, _name in settings.LANGUAGES)}"
+        )
     return problems
 
 
@@ -250,9 +275,10 @@ class _Existing:
         return []
 
 
-def _retailer_for(row, cache):
+def _retailer_for(row, cache, import_):
     """The retailer this import creates for the row's business (one per business in the
-    file); never an existing one."""
+    file); never an existing one. Its owner is invited by e-mail, like an approved
+    applicant, in the row's language or the importer's."""
     key = row.get("tax_id") or row.get("retailer_email") or row["retailer"]
     found = cache.get(key)
     if found is None:
@@ -262,6 +288,14 @@ def _retailer_for(row, cache):
             tax_id=row.get("tax_id", "")[:32],
             slug=f"{slugify(row['retailer'])[:60]}-{get_random_string(6).lower()}",
         )
+        if found.contact_email:
+            invite_staff(
+                retailer=found,
+                email=found.contact_email,
+                role=RetailerMembership.Role.OWNER,
+                invited_by=import_.created_by,
+                language=row.get("language") or import_.language,
+            )
     cache[key] = found
     return found
 
@@ -275,7 +309,7 @@ def _write_chunk(import_, rows, retailers):
     brand_id = import_.brand_id
     new = [
         Outlet(
-            retailer=_retailer_for(row, retailers),
+            retailer=_retailer_for(row, retailers, import_),
             code=row["outlet_code"],
             name=row["name"][:160],
             address=row["address"][:255],
@@ -285,6 +319,8 @@ def _write_chunk(import_, rows, retailers):
             latitude=float(row["latitude"]),
             longitude=float(row["longitude"]),
             phone=row.get("phone", "")[:32],
+            weekly_hours=hours.parse(row.get("hours", "")).to_json(),
+            timezone=row.get("timezone") or default_zone(row["country"]),
         )
         for row in rows
     ]

@@ -2,6 +2,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -10,8 +11,36 @@ from django.utils.translation import gettext_lazy as _
 from o2o.brands.models import Brand
 from o2o.core.models import TimeStampedModel
 
+from . import hours
+
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+COUNTRY_ZONES = {"IN": "Asia/Kolkata", "CN": "Asia/Shanghai", "LK": "Asia/Colombo"}
+
+
+def default_zone(country: str) -> str:
+    """The time zone of a one-zone country; UTC where the shop must say (admin, import)."""
+    return COUNTRY_ZONES.get((country or "").upper(), "UTC")
+
+
+def validate_zone(value):
+    try:
+        hours.check_zone(value)
+    except hours.HoursError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def validate_weekly_hours(value):
+    if value in (None, []):
+        return
+    if not isinstance(value, list) or len(value) != 7:
+        raise ValidationError(_("Opening hours need seven days, Monday first."))
+    try:
+        hours.WeeklyHours.from_json(value)
+    except (hours.HoursError, TypeError, ValueError) as exc:
+        raise ValidationError(_("Opening hours are not [opens, closes] pairs.")) from exc
 
 
 class Retailer(TimeStampedModel):
@@ -96,10 +125,16 @@ class Outlet(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
-    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
-    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
-    timezone = models.CharField(_("time zone"), max_length=40, default="Asia/Kolkata")
+    weekly_hours = models.JSONField(
+        _("opening hours"),
+        default=list,
+        blank=True,
+        validators=[validate_weekly_hours],
+        help_text=_("Seven days, Monday first, of [opens, closes] pairs in the shop's time zone."),
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=40, default="Asia/Kolkata", validators=[validate_zone]
+    )
     offers_pickup = models.BooleanField(_("collect in store"), default=True)
     delivery_radius_km = models.PositiveIntegerField(_("local delivery radius (km)"), default=0)
     status = models.CharField(
@@ -152,17 +187,31 @@ class Outlet(TimeStampedModel):
         cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
         return self.stock_synced_at < cutoff
 
-    def is_open_at(self, moment):
-        """Whether the shop is open at `moment` (its own time zone); None if hours unknown."""
-        if self.opens_at is None or self.closes_at is None:
-            return None
+    @property
+    def tz(self) -> ZoneInfo:
         try:
-            local = moment.astimezone(ZoneInfo(self.timezone)).time()
-        except (ValueError, KeyError):
-            return None
-        if self.opens_at <= self.closes_at:
-            return self.opens_at <= local < self.closes_at
-        return local >= self.opens_at or local < self.closes_at  # open past midnight
+            return hours.zone(self.timezone)
+        except hours.HoursError:
+            return ZoneInfo("UTC")  # a zone since removed from the database
+
+    @property
+    def hours(self) -> hours.WeeklyHours:
+        try:
+            return hours.WeeklyHours.from_json(self.weekly_hours)
+        except (hours.HoursError, TypeError, ValueError):
+            return hours.WeeklyHours()
+
+    def is_open_at(self, moment) -> bool | None:
+        """Whether the shop is open at `moment`; None if its hours are unknown."""
+        return self.hours.is_open(moment, self.tz)
+
+    def open_state(self, moment):
+        """(open now, until) or (closed now, next opening), in the shop's zone; or None."""
+        return self.hours.state(moment, self.tz)
+
+    def after_open_time(self, start, duration: datetime.timedelta):
+        """`duration` of the shop's open time after `start` (wall clock if hours unknown)."""
+        return self.hours.add_open_time(start, duration, self.tz)
 
 
 class OutletAuthorization(TimeStampedModel):
@@ -292,6 +341,12 @@ class OutletImport(TimeStampedModel):
     message = models.CharField(max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("Invitations to the imported owners use it unless a row names another."),
     )
 
     def __str__(self):

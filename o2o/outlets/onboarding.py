@@ -22,9 +22,11 @@ from .models import (
     OutletAuthorization,
     Retailer,
     RetailerMembership,
+    default_zone,
 )
 from .selectors import retailers_known_by
 from .services import invite_staff
+from .signals import outlet_joined
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DUPLICATE_METRES = 50
@@ -198,10 +200,12 @@ def _approve(application_id, user):
         latitude=application.latitude,
         longitude=application.longitude,
         phone=application.phone,
+        timezone=default_zone(application.country),
     )
     OutletAuthorization.objects.update_or_create(
         outlet=outlet, brand_id=application.brand_id, defaults={"is_active": True}
     )
+    outlet_joined.send(sender=Outlet, outlet_id=outlet.pk, brand_id=application.brand_id)
     invite_staff(
         retailer=retailer,
         email=application.contact_email,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from o2o.core.admin_tenancy import TenantAdmin
 from o2o.core.errors import DomainError
+from o2o.core.templatetags.localtime import in_zone
 
 from . import services
 from .errors import IllegalTransition
@@ -168,7 +169,7 @@ class ReservationAdmin(TenantAdmin):
 
     @admin.display(description=_("hold until"), ordering="expires_at")
     def pickup_by(self, reservation):
-        when = timezone.localtime(reservation.expires_at).strftime("%d %b %H:%M")
+        when = in_zone(reservation.expires_at, reservation.outlet.timezone)
         if reservation.is_open and reservation.expires_at < timezone.now():
             return format_html(
                 '<strong style="color:#ba2121">⚠ {} ({})</strong>', when, _("overdue")

@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -35,7 +36,15 @@ class LineSerializer(serializers.Serializer):
 
 class ReservationSerializer(serializers.ModelSerializer):
     outlet = serializers.CharField(source="outlet.code")
+    outlet_timezone = serializers.CharField(source="outlet.timezone")
+    held_until = serializers.SerializerMethodField(
+        help_text="expires_at in the shop's own time zone (its UTC offset given)."
+    )
     lines = LineSerializer(many=True)
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_held_until(self, reservation) -> str:
+        return reservation.expires_at.astimezone(reservation.outlet.tz).isoformat()
 
     class Meta:
         model = Reservation
@@ -45,6 +54,8 @@ class ReservationSerializer(serializers.ModelSerializer):
             "fulfilment",
             "outlet",
             "expires_at",
+            "held_until",
+            "outlet_timezone",
             "created_at",
             "stock_shortfall",
             "decline_reason",

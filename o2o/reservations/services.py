@@ -173,7 +173,9 @@ def reserve(
         delivery_address=delivery_address.strip()[:255],
         language=language,
         shopper=shopper if shopper is not None and shopper.is_authenticated else None,
-        expires_at=timezone.now() + timedelta(minutes=variant.brand.hold_minutes),
+        expires_at=outlet.after_open_time(
+            timezone.now(), timedelta(minutes=variant.brand.hold_minutes)
+        ),
     )
     hold_units(
         outlet_id=outlet.pk,

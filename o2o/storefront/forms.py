@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from o2o.locator.geocoding import locate_city, locate_postcode
@@ -29,7 +30,8 @@ class LocationForm(forms.Form):
         if lat is not None and lng is not None:
             data["place"] = (lat, lng, str(_("your location")))
         elif city:
-            place = locate_postcode(city) or locate_city(city)
+            prefer = ("CN", "IN") if get_language().startswith("zh") else ("IN", "CN")
+            place = locate_postcode(city, prefer=prefer) or locate_city(city)
             if place is None:
                 raise forms.ValidationError(
                     _("We could not find a city or postcode called “%(city)s”."),

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import segno
 from django.utils.translation import gettext_lazy as _
 
+from o2o.outlets.hours import state_text
+
 
 @dataclass
 class NearbyRow:
@@ -14,20 +16,27 @@ class NearbyRow:
     low: bool
     stale: bool
     open_now: bool | None
+    hours_now: str
+    hours: str
 
 
 def nearby_rows(hits, *, now):
-    return [
-        NearbyRow(
-            outlet=hit.outlet,
-            distance_km=hit.distance_km,
-            available=hit.available,
-            low=hit.available <= hit.outlet.low_stock_units,
-            stale=hit.outlet.stock_is_stale(now=now),
-            open_now=hit.outlet.is_open_at(now),
+    rows = []
+    for hit in hits:
+        state = hit.outlet.open_state(now)
+        rows.append(
+            NearbyRow(
+                outlet=hit.outlet,
+                distance_km=hit.distance_km,
+                available=hit.available,
+                low=hit.available <= hit.outlet.low_stock_units,
+                stale=hit.outlet.stock_is_stale(now=now),
+                open_now=None if state is None else state[0],
+                hours_now=state_text(state, now),
+                hours=hit.outlet.hours.describe(),
+            )
         )
-        for hit in hits
-    ]
+    return rows
 
 
 STEPS = [

