@@ -1,6 +1,6 @@
 """Catalogue filters, product details, delivery, limits, races, follow-up and accounts."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -69,9 +69,7 @@ def test_product_page_details_low_stock_freshness_and_hours(client, world):
     world.product.specs = {"Battery": "5000 mAh"}
     world.product.save()
     Outlet.objects.filter(pk=world.outlet.pk).update(
-        opens_at=time(0),
-        closes_at=time(23, 59),
-        opening_hours="00:00–23:59",
+        weekly_hours=[[["00:00", "00:00"]]] * 7,  # 00:00 to 00:00: open all day, every day
         stock_synced_at=timezone.now() - timedelta(minutes=5),
         phone="+91 20 1234 5678",
     )
@@ -79,7 +77,7 @@ def test_product_page_details_low_stock_freshness_and_hours(client, world):
     page = client.get("/aurora/aurora-12/?city=Pune").content.decode()
     assert "5000 mAh" in page
     assert "Low stock: 2 left" in page
-    assert "updated 5" in page and "open now" in page and "tel:+912012345678" in page
+    assert "updated 5" in page and "Open until 00:00" in page and "tel:+912012345678" in page
     assert 'id="map-data"' in page
     world.outlet.refresh_from_db()
     world.outlet.stock_synced_at = timezone.now() - timedelta(days=3)
