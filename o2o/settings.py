@@ -363,3 +363,15 @@ O2O_METRICS_ALLOWED_NETWORKS = env.list(
 )
 O2O_METRICS_TOKEN = env("O2O_METRICS_TOKEN", default="")
 O2O_WORKER_HEARTBEAT_SECONDS = env.int("O2O_WORKER_HEARTBEAT_SECONDS", default=180)
+
+# Maps: with no tile server the maps draw vendored country and state outlines (Natural
+# Earth) and city labels (GeoNames), offline. In production set a tile server you may use
+# (for example your own, or a provider's with a key), with the attribution it requires;
+# its origin is added to the CSP's img-src.
+O2O_MAP_TILE_URL = env("O2O_MAP_TILE_URL", default="")
+O2O_MAP_ATTRIBUTION = env("O2O_MAP_ATTRIBUTION", default="")
+if O2O_MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(O2O_MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

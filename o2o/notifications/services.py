@@ -30,7 +30,7 @@ def send_reservation_status(*, reservation_id: int) -> bool:
     with translation.override(reservation.language or settings.LANGUAGE_CODE):
         subject = _("Reservation %(code)s: %(status)s") % {
             "code": reservation.code,
-            "status": reservation.get_status_display(),
+            "status": reservation.shopper_status(),
         }
         body = render_to_string("notifications/reservation_status.txt", context)
         sms = render_to_string("notifications/reservation_status_sms.txt", context).strip()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -24,6 +25,7 @@ from o2o.core.tenancy import tenancy_of
 from o2o.outlets.models import Outlet
 
 from . import services
+from .errors import ReservationNotAllowed
 from .models import Reservation
 from .selectors import reservation_detail, reservations_handled_by, reservations_visible_to
 
@@ -80,8 +82,22 @@ class ReservationRequest(serializers.Serializer):
     delivery_address = serializers.RegexField(
         NO_NUL, max_length=255, required=False, default="", allow_blank=True
     )
-    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
-    lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    lat = serializers.FloatField(
+        min_value=-90, max_value=90, required=False, help_text="Where to deliver (latitude)."
+    )
+    lng = serializers.FloatField(
+        min_value=-180, max_value=180, required=False, help_text="Where to deliver (longitude)."
+    )
+
+    def validate(self, data):
+        if ("lat" in data) != ("lng" in data):  # a rule, not a malformed body
+            missing = "lng" if "lat" in data else "lat"
+            raise ReservationNotAllowed(
+                _("Give both lat and lng of the delivery address, or neither."),
+                **{missing: ["missing"]},
+            )
+        data["delivery_point"] = (data["lat"], data["lng"]) if "lat" in data else None
+        return data
 
 
 class ShopperAPIView(APIView):
@@ -102,7 +118,6 @@ class ReservationCreateView(ShopperAPIView):
         variant = get_object_or_404(Variant, sku=data["sku"], brand__slug=data["brand"])
         outlet = get_object_or_404(Outlet, code=data["outlet"])
         services.check_reservation_rate(ip=client_ip(request), email=data["shopper_email"])
-        point = (data["lat"], data["lng"]) if "lat" in data and "lng" in data else None
         reservation = services.reserve(
             outlet=outlet,
             variant=variant,
@@ -112,7 +127,7 @@ class ReservationCreateView(ShopperAPIView):
             shopper_phone=data["shopper_phone"].strip(),
             fulfilment=data["fulfilment"],
             delivery_address=data["delivery_address"],
-            delivery_point=point,
+            delivery_point=data["delivery_point"],
             shopper=request.user if getattr(request.user, "pk", None) else None,
             language=get_language() or settings.LANGUAGE_CODE,
         )

@@ -49,6 +49,8 @@ class Reservation(TimeStampedModel):
         help_text=_("The signed-in shopper, if any (guests can reserve)."),
     )
     delivery_address = models.CharField(_("delivery address"), max_length=255, blank=True)
+    delivery_latitude = models.FloatField(_("delivery latitude"), null=True, blank=True)
+    delivery_longitude = models.FloatField(_("delivery longitude"), null=True, blank=True)
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -85,6 +87,24 @@ class Reservation(TimeStampedModel):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_delivery(self):
+        return self.fulfilment == self.Fulfilment.DELIVERY
+
+    def shopper_status(self, status: str | None = None) -> str:
+        """The status as the shopper reads it: a delivery is "out for delivery" and
+        "delivered", not "ready for pickup" and "collected"."""
+        status = status or self.status
+        if self.is_delivery and status in DELIVERY_WORDS:
+            return str(DELIVERY_WORDS[status])
+        return str(self.Status(status).label)
+
+
+DELIVERY_WORDS = {
+    Reservation.Status.READY: _("Out for delivery"),
+    Reservation.Status.COLLECTED: _("Delivered"),
+}
 
 
 class ReservationLine(models.Model):

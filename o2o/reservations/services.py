@@ -97,14 +97,17 @@ def _check_delivery(
     if delivery_point is None:
         raise OutsideDeliveryRadius(
             _(
-                "Tell us where you are (city, postcode or your location) "
-                "so we can check the shop delivers there."
+                "Tell us where to deliver (the address's postcode, a pin on the map or "
+                "your device's location) so we can check the shop delivers there."
             )
         )
     distance = haversine_km(outlet.latitude, outlet.longitude, *delivery_point)
     if distance > outlet.delivery_radius_km:
         raise OutsideDeliveryRadius(
-            _("This shop delivers within %(radius)d km; you are %(distance).1f km away.")
+            _(
+                "This shop delivers within %(radius)d km; the delivery address is "
+                "%(distance).1f km away."
+            )
             % {"radius": outlet.delivery_radius_km, "distance": distance}
         )
 
@@ -153,7 +156,8 @@ def reserve(
 ) -> Reservation:
     """Create a pending reservation holding `quantity` units of `variant` at `outlet`.
 
-    For delivery, `delivery_point` (lat, lng) must lie within the shop's delivery radius."""
+    For delivery, `delivery_point` (lat, lng) is where the parcel goes (never where the
+    shopper searched from); it must lie within the shop's delivery radius."""
     lock_outlet(outlet.pk)  # the lock order of inventory/locks.py: outlet first
     variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
     _check_reservable(outlet=outlet, variant=variant, quantity=quantity)
@@ -171,6 +175,12 @@ def reserve(
         shopper_phone=shopper_phone,
         fulfilment=fulfilment,
         delivery_address=delivery_address.strip()[:255],
+        delivery_latitude=delivery_point[0]
+        if delivery_point and fulfilment == "delivery"
+        else None,
+        delivery_longitude=delivery_point[1]
+        if delivery_point and fulfilment == "delivery"
+        else None,
         language=language,
         shopper=shopper if shopper is not None and shopper.is_authenticated else None,
         expires_at=outlet.after_open_time(

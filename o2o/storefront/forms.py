@@ -111,6 +111,20 @@ class ReservationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    delivery_postcode = forms.CharField(
+        label=_("Postcode of the delivery address"),
+        max_length=16,
+        required=False,
+        help_text=_("Or place a pin on the map, or use your device's location."),
+    )
+    delivery_lat = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    delivery_lng = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+
+    delivery_fields = ("delivery_address", "delivery_postcode", "delivery_lat", "delivery_lng")
 
     def __init__(self, *args, outlet, max_units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,16 +138,34 @@ class ReservationForm(forms.Form):
                 c for c in Reservation.Fulfilment.choices if c[0] != "delivery"
             ]
             self.fields["fulfilment"].widget = forms.HiddenInput()
-            del self.fields["delivery_address"]
+            for name in self.delivery_fields:
+                del self.fields[name]
 
     def clean(self):
+        """For a delivery, `delivery_point` is where the parcel goes: the pin (placed on
+        the map or the device's location, confirmed) or else the postcode's centre."""
         data = super().clean()
         data["fulfilment"] = data.get("fulfilment") or Reservation.Fulfilment.COLLECT
-        if (
-            data.get("fulfilment") == Reservation.Fulfilment.DELIVERY
-            and not (data.get("delivery_address") or "").strip()
-        ):
+        pin = (data.pop("delivery_lat", None), data.pop("delivery_lng", None))
+        postcode = (data.pop("delivery_postcode", "") or "").strip()
+        data["delivery_point"] = None
+        if data["fulfilment"] != Reservation.Fulfilment.DELIVERY:
+            return data
+        if not (data.get("delivery_address") or "").strip():
             self.add_error("delivery_address", _("Enter the address to deliver to."))
+        if None not in pin:
+            data["delivery_point"] = pin
+        elif postcode:
+            place = locate_postcode(postcode)
+            if place is None:
+                self.add_error("delivery_postcode", _("We do not know this postcode."))
+            else:
+                data["delivery_point"] = (place.latitude, place.longitude)
+        else:
+            self.add_error(
+                "delivery_postcode",
+                _("Give the postcode of the delivery address, or place a pin on the map."),
+            )
         return data
 
 

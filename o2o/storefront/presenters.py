@@ -39,27 +39,29 @@ def nearby_rows(hits, *, now):
     return rows
 
 
-STEPS = [
-    ("pending", _("Reserved")),
-    ("confirmed", _("Confirmed by the shop")),
-    ("ready", _("Ready for pickup")),
-    ("collected", _("Collected")),
-]
+STEPS = ["pending", "confirmed", "ready", "collected"]
+STEP_LABELS = {"pending": _("Reserved"), "confirmed": _("Confirmed by the shop")}
 
 
 def timeline(reservation):
-    """The status steps, with when each happened; a closed reservation ends the line."""
+    """The status steps, with when each happened; a closed reservation ends the line. A
+    delivery speaks of delivery ("Out for delivery", "Delivered")."""
     reached = {event.to_status: event.created_at for event in reservation.events.all()}
     steps = [
-        {"status": status, "label": label, "at": reached.get(status), "done": status in reached}
-        for status, label in STEPS
+        {
+            "status": status,
+            "label": STEP_LABELS.get(status) or reservation.shopper_status(status),
+            "at": reached.get(status),
+            "done": status in reached,
+        }
+        for status in STEPS
     ]
     if reservation.status in ("cancelled", "declined", "expired"):
         steps = [step for step in steps if step["done"]]
         steps.append(
             {
                 "status": reservation.status,
-                "label": reservation.get_status_display(),
+                "label": reservation.shopper_status(),
                 "at": reached.get(reservation.status),
                 "done": True,
             }
@@ -67,7 +69,7 @@ def timeline(reservation):
     return steps
 
 
-def qr_svg(code):
+def qr_svg(code, *, delivery=False):
     """The pickup code as an inline SVG QR code (segno, no network). Always a standard QR
     code (segno would pick a Micro QR for a short code, which common scanners do not read),
     with the standard four-module quiet zone, large enough to scan from a phone."""
@@ -76,7 +78,7 @@ def qr_svg(code):
         border=4,
         dark="#1b1f24",
         light="#ffffff",
-        title=str(_("Pickup code")) + f" {code}",
+        title=str(_("Delivery code") if delivery else _("Pickup code")) + f" {code}",
     )
 
 

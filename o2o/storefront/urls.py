@@ -7,6 +7,8 @@ app_name = "storefront"
 urlpatterns = [
     path("", views.brand_list, name="brands"),
     path("places/", views.place_suggestions, name="places"),
+    path("places/labels.json", views.place_labels, name="place-labels"),
+    path("places/locate/", views.place_lookup, name="place-lookup"),
     path("partners/<slug:brand_slug>/apply/", views.partner_apply, name="partner-apply"),
     path("account/signup/", views.signup, name="signup"),
     path(

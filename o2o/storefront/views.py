@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from o2o.catalogue.selectors import (
@@ -26,7 +27,7 @@ from o2o.catalogue.selectors import (
 from o2o.core.clientip import client_ip
 from o2o.core.errors import DomainError
 from o2o.core.generations import remembered_until_anything_changes
-from o2o.locator.geocoding import suggest_cities
+from o2o.locator.geocoding import city_labels, locate_city, locate_postcode, suggest_cities
 from o2o.locator.selectors import cached_stock_near, products_in_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
 from o2o.outlets import onboarding
@@ -189,6 +190,21 @@ def place_suggestions(request):
     return render(request, "storefront/place_suggestions.html", {"names": names})
 
 
+@cache_control(max_age=86400, public=True)
+def place_labels(request):
+    """Big cities for the offline base map's labels (static/js/basemap.js)."""
+    return JsonResponse({"cities": city_labels()})
+
+
+def place_lookup(request):
+    """Where a typed city or postcode is, as JSON (the partner form's map centres on it)."""
+    text = request.GET.get("city", "")[:120]
+    place = locate_postcode(text) or locate_city(text)
+    if place is None:
+        return JsonResponse({"error": "not_found", "detail": str(_("No such place."))}, status=404)
+    return JsonResponse({"name": place.name, "lat": place.latitude, "lng": place.longitude})
+
+
 @require_POST
 def back_in_stock(request, variant_id):
     """Remember a shopper's wish to hear when a variant is available near their last search."""
@@ -240,7 +256,6 @@ def reserve(request, outlet_code, variant_id):
                 outlet=outlet,
                 variant=variant,
                 shopper=request.user,
-                delivery_point=(place[0], place[1]) if place else None,
                 language=get_language() or settings.LANGUAGE_CODE,
                 **form.cleaned_data,
             )
@@ -284,7 +299,11 @@ def reservation(request, code):
     found = _shopper_reservation(request, code)
     if found is None:
         return redirect("storefront:lookup")
-    context = {"reservation": found, "timeline": timeline(found), "qr": qr_svg(found.code)}
+    context = {
+        "reservation": found,
+        "timeline": timeline(found),
+        "qr": qr_svg(found.code, delivery=found.is_delivery),
+    }
     return render(
         request, _fragment(request, "storefront/reservation.html", "reservation-status"), context
     )

@@ -1,4 +1,4 @@
-// Coverage and unmet-demand maps (Leaflet, no tiles: offline).
+// Coverage and unmet-demand maps, on the base map of basemap.js.
 document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("dashboard-maps");
   if (!source || !window.L) return;
@@ -6,7 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
   function draw(id, points, style) {
     const holder = document.getElementById(id);
     if (!holder || !points.length) return;
-    const map = L.map(holder, { attributionControl: false, preferCanvas: true });
+    const map = L.map(holder, { preferCanvas: true });
+    window.o2oBaseMap && window.o2oBaseMap(map);
     const bounds = [];
     points.forEach((p) => { style(p).addTo(map); bounds.push([p.lat, p.lng]); });
     map.fitBounds(bounds, { padding: [16, 16] });

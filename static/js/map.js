@@ -1,5 +1,4 @@
-// A Leaflet map of the shops near the shopper. Offline: no tile server, just the markers
-// on a plain background (the list beside it carries the addresses).
+// A Leaflet map of the shops near the shopper, on the base map of basemap.js.
 (function () {
   function draw() {
     const holder = document.getElementById("map");
@@ -7,7 +6,8 @@
     if (!holder || !source || !window.L || holder.dataset.drawn) return;
     const data = JSON.parse(source.textContent);
     holder.dataset.drawn = "1";
-    const map = L.map(holder, { attributionControl: false, zoomControl: true });
+    const map = L.map(holder, { zoomControl: true });
+    window.o2oBaseMap && window.o2oBaseMap(map);
     const points = [];
     const you = L.circleMarker(data.you, { radius: 8, color: "#0b5cad", fillOpacity: 0.9 });
     you.addTo(map).bindTooltip(holder.getAttribute("data-you") || "You");

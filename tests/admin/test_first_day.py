@@ -10,7 +10,6 @@ from django.test import Client
 
 from o2o.catalogue.models import Variant
 from o2o.inventory.models import StockLevel
-from o2o.outlets import imports
 from o2o.outlets.models import Outlet, OutletApplication, OutletImport, RetailerMembership
 from tests.admin.tenancy_world import PASSWORD, build
 from tests.admin.test_onboarding import apply

@@ -107,27 +107,6 @@ def test_city_suggestions_and_postcodes(client, world, tmp_path):
     assert "Pune Mobiles" in page and "Pune Camp" in page
 
 
-def test_delivery_within_the_radius_only(client, world):
-    Outlet.objects.filter(pk=world.outlet.pk).update(delivery_radius_km=5)
-    url = f"/reserve/pune-1/{world.variant.pk}/"
-    no_address = client.post(url, {**SHOPPER, "fulfilment": "delivery"})
-    assert "Enter the address to deliver to." in no_address.content.decode()
-    no_place = client.post(
-        url, {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road"}
-    )
-    assert "Tell us where you are" in no_place.content.decode()
-    client.get("/aurora/aurora-12/?lat=18.70&lng=73.85")  # ~20 km north
-    too_far = client.post(
-        url, {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road"}
-    )
-    assert "delivers within 5 km" in too_far.content.decode()
-    client.get("/aurora/aurora-12/?lat=18.53&lng=73.86")
-    ok = client.post(url, {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road"})
-    assert ok.status_code == 302
-    reservation = Reservation.objects.get()
-    assert (reservation.fulfilment, reservation.delivery_address) == ("delivery", "12 MG Road")
-
-
 def test_no_delivery_option_when_the_shop_does_not_deliver(client, world):
     page = client.get(f"/reserve/pune-1/{world.variant.pk}/").content.decode()
     assert 'value="delivery"' not in page
