@@ -5,9 +5,11 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from o2o.brands.models import Brand
 from o2o.core.exports import safe_rows
+from o2o.locator.geocoding import nearest_city
 
 from . import selectors
 from .charts import bar_chart
@@ -32,7 +34,14 @@ EXPORTS = {
         "revenue",
     ),
     "products": ("product__name", "reservations", "units"),
-    "unmet": ("cell_lat", "cell_lng", "variant__sku", "variant__product__name", "searches"),
+    "unmet": (
+        "place",
+        "cell_lat",
+        "cell_lng",
+        "variant__sku",
+        "variant__product__name",
+        "searches",
+    ),
 }
 
 
@@ -42,6 +51,11 @@ def brand_dashboard(request, brand_slug):
     if not selectors.brand_for_staff(request.user, brand):
         raise Http404("No such dashboard.")
     figures = selectors.dashboard(brand=brand)
+    language = get_language() or "en"
+    for cell in figures["unmet"]:  # a place people know, in the viewer's language
+        cell["place"] = nearest_city(cell["cell_lat"], cell["cell_lng"], language=language) or (
+            f"{cell['cell_lat']:.2f}, {cell['cell_lng']:.2f}"
+        )
     export = request.GET.get("export")
     if export:
         return _csv(brand, export, figures)

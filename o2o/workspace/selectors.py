@@ -40,3 +40,60 @@ def workspace_summary(user: Any) -> dict | None:
         "is_retailer": tenancy.is_retailer,
         "dashboards": brands_visible_to(user) if tenancy.is_brand_staff else [],
     }
+
+
+def counter_queue(user: Any, *, code: str = "") -> dict:
+    """The shop counter: the open reservations the user handles, by state, and the one
+    whose code was typed or scanned. Four queries whatever the number of reservations."""
+    from o2o.reservations.models import Reservation
+    from o2o.reservations.selectors import reservations_handled_by
+
+    handled = reservations_handled_by(user).select_related("outlet", "brand")
+    open_ones = list(
+        handled.filter(status__in=Reservation.OPEN_STATUSES)
+        .prefetch_related("lines__variant__product")
+        .order_by("expires_at")[:COUNTER_ROWS]
+    )
+    by_state = {status: [] for status in Reservation.OPEN_STATUSES}
+    for reservation in open_ones:
+        by_state[reservation.status].append(reservation)
+    wanted = (code or "").strip().upper()[:16]
+    found = None
+    if wanted:
+        found = next((r for r in open_ones if r.code == wanted), None) or (
+            handled.prefetch_related("lines__variant__product").filter(code=wanted).first()
+        )
+    today = timezone.localdate()
+    return {
+        "by_state": by_state,
+        "found": found,
+        "searched": wanted,
+        "handed_over_today": handled.filter(
+            status=Reservation.Status.COLLECTED, closed_at__date=today
+        ).count(),
+    }
+
+
+COUNTER_ROWS = 100
+
+
+def counter_stock(user: Any, *, query: str) -> list:
+    """Up to 10 items at the user's own shops whose SKU, GTIN or product name matches."""
+    from django.db.models import Q
+
+    from o2o.inventory.selectors import stock_visible_to
+    from o2o.outlets.selectors import retailers_acted_for
+
+    text = (query or "").strip()[:64]
+    if not text:
+        return []
+    levels = stock_visible_to(user).filter(outlet__retailer_id__in=retailers_acted_for(user))
+    return list(
+        levels.filter(
+            Q(variant__sku__iexact=text)
+            | Q(variant__gtin=text)
+            | Q(variant__product__name__icontains=text)
+        )
+        .select_related("outlet", "variant__product")
+        .order_by("outlet__name", "variant__sku")[:10]
+    )

@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
   draw("coverage-map", data.coverage.map((o) => ({ lat: o.latitude, lng: o.longitude, name: o.name })),
        (p) => L.circleMarker([p.lat, p.lng], { radius: 3, color: "#0b5cad" }).bindTooltip(p.name));
   const peak = Math.max(1, ...data.unmet.map((c) => c.searches));
-  draw("unmet-map", data.unmet.map((c) => ({ lat: c.cell_lat, lng: c.cell_lng, n: c.searches, sku: c.variant__sku })),
+  draw("unmet-map", data.unmet.map((c) => ({ lat: c.cell_lat, lng: c.cell_lng, n: c.searches, sku: c.variant__sku, place: c.place })),
        (p) => L.circleMarker([p.lat, p.lng], { radius: 4 + 14 * p.n / peak, color: "#a4161a" })
-         .bindTooltip(p.sku + ": " + p.n));
+         .bindTooltip(p.place + " · " + p.sku + ": " + p.n));
 });
