@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
@@ -13,6 +13,7 @@ from import_export.admin import ExportMixin
 from o2o.core.admin_tenancy import TenantAdmin
 from o2o.core.errors import DomainError
 from o2o.core.outbox import enqueue
+from o2o.core.templatetags.localtime import in_zone
 from o2o.outlets.models import stale_stock
 from o2o.outlets.selectors import outlets_visible_to, retailers_acted_for
 
@@ -120,14 +121,14 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
     resource_classes = [StockLevelResource]
     form = StockLevelForm
     list_display = [
-        "outlet",
-        "product",
-        "variant",
+        "item",
+        "shop",
         "on_hand",
         "reserved",
         "available_units",
-        "synced_at",
+        "counted",
     ]
+    list_display_links = ["item"]
     list_editable = ["on_hand"]
     list_filter = ["outlet", BrandFilter, AvailabilityFilter, FreshnessFilter]
     search_fields = [
@@ -139,6 +140,10 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
     ]
     list_select_related = ["outlet", "variant__product"]
     readonly_fields = ["outlet", "variant", "reserved", "synced_at", "recent_changes"]
+
+    class Media:
+        css = {"all": ["css/admin-stock.css"]}
+
     ordering = ["outlet__name", "variant__product__name", "variant__storage_gb"]
     change_list_template = "admin/inventory/stocklevel/change_list.html"
     list_per_page = 50
@@ -160,9 +165,39 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
     def get_changelist_form(self, request, **kwargs):
         return StockLevelForm
 
-    @admin.display(description=_("product"), ordering="variant__product__name")
-    def product(self, level):
-        return level.variant.product.name
+    @admin.display(description=_("item"), ordering="variant__product__name")
+    def item(self, level):
+        return format_html("{} <span class='quiet'>{}</span>", level.variant, level.variant.sku)
+
+    @admin.display(description=_("shop"), ordering="outlet__name")
+    def shop(self, level):
+        return format_html("<span title='{}'>{}</span>", level.outlet.name, level.outlet.code)
+
+    @admin.display(description=_("counted"), ordering="synced_at")
+    def counted(self, level):
+        return in_zone(level.synced_at, level.outlet.timezone) if level.synced_at else "-"
+
+    def changelist_view(self, request, extra_context=None):
+        """A count refused in the list names its row and the reason at the top, not only
+        in a cell that may be out of sight."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        formset = getattr(changelist, "formset", None)
+        if formset is not None and request.method == "POST" and not formset.is_valid():
+            for form in formset.forms:
+                for error in form.errors.get("on_hand", []):
+                    self.message_user(
+                        request,
+                        _("%(item)s at %(shop)s (%(sku)s): %(reason)s")
+                        % {
+                            "item": form.instance.variant,
+                            "shop": form.instance.outlet.name,
+                            "sku": form.instance.variant.sku,
+                            "reason": error,
+                        },
+                        messages.ERROR,
+                    )
+        return response
 
     @admin.display(description=_("available"))
     def available_units(self, level):

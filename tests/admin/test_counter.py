@@ -127,3 +127,24 @@ def test_a_quick_count_of_one_item(world):
     assert client.post(f"/admin/counter/stock/{foreign.pk}/", {"on_hand": "0"}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.on_hand == 10
+
+
+def test_the_stock_list_names_the_refused_row_and_why(world):
+    mine, _theirs = own_and_foreign(world)
+    level = StockLevel.objects.get(outlet=mine.outlet)  # 10 on hand, 1 held
+    client = login(world, "a_owner")
+    response = client.post(
+        "/admin/inventory/stocklevel/",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(level.pk),
+            "form-0-on_hand": "0",
+            "_save": "Save",
+        },
+    )
+    page = response.content.decode()
+    assert f"{level.variant} at {level.outlet.name} ({level.variant.sku}):" in page
+    assert "1 units are held for reservations" in page
+    level.refresh_from_db()
+    assert level.on_hand == 10
