@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from o2o.core import health
+from o2o.core.media import public_media
 from o2o.core.metrics_view import metrics
 from o2o.outlets.views import accept_invitation
 
@@ -30,6 +31,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/invitation/<str:token>/", accept_invitation, name="accept_invitation"),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/products/<path:path>",
+        public_media,
+        {"folder": "products"},
+        name="product-media",
+    ),
     path("api/v1/", include("o2o.api_urls")),
     path("dashboard/", include("o2o.dashboard.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

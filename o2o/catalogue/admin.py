@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 
-from .models import Category, Product, Variant
+from .models import Category, Product, ProductImage, Variant
 from .selectors import categories_visible_to, products_visible_to, variants_visible_to
 
 CATALOGUE_GRANTS = {"brand": {"view"}, "brand_manager": {"view", "add", "change", "delete"}}
@@ -25,6 +25,13 @@ class VariantInline(TenantInline):
     grants = CATALOGUE_GRANTS
 
 
+class ProductImageInline(TenantInline):
+    model = ProductImage
+    extra = 0
+    fields = ["image", "colour", "alt_text", "position"]
+    grants = CATALOGUE_GRANTS
+
+
 @admin.register(Product)
 class ProductAdmin(TenantAdmin):
     scope = staticmethod(products_visible_to)
@@ -33,7 +40,7 @@ class ProductAdmin(TenantAdmin):
     list_filter = ["brand", "is_published", "category"]
     search_fields = ["name", "variants__sku"]
     list_select_related = ["brand", "category"]
-    inlines = [VariantInline]
+    inlines = [VariantInline, ProductImageInline]
 
 
 @admin.register(Variant)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from o2o.brands.models import Brand
 from o2o.core.models import TimeStampedModel
 
+from . import images
+
 
 class Category(TimeStampedModel):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="categories")
@@ -75,4 +77,45 @@ class Variant(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.brand_id and self.product_id:
             self.brand_id = self.product.brand_id
+        super().save(*args, **kwargs)
+
+
+class ProductImage(TimeStampedModel):
+    """A photo of a product, or of its variants of one colour; its thumbnail is made once,
+    when the photo is saved (catalogue/images.py)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    colour = models.CharField(
+        _("colour"),
+        max_length=40,
+        blank=True,
+        help_text=_("The variants' colour this photo shows; empty for every colour."),
+    )
+    image = models.ImageField(
+        _("photo"),
+        upload_to="products/%Y/%m/",
+        validators=[images.validate_photo],
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    thumbnail = models.ImageField(upload_to="products/%Y/%m/", editable=False, blank=True)
+    thumbnail_width = models.PositiveIntegerField(editable=False, default=0)
+    thumbnail_height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(_("description for screen readers"), max_length=160, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["product", "position"])]
+
+    def __str__(self):
+        return self.alt_text or f"{self.product} {self.colour}".strip()
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.thumbnail:
+            thumb, self.thumbnail_width, self.thumbnail_height, size = images.thumbnail(
+                self.image, self.image.name
+            )
+            self.width, self.height = size
+            self.thumbnail.save(thumb.name, thumb, save=False)
         super().save(*args, **kwargs)

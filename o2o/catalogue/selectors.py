@@ -8,7 +8,7 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 
 from o2o.brands.models import Brand
 
-from .models import Category, Product, Variant
+from .models import Category, Product, ProductImage, Variant
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -73,6 +73,7 @@ def published_products(
         .filter(Exists(variants))
         .select_related("category")
         .annotate(price_from=Min("variants__price", filter=Q(variants__is_active=True)))
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.all(), to_attr="photos"))
     )
     if category:
         products = products.filter(category__slug=category)
@@ -86,12 +87,24 @@ def published_products(
     return products.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
+def photos_for(product: Any, variant: Any) -> list:
+    """The product's photos for one variant: those of its colour first, then the rest."""
+    photos = getattr(product, "photos", None)
+    photos = list(product.images.all()) if photos is None else photos
+    own = [p for p in photos if p.colour and p.colour.casefold() == variant.colour.casefold()]
+    general = [p for p in photos if not p.colour]
+    return own + general or photos[:1]
+
+
 def product_for_shopper(*, brand: Brand, slug: str) -> Any:
     variants = Variant.objects.filter(is_active=True).order_by("storage_gb", "colour")
     return (
         Product.objects.filter(brand=brand, slug=slug, is_published=True)
         .select_related("category", "brand")
-        .prefetch_related(Prefetch("variants", queryset=variants, to_attr="active_variants"))
+        .prefetch_related(
+            Prefetch("variants", queryset=variants, to_attr="active_variants"),
+            Prefetch("images", queryset=ProductImage.objects.all(), to_attr="photos"),
+        )
         .first()
     )
 

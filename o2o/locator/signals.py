@@ -28,13 +28,13 @@ def connect():
 
     stock_counted.connect(_stock_counted, dispatch_uid="locator.back_in_stock")
     from o2o.brands.models import Brand
-    from o2o.catalogue.models import Category, Product, Variant
+    from o2o.catalogue.models import Category, Product, ProductImage, Variant
     from o2o.inventory.models import StockLevel
     from o2o.outlets.models import Outlet, OutletAuthorization
 
     for signal in (post_save, post_delete):
         signal.connect(_stock_level_changed, sender=StockLevel, dispatch_uid=f"{signal}-stock")
-        for model in (Brand, Category, Product, Variant, Outlet, OutletAuthorization):
+        for model in (Brand, Category, Product, ProductImage, Variant, Outlet, OutletAuthorization):
             signal.connect(
                 _searchable_changed, sender=model, dispatch_uid=f"{signal}-{model.__name__}"
             )

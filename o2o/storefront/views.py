@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from o2o.catalogue.selectors import (
     active_brands,
     categories_of,
+    photos_for,
     product_for_shopper,
     published_products,
     shoppable_variants,
@@ -143,6 +144,7 @@ def product_detail(request, brand_slug, product_slug):
         "brand": brand,
         "product": product,
         "variant": variant,
+        "photos": photos_for(product, variant),
         "form": form,
         "nearby": nearby,
         "place": place,

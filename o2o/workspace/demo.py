@@ -159,6 +159,53 @@ def _catalogue(rng, brand, lines):
     return Variant.objects.bulk_create(variants)
 
 
+SWATCHES = {
+    "Midnight Black": (30, 32, 38),
+    "Glacier Blue": (120, 170, 220),
+    "Sunrise Gold": (222, 180, 100),
+    "Forest Green": (46, 110, 70),
+    "Pearl White": (236, 236, 232),
+}
+
+
+def _photo(colour, label):
+    """A drawn phone in its colour (PNG bytes): the demo needs no photo files."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 640), (244, 245, 247))
+    draw = ImageDraw.Draw(image)
+    body = SWATCHES.get(colour, (90, 90, 90))
+    draw.rounded_rectangle((120, 40, 360, 600), radius=36, fill=body, outline=(60, 60, 60), width=4)
+    draw.rounded_rectangle((136, 70, 344, 540), radius=16, fill=(20, 24, 32))
+    draw.ellipse((226, 556, 254, 584), outline=(200, 200, 200), width=3)
+    draw.text((150, 90), label[:22], fill=(230, 230, 230))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _photos(products_with_colours):
+    """Two photos per product: its first two colours (the product page shows the chosen
+    colour's first)."""
+    from django.core.files.base import ContentFile
+
+    from o2o.catalogue.models import ProductImage
+
+    for product, colours in products_with_colours:
+        for position, colour in enumerate(colours[:2]):
+            photo = ProductImage(
+                product=product,
+                colour=colour,
+                position=position,
+                alt_text=f"{product.name}, {colour}",
+            )
+            name = f"{product.slug}-{slugify(colour)}.png"
+            photo.image.save(name, ContentFile(_photo(colour, product.name)), save=False)
+            photo.save()
+
+
 def _outlets(rng, brands, cities):
     outlets = []
     retailers = []
@@ -238,6 +285,11 @@ def load_demo():
         brand.pk: _catalogue(rng, brand, spec[4])
         for brand, spec in zip(brands, BRANDS, strict=True)
     }
+    colours = {}
+    for variants in variants_by_brand.values():
+        for variant in variants:
+            colours.setdefault(variant.product, []).append(variant.colour)
+    _photos((product, list(dict.fromkeys(names))) for product, names in colours.items())
     cities = demo_cities()
     retailers, outlets, authorizations = _outlets(rng, brands, cities)
     RetailerMembership.objects.create(
