@@ -149,3 +149,37 @@ def test_demand_and_back_in_stock_lists_are_bounded(world, extra, django_assert_
     for path in ("/admin/locator/demandsignal/", "/admin/locator/backinstockrequest/"):
         with django_assert_max_num_queries(12):
             assert root.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "heading", "axis_day"),
+    [
+        ("en", "Pune", ": the last 30 days", "Dec"),
+        ("hi", "पुणे", ": पिछले 30 दिन", "दिस"),
+        ("zh-hans", "浦納", "：最近 30 天", "月"),
+    ],
+)
+def test_unmet_demand_names_places_and_the_dashboard_speaks_the_viewers_language(
+    world, language, place, heading, axis_day
+):
+    import re
+
+    _retailer, brand, _outlet, variant, _first = world.sides[0]
+    for _n in range(3):
+        DemandSignal.objects.create(
+            brand=brand, variant=variant, cell_lat=18.5, cell_lng=73.85, found=False
+        )
+    roll_up_day(brand=brand, day=timezone.now().date(), stock_snapshot=True)
+    client = login(world, "x_manager")
+    client.cookies["django_language"] = language
+    text = client.get(
+        f"/dashboard/{brand.slug}/", headers={"Accept-Language": language}
+    ).content.decode()
+    cells = re.findall(r'data-testid="unmet-place">([^<]+)<', text)
+    assert cells and cells[0] == place and "18.50" not in text
+    assert heading in text
+    chart = re.search(r"<svg.*?</svg>", text, re.S)[0]
+    ticks = re.findall(r'class="tick">([^<]+)<', chart)
+    assert ticks and all(axis_day in tick for tick in ticks)
+    csv = client.get(f"/dashboard/{brand.slug}/?export=unmet").content.decode().splitlines()
+    assert csv[0].startswith("place,cell_lat") and csv[1].startswith(place)

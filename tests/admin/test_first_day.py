@@ -190,3 +190,42 @@ def test_the_owner_types_the_hours_and_a_mistake_is_a_form_error(world):
     # the shop's staff read the hours as text, not JSON
     staff = login(world, "a_staff").get(url).content.decode()
     assert "Mon–Sat 10:00–13:00, 14:00–21:00; Sun closed" in staff and "[[" not in staff
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "body"),
+    [("hi", "को आपका आवेदन", "स्वीकार नहीं कर सकता"), ("zh-hans", "提交的申请", "暂时无法接受")],
+)
+def test_a_decision_reaches_the_applicant_in_their_language(
+    world, django_capture_on_commit_callbacks, language, subject, body
+):
+    brand = world.sides[0][1]
+    apply(Client(HTTP_ACCEPT_LANGUAGE=language), brand)
+    application = OutletApplication.objects.get(outlet_name="Lakshmi Telecom Aundh")
+    assert application.language == language
+    with django_capture_on_commit_callbacks(execute=True):
+        login(world, "x_manager").post(
+            "/admin/outlets/outletapplication/",
+            {
+                "action": "reject",
+                "_selected_action": [application.pk],
+                "note": "Too close to another partner.",
+            },
+        )
+    sent = [m for m in mail.outbox if m.to == ["lakshmi@telecom.example"]][-1]
+    assert subject in sent.subject and body in sent.body
+    assert "Too close to another partner." in sent.body
+
+
+def test_an_approved_applicant_is_invited_in_their_language(
+    world, django_capture_on_commit_callbacks
+):
+    brand = world.sides[0][1]
+    apply(Client(HTTP_ACCEPT_LANGUAGE="zh-hans"), brand)
+    approve(
+        world,
+        OutletApplication.objects.get(outlet_name="Lakshmi Telecom Aundh"),
+        django_capture_on_commit_callbacks,
+    )
+    sent = [m for m in mail.outbox if m.to == ["lakshmi@telecom.example"]][-1]
+    assert "您受邀加入" in sent.subject and "请在此接受邀请" in sent.body

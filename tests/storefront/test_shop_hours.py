@@ -126,7 +126,8 @@ def test_hindi_card_and_day_names(client, world):
             "/aurora/aurora-12/?city=Pune", headers={"Accept-Language": "hi"}
         ).content.decode()
     found = re.search(r'data-testid="hours-now">([^<]*)<', page)
-    assert found and "10:00" in found[1] and not found[1].isascii()
+    assert found and found[1] == "अभी बंद · सोम 10:00 बजे खुलेगा"
+    assert "सोम–शनि 10:00–21:00; रवि बंद" in page
 
 
 def test_overnight_hours_stay_open_past_midnight():
