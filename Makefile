@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install clean bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar bench-db messages
+.PHONY: demo serve test fuzz lint format install clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar bench-db messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: install
 # schemathesis with every check, 200 examples per operation, mode and identity (~10 min)
 fuzz: install
 	FUZZ_EXAMPLES=200 $(BIN)/python -m pytest tests/security/test_fuzz.py $(PYTEST_ARGS)
+
+# the README's pictures, taken by the browser tests (Devanagari needs fonts-noto-core)
+SCREENSHOTS = product-1280 reservation-360 reservation-hindi-360 counter-390 dashboard-hindi-1280 stock-list-1280
+screenshots: install
+	$(BIN)/python -m pytest -m e2e -q $(PYTEST_ARGS)
+	for name in $(SCREENSHOTS); do cp var/test-artifacts/$$name.png docs/screenshots/; done
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
     window.o2oBaseMap && window.o2oBaseMap(map);
     const bounds = [];
     points.forEach((p) => { style(p).addTo(map); bounds.push([p.lat, p.lng]); });
-    map.fitBounds(bounds, { padding: [16, 16] });
+    map.fitBounds(bounds, { padding: [16, 16], maxZoom: 11 });
   }
   draw("coverage-map", data.coverage.map((o) => ({ lat: o.latitude, lng: o.longitude, name: o.name })),
        (p) => L.circleMarker([p.lat, p.lng], { radius: 3, color: "#0b5cad" }).bindTooltip(p.name));

@@ -8,11 +8,20 @@ document.addEventListener("DOMContentLoaded", () => {
   const status = document.getElementById("delivery-pin-status");
   const shop = holder.dataset.shop.split(",").map(parseFloat);
   const radius = parseFloat(holder.dataset.radiusKm) * 1000;
-  const map = L.map(holder);
+  const map = L.map(holder).setView(shop, 13);
   window.o2oBaseMap && window.o2oBaseMap(map);
   const area = L.circle(shop, { radius: radius, color: "#0b5cad", weight: 1, fillOpacity: 0.08 }).addTo(map);
   L.marker(shop, { title: "shop" }).addTo(map);
-  map.fitBounds(area.getBounds(), { padding: [12, 12] });
+  const fit = () => {
+    if (!holder.offsetWidth) return; // hidden while collection is chosen
+    map.invalidateSize();
+    map.fitBounds(area.getBounds(), { padding: [12, 12] });
+  };
+  fit();
+  // the map may start hidden (collection chosen): lay it out again once delivery is picked
+  document.querySelectorAll("input[name=fulfilment]").forEach((radio) => {
+    radio.addEventListener("change", () => { if (radio.checked && radio.value === "delivery") fit(); });
+  });
   let pin = null;
   function place(latlng) {
     lat.value = latlng.lat.toFixed(6);
