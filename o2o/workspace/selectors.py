@@ -54,7 +54,7 @@ def counter_queue(user: Any, *, code: str = "") -> dict:
         .prefetch_related("lines__variant__product")
         .order_by("expires_at")[:COUNTER_ROWS]
     )
-    by_state = {status: [] for status in Reservation.OPEN_STATUSES}
+    by_state: dict[str, list] = {status: [] for status in Reservation.OPEN_STATUSES}
     for reservation in open_ones:
         by_state[reservation.status].append(reservation)
     wanted = (code or "").strip().upper()[:16]

@@ -107,3 +107,19 @@ def test_demo_shops_have_streets_of_their_own_country(db):
     for country, others in (("IN", STREETS["CN"]), ("CN", STREETS["IN"])):
         addresses = Outlet.objects.filter(country=country).values_list("address", flat=True)
         assert addresses and not any(street in a for a in addresses for street in others)
+
+
+@pytest.mark.django_db
+def test_the_readme_tour_finds_shops(client):
+    """README: Aurora Mobile → a phone → "Available near you" with the places it names
+    (one demo load for all of them: it takes seconds)."""
+    call_command("load_demo")
+    for place in ["Pune", "411001", "Mumbai", "400001", "Delhi", "Shanghai", "上海", "200000"]:
+        brand = "nimbus" if place in ("Shanghai", "上海", "200000") else "aurora"
+        products = Product.objects.filter(brand__slug=brand, is_published=True).order_by("pk")
+        found = 0
+        for product in products[:6]:
+            page = client.get(f"/{brand}/{product.slug}/", {"city": place}).content.decode()
+            assert "We could not find a city or postcode" not in page, place
+            found += 'class="outlet"' in page
+        assert found >= 4, f"{place}: only {found} of 6 phones have a shop nearby"

@@ -75,6 +75,10 @@ def test_search_pick_locate_reserve_follow_and_cancel(page, shops, browser):
     expect(page.locator(".qr svg")).to_be_visible()
     assert decoded_qr(page) == code  # what the browser shows, read by a real decoder
     expect(page.get_by_test_id("status")).to_have_text("Pending")
+    # in the shop's time zone, labelled, one full stop
+    expect(page.locator("#reservation-status")).to_contain_text(
+        re.compile(r"Held for you until \d{1,2} \w{3}, \d\d:\d\d IST\.(?!\.)")
+    )
     screenshot(page, "reservation-360")
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "reservation-1280")
