@@ -153,14 +153,25 @@ def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
             on_hand = 0 if rng.random() < 0.3 else rng.randrange(1, 12)
             buffer.write(f"{outlet.pk}\t{variant_id}\t{on_hand}\t0\n")
     buffer.seek(0)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            "COPY inventory_stocklevel (outlet_id, variant_id, on_hand, reserved) FROM STDIN"
-        ) as copy:
+    from o2o.inventory.positions import refresh_positions, row_trigger
+
+    row_trigger(False)  # one set-based copy of the positions after the COPY, not per row
+    try:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                "COPY inventory_stocklevel (outlet_id, variant_id, on_hand, reserved) FROM STDIN"
+            ) as copy,
+        ):
             copy.write(buffer.read())
+        refresh_positions()
+    finally:
+        row_trigger(True)
+    with connection.cursor() as cursor:
         count = outlets * 2 if reservations is None else reservations
         if count:
             _reservations(cursor, rng, brand, variants, count)
+        cursor.execute("VACUUM inventory_stocklevel")  # the refresh left a dead copy of each row
         cursor.execute("ANALYZE")
     return brand, cities, weights
 

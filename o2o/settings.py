@@ -224,6 +224,9 @@ O2O_DEFAULT_HOLD_MINUTES = env.int("O2O_DEFAULT_HOLD_MINUTES", default=120)
 O2O_LOCATOR_START_RADIUS_KM = env.float("O2O_LOCATOR_START_RADIUS_KM", default=5.0)
 O2O_LOCATOR_MAX_RADIUS_KM = env.float("O2O_LOCATOR_MAX_RADIUS_KM", default=50.0)
 O2O_LOCATOR_RESULTS = env.int("O2O_LOCATOR_RESULTS", default=10)
+# PostgreSQL: nearest-with-stock by one KNN walk of a GiST index (inventory migration 0007);
+# off, the portable bounding-box path (the one SQLite uses) runs there too.
+O2O_LOCATOR_KNN = env.bool("O2O_LOCATOR_KNN", default=True)
 # Shoppers' availability answers are cached until the stock they show changes (generations,
 # see core/generations.py), and at most this long. Off without Redis: the worker's and the
 # web server's local-memory caches are not shared, so the worker's bumps would not be seen.

@@ -60,6 +60,30 @@ def stock_within_sql(
     return sql, [*head, *params, radius_km, limit]
 
 
+def stock_nearest_sql(
+    variant: Variant, lat: float, lng: float, radius_km: float, limit: int
+) -> tuple[str, list]:
+    """PostgreSQL: the same answer as `stock_within_sql`, by one index-ordered walk. The
+    stock rows carry their outlet's position and visibility (kept by the triggers of
+    inventory's migration 0007), so a GiST over (variant, position) hands rows over nearest
+    first and the walk stops after `limit` that have units; the radius is checked on those.
+    Chord order on the sphere is great-circle order, so the haversine re-sort agrees."""
+    sql = (
+        f"SELECT * FROM (SELECT o.*, sl.on_hand - sl.reserved AS available,"
+        f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
+        f" FROM {StockLevel._meta.db_table} sl"
+        f" JOIN {Outlet._meta.db_table} o ON o.id = sl.outlet_id"
+        f" WHERE sl.variant_id = %s AND sl.shown AND sl.on_hand > sl.reserved"
+        f" ORDER BY sl.position <-> ll_to_earth(%s, %s) LIMIT %s) near"
+        f" WHERE distance_km <= %s ORDER BY distance_km, id"
+    )
+    return sql, [lat, lat, lng, variant.pk, lat, lng, limit, radius_km]
+
+
+def uses_knn() -> bool:
+    return connection.vendor == "postgresql" and settings.O2O_LOCATOR_KNN
+
+
 def _nearest(
     variant: Variant,
     lat: float,
@@ -68,12 +92,15 @@ def _nearest(
     max_radius_km: float | None,
     fetch: Callable,
 ) -> list:
-    """Bounding box + haversine in the database, driven by the stock-by-variant index. A
-    first query looks within the start radius (dense areas answer there); if fewer than
-    `limit` shops are found, one more query covers the maximum radius, so every shop that
-    exists within it is found. At most two queries."""
+    """On PostgreSQL one KNN query: the nearest `limit` shops that have it, however far,
+    up to the maximum radius. Elsewhere (SQLite) bounding box + haversine, driven by the
+    stock-by-variant index: a first query within the start radius (dense areas answer
+    there), and one more over the maximum radius when fewer than `limit` were found, so
+    every shop within it is found. The two paths give the same answers (tested)."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
+    if uses_knn():
+        return fetch(*stock_nearest_sql(variant, lat, lng, max_radius, limit))
     start = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
     found = fetch(*stock_within_sql(variant, lat, lng, start, limit))
     if len(found) < limit and max_radius > start:

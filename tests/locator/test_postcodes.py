@@ -45,7 +45,9 @@ def test_an_imported_postcode_wins_and_junk_finds_nothing(db):
     assert locate_postcode("000000") is None
 
 
-@pytest.mark.parametrize("typed", ["4110\x0001", "\x00", "411001\x00", "CN 4000\x0000", "４１１００１"])
+@pytest.mark.parametrize(
+    "typed", ["4110\x0001", "\x00", "411001\x00", "CN 4000\x0000", "４１１００１"]
+)
 def test_worst_bytes_in_the_place_field_get_a_form_error_not_a_500(client, world, typed):
     response = client.get("/aurora/aurora-12/", {"city": typed})
     assert response.status_code in (200, 400)

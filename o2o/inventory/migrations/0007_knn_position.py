@@ -1,0 +1,109 @@
+"""PostgreSQL only: each stock row carries its outlet's position (an earthdistance `earth`
+point) and whether shoppers may see it (outlet active, brand authorised there), so the
+locator walks one GiST index over (variant, position) nearest first and stops after k rows
+that have units (locator/selectors.py). The copy is kept by the stock module's triggers on
+every path: a new stock row, an outlet that moves or changes status, an authorisation
+granted, suspended or removed. SQLite keeps the portable bounding-box path and has none of
+this. Updates of on_hand/reserved touch no indexed column, so they stay HOT updates."""
+
+from django.db import migrations
+
+FORWARD = """
+CREATE EXTENSION IF NOT EXISTS cube;
+CREATE EXTENSION IF NOT EXISTS earthdistance;
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+ALTER TABLE inventory_stocklevel ADD COLUMN position earth, ADD COLUMN shown boolean NOT NULL DEFAULT false;
+
+CREATE FUNCTION inventory_stock_placed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT ll_to_earth(o.latitude, o.longitude),
+         o.status = 'active' AND EXISTS (
+           SELECT 1 FROM outlets_outletauthorization a JOIN catalogue_variant v ON v.id = NEW.variant_id
+           WHERE a.outlet_id = NEW.outlet_id AND a.brand_id = v.brand_id AND a.is_active)
+    INTO NEW.position, NEW.shown
+    FROM outlets_outlet o WHERE o.id = NEW.outlet_id;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER inventory_stock_placed BEFORE INSERT ON inventory_stocklevel
+  FOR EACH ROW EXECUTE FUNCTION inventory_stock_placed();
+
+CREATE FUNCTION inventory_outlet_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE inventory_stocklevel sl
+     SET position = ll_to_earth(NEW.latitude, NEW.longitude),
+         shown = NEW.status = 'active' AND EXISTS (
+           SELECT 1 FROM outlets_outletauthorization a JOIN catalogue_variant v ON v.id = sl.variant_id
+           WHERE a.outlet_id = NEW.id AND a.brand_id = v.brand_id AND a.is_active)
+   WHERE sl.outlet_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER inventory_outlet_moved AFTER UPDATE OF latitude, longitude, status ON outlets_outlet
+  FOR EACH ROW WHEN (OLD.latitude IS DISTINCT FROM NEW.latitude
+                     OR OLD.longitude IS DISTINCT FROM NEW.longitude
+                     OR OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION inventory_outlet_moved();
+
+CREATE FUNCTION inventory_authorisation_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  target RECORD;
+BEGIN
+  FOR target IN
+    SELECT DISTINCT outlet_id, brand_id FROM (
+      SELECT OLD.outlet_id, OLD.brand_id WHERE TG_OP <> 'INSERT'
+      UNION ALL SELECT NEW.outlet_id, NEW.brand_id WHERE TG_OP <> 'DELETE') pairs(outlet_id, brand_id)
+  LOOP
+    UPDATE inventory_stocklevel sl
+       SET shown = o.status = 'active' AND EXISTS (
+             SELECT 1 FROM outlets_outletauthorization a
+             WHERE a.outlet_id = target.outlet_id AND a.brand_id = target.brand_id AND a.is_active)
+      FROM outlets_outlet o, catalogue_variant v
+     WHERE sl.outlet_id = target.outlet_id AND o.id = sl.outlet_id
+       AND v.id = sl.variant_id AND v.brand_id = target.brand_id;
+  END LOOP;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER inventory_authorisation_changed
+  AFTER INSERT OR DELETE OR UPDATE OF is_active, outlet_id, brand_id ON outlets_outletauthorization
+  FOR EACH ROW EXECUTE FUNCTION inventory_authorisation_changed();
+
+UPDATE inventory_stocklevel sl
+   SET position = ll_to_earth(o.latitude, o.longitude),
+       shown = o.status = 'active' AND EXISTS (
+         SELECT 1 FROM outlets_outletauthorization a JOIN catalogue_variant v ON v.id = sl.variant_id
+         WHERE a.outlet_id = sl.outlet_id AND a.brand_id = v.brand_id AND a.is_active)
+  FROM outlets_outlet o WHERE o.id = sl.outlet_id;
+
+CREATE INDEX stock_variant_position ON inventory_stocklevel USING gist (variant_id, position) WHERE shown;
+"""
+
+BACKWARD = """
+DROP INDEX IF EXISTS stock_variant_position;
+DROP TRIGGER IF EXISTS inventory_authorisation_changed ON outlets_outletauthorization;
+DROP TRIGGER IF EXISTS inventory_outlet_moved ON outlets_outlet;
+DROP TRIGGER IF EXISTS inventory_stock_placed ON inventory_stocklevel;
+DROP FUNCTION IF EXISTS inventory_authorisation_changed();
+DROP FUNCTION IF EXISTS inventory_outlet_moved();
+DROP FUNCTION IF EXISTS inventory_stock_placed();
+ALTER TABLE inventory_stocklevel DROP COLUMN IF EXISTS position, DROP COLUMN IF EXISTS shown;
+"""
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inventory", "0006_sane_instants"),
+        ("outlets", "0010_import_language"),
+        ("catalogue", "0003_product_images"),
+    ]
+
+    operations = [migrations.RunPython(forward, backward)]
