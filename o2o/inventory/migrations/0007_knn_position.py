@@ -53,6 +53,8 @@ BEGIN
       SELECT OLD.outlet_id, OLD.brand_id WHERE TG_OP <> 'INSERT'
       UNION ALL SELECT NEW.outlet_id, NEW.brand_id WHERE TG_OP <> 'DELETE') pairs(outlet_id, brand_id)
   LOOP
+    -- the lock order of inventory/locks.py: the outlet's row before its stock rows
+    PERFORM 1 FROM outlets_outlet WHERE id = target.outlet_id FOR UPDATE;
     UPDATE inventory_stocklevel sl
        SET shown = o.status = 'active' AND EXISTS (
              SELECT 1 FROM outlets_outletauthorization a
