@@ -66,15 +66,18 @@ def stock_nearest_sql(
     """PostgreSQL: the same answer as `stock_within_sql`, by one index-ordered walk. The
     stock rows carry their outlet's position and visibility (kept by the triggers of
     inventory's migration 0007), so a GiST over (variant, position) hands rows over nearest
-    first and the walk stops after `limit` that have units; the radius is checked on those.
-    Chord order on the sphere is great-circle order, so the haversine re-sort agrees."""
+    first and the walk stops after `limit` that have units (the planner may instead sort a
+    variant's few rows: either way the cost follows the variant, not the disc); only those
+    `limit` rows meet the outlets table, and the radius is checked on them. Chord order on
+    the sphere is great-circle order, so the haversine re-sort agrees."""
     sql = (
-        f"SELECT * FROM (SELECT o.*, sl.on_hand - sl.reserved AS available,"
+        f"SELECT * FROM (SELECT o.*, near.available,"
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
-        f" FROM {StockLevel._meta.db_table} sl"
-        f" JOIN {Outlet._meta.db_table} o ON o.id = sl.outlet_id"
-        f" WHERE sl.variant_id = %s AND sl.shown AND sl.on_hand > sl.reserved"
-        f" ORDER BY sl.position <-> ll_to_earth(%s, %s) LIMIT %s) near"
+        f" FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available"
+        f"  FROM {StockLevel._meta.db_table} sl"
+        f"  WHERE sl.variant_id = %s AND sl.shown AND sl.on_hand > sl.reserved"
+        f"  ORDER BY sl.position <-> ll_to_earth(%s, %s) LIMIT %s) near"
+        f" JOIN {Outlet._meta.db_table} o ON o.id = near.outlet_id) found"
         f" WHERE distance_km <= %s ORDER BY distance_km, id"
     )
     return sql, [lat, lat, lng, variant.pk, lat, lng, limit, radius_km]
