@@ -6,7 +6,7 @@ from django.db import connection
 
 REFRESH = """
 UPDATE inventory_stocklevel sl
-   SET position = ll_to_earth(o.latitude, o.longitude),
+   SET position = cube(ll_to_earth(o.latitude, o.longitude)::cube, sl.variant_id * 2e7),
        shown = o.status = 'active' AND EXISTS (
          SELECT 1 FROM outlets_outletauthorization a
          JOIN catalogue_variant v ON v.id = sl.variant_id

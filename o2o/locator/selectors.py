@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -14,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from o2o.catalogue.selectors import shoppable_variants
 from o2o.core.generations import remembered, remembered_until_anything_changes
-from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
+from o2o.core.geo import EARTH_RADIUS_KM, bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization
 
@@ -60,27 +61,47 @@ def stock_within_sql(
     return sql, [*head, *params, radius_km, limit]
 
 
+EARTH_M = 6378168.0  # earthdistance's earth(): the sphere of the stored positions
+VARIANT_SLICE_M = 2e7  # a variant's rows lie in a slice of their own (migration 0007)
+BOX_MARGIN = 1.01  # haversine's sphere is not earthdistance's: a box a little wider
+
+
+def _on_sphere(lat: float, lng: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lng)
+    return (
+        EARTH_M * math.cos(phi) * math.cos(lam),
+        EARTH_M * math.cos(phi) * math.sin(lam),
+        EARTH_M * math.sin(phi),
+    )
+
+
 def stock_nearest_sql(
     variant: Variant, lat: float, lng: float, radius_km: float, limit: int
 ) -> tuple[str, list]:
-    """PostgreSQL: the same answer as `stock_within_sql`, by one index-ordered walk. The
-    stock rows carry their outlet's position and visibility (kept by the triggers of
-    inventory's migration 0007), so a GiST over (variant, position) hands rows over nearest
-    first and the walk stops after `limit` that have units (the planner may instead sort a
-    variant's few rows: either way the cost follows the variant, not the disc); only those
-    `limit` rows meet the outlets table, and the radius is checked on them. Chord order on
-    the sphere is great-circle order, so the haversine re-sort agrees."""
+    """PostgreSQL: the same answer as `stock_within_sql`, from one GiST index. Stock rows
+    carry a 4-D position (their outlet's point on the sphere, and the variant's own slice)
+    and their visibility, kept by the triggers of inventory's migration 0007; a box around
+    the shopper, the radius wide and one variant thick, ordered by distance, yields that
+    variant's nearest rows with units and nothing else, so the cost follows what is near,
+    not the area's other stock. Only the `limit` rows found meet the outlets table; the
+    radius itself is checked by haversine (chord order is great-circle order)."""
+    x, y, z = _on_sphere(lat, lng)
+    half = 2 * EARTH_M * math.sin(radius_km / EARTH_RADIUS_KM / 2) * BOX_MARGIN
+    w = variant.pk * VARIANT_SLICE_M
     sql = (
         f"SELECT * FROM (SELECT o.*, near.available,"
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
         f" FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available"
         f"  FROM {StockLevel._meta.db_table} sl"
-        f"  WHERE sl.variant_id = %s AND sl.shown AND sl.on_hand > sl.reserved"
-        f"  ORDER BY sl.position <-> ll_to_earth(%s, %s) LIMIT %s) near"
+        f"  WHERE sl.shown AND sl.on_hand > sl.reserved AND sl.variant_id + 0 = %s"
+        f"  AND sl.position <@ cube(ARRAY[%s, %s, %s, %s]::float8[],"
+        f"   ARRAY[%s, %s, %s, %s]::float8[])"
+        f"  ORDER BY sl.position <-> cube(ARRAY[%s, %s, %s, %s]::float8[]) LIMIT %s) near"
         f" JOIN {Outlet._meta.db_table} o ON o.id = near.outlet_id) found"
         f" WHERE distance_km <= %s ORDER BY distance_km, id"
     )
-    return sql, [lat, lat, lng, variant.pk, lat, lng, limit, radius_km]
+    box = [x - half, y - half, z - half, w, x + half, y + half, z + half, w]
+    return sql, [lat, lat, lng, variant.pk, *box, x, y, z, w, limit, radius_km]
 
 
 def uses_knn() -> bool:

