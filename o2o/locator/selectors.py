@@ -84,19 +84,16 @@ def stock_nearest_sql(
     the shopper, the radius wide and one variant thick, ordered by distance, yields that
     variant's nearest rows with units and nothing else, so the cost follows what is near,
     not the area's other stock. Only the `limit` rows found meet the outlets table; the
-    radius itself is checked by haversine (chord order is great-circle order)."""
+    radius itself is checked by haversine (chord order is great-circle order). The walk
+    is the database function `inventory_nearest_stock` (migration 0007), its plan pinned."""
     x, y, z = _on_sphere(lat, lng)
     half = 2 * EARTH_M * math.sin(radius_km / EARTH_RADIUS_KM / 2) * BOX_MARGIN
     w = variant.pk * VARIANT_SLICE_M
     sql = (
         f"SELECT * FROM (SELECT o.*, near.available,"
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
-        f" FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available"
-        f"  FROM {StockLevel._meta.db_table} sl"
-        f"  WHERE sl.shown AND sl.on_hand > sl.reserved AND sl.variant_id + 0 = %s"
-        f"  AND sl.position <@ cube(ARRAY[%s, %s, %s, %s]::float8[],"
-        f"   ARRAY[%s, %s, %s, %s]::float8[])"
-        f"  ORDER BY sl.position <-> cube(ARRAY[%s, %s, %s, %s]::float8[]) LIMIT %s) near"
+        f" FROM inventory_nearest_stock(%s, ARRAY[%s, %s, %s, %s]::float8[],"
+        f"  ARRAY[%s, %s, %s, %s]::float8[], ARRAY[%s, %s, %s, %s]::float8[], %s) near"
         f" JOIN {Outlet._meta.db_table} o ON o.id = near.outlet_id) found"
         f" WHERE distance_km <= %s ORDER BY distance_km, id"
     )

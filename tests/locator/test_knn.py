@@ -111,14 +111,29 @@ def test_the_copy_follows_moves_suspensions_and_authorisations(settings, network
 
 
 def test_the_query_walks_the_index(settings, network):
+    """The locator's walk (the database function) is an ordered scan of the GiST, and the
+    outlets are looked up by key for the rows it returns (never scanned)."""
     _brand, variants, _foreign, _outlets = network
+    sql, params = stock_nearest_sql(variants[0], *PUNE, 50, 10)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE inventory_stocklevel")
-        cursor.execute("SET enable_seqscan = off")  # a tiny table would be scanned anyway
-        cursor.execute("SET enable_bitmapscan = off")
-        sql, params = stock_nearest_sql(variants[0], *PUNE, 50, 10)
+        cursor.execute("SET enable_seqscan = off")  # tiny tables would be scanned anyway
         cursor.execute("EXPLAIN " + sql, params)
+        outer = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            "SELECT prosrc, proconfig FROM pg_proc WHERE proname = 'inventory_nearest_stock'"
+        )
+        body, config = cursor.fetchone()
+        cursor.execute("SET enable_bitmapscan = off")  # as the function's own setting
+        inner = body.replace("wanted", "%s").replace("cube(low, high)", "cube(%s, %s)")
+        inner = inner.replace("cube(centre)", "cube(%s)").replace("LIMIT k", "LIMIT %s")
+        cursor.execute(
+            "EXPLAIN " + inner,
+            [variants[0].pk, *params[4:-1]][:1] + [params[4:8], params[8:12], params[12:16], 10],
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
         cursor.execute("RESET enable_bitmapscan")
-    assert "stock_variant_position" in plan, plan
+    assert "enable_bitmapscan=off" in config
+    assert "Index Scan using stock_variant_position" in plan and "Order By" in plan, plan
+    assert "Nested Loop" in outer and "outlets_outlet_pkey" in outer, outer

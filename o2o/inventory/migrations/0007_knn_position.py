@@ -79,9 +79,26 @@ UPDATE inventory_stocklevel sl
   FROM outlets_outlet o WHERE o.id = sl.outlet_id;
 
 CREATE INDEX stock_variant_position ON inventory_stocklevel USING gist (position) WHERE shown;
+
+-- The walk itself: the box (the radius around the shopper, one variant thick) as the index
+-- condition, rows handed over nearest first, stopping after k with units. Its plan is
+-- pinned to the ordered index scan: a bitmap scan of the box would read every row of the
+-- variant in a dense city before sorting them (4x slower at p95, bench-availability).
+CREATE FUNCTION inventory_nearest_stock(
+    wanted bigint, low float8[], high float8[], centre float8[], k integer)
+  RETURNS TABLE (outlet_id bigint, available integer)
+  LANGUAGE sql STABLE PARALLEL SAFE ROWS 10 SET enable_bitmapscan = off AS $$
+    SELECT sl.outlet_id, sl.on_hand - sl.reserved
+      FROM inventory_stocklevel sl
+     WHERE sl.shown AND sl.on_hand > sl.reserved AND sl.variant_id + 0 = wanted
+       AND sl.position <@ cube(low, high)
+     ORDER BY sl.position <-> cube(centre)
+     LIMIT k
+$$;
 """
 
 BACKWARD = """
+DROP FUNCTION IF EXISTS inventory_nearest_stock(bigint, float8[], float8[], float8[], integer);
 DROP INDEX IF EXISTS stock_variant_position;
 DROP TRIGGER IF EXISTS inventory_authorisation_changed ON outlets_outletauthorization;
 DROP TRIGGER IF EXISTS inventory_outlet_moved ON outlets_outlet;
