@@ -129,7 +129,7 @@ def test_the_query_walks_the_index(settings, network):
         inner = inner.replace("cube(centre)", "cube(%s)").replace("LIMIT k", "LIMIT %s")
         cursor.execute(
             "EXPLAIN " + inner,
-            [variants[0].pk, *params[4:-1]][:1] + [params[4:8], params[8:12], params[12:16], 10],
+            [variants[0].pk, params[4:8], params[8:12], params[12:16], 10],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
@@ -137,3 +137,23 @@ def test_the_query_walks_the_index(settings, network):
     assert "enable_bitmapscan=off" in config
     assert "Index Scan using stock_variant_position" in plan and "Order By" in plan, plan
     assert "Nested Loop" in outer and "outlets_outlet_pkey" in outer, outer
+
+
+def test_rows_a_count_creates_are_placed_by_the_engine(settings, network):
+    """The sync engine writes new rows' position itself (set-based, no row trigger)."""
+    from o2o.inventory import services
+
+    brand, _variants, _foreign, outlets = network
+    fresh = VariantFactory(product=ProductFactory(brand=brand), sku="KNN-NEW")
+    nearest = min(outlets, key=lambda o: (o.latitude - PUNE[0]) ** 2 + (o.longitude - PUNE[1]) ** 2)
+    services.apply_counts_now(
+        retailer=nearest.retailer, items=[{"outlet": nearest.code, "sku": "KNN-NEW", "on_hand": 4}]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT position IS NOT NULL, shown FROM inventory_stocklevel WHERE variant_id = %s",
+            [fresh.pk],
+        )
+        assert cursor.fetchall() == [(True, True)]
+    knn, bbox = both_paths(settings, fresh, *PUNE)
+    assert knn == bbox and [pk for pk, _d, _a in knn] == [nearest.pk]

@@ -28,7 +28,7 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE TRIGGER inventory_stock_placed BEFORE INSERT ON inventory_stocklevel
-  FOR EACH ROW EXECUTE FUNCTION inventory_stock_placed();
+  FOR EACH ROW WHEN (NEW.position IS NULL) EXECUTE FUNCTION inventory_stock_placed();
 
 CREATE FUNCTION inventory_outlet_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

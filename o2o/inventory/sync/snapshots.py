@@ -271,15 +271,24 @@ def _drop_shortfall_holds(brand_id):
 
 def _write_levels(now, brand_id):
     if connection.vendor == "postgresql":
+        # new rows get the locator's position and visibility here, set-based (migration
+        # 0007's row trigger only fills rows that come without them)
         written = _execute(
             f"MERGE INTO {LEVEL} sl"
-            f" USING (SELECT outlet_id, variant_id, on_hand FROM {STAGE}"
-            f"  WHERE on_hand IS NOT NULL) s"
+            f" USING (SELECT st.outlet_id, st.variant_id, st.on_hand, o.latitude, o.longitude,"
+            f"  o.status = 'active' AND a.id IS NOT NULL AS shown FROM {STAGE} st"
+            f"  JOIN outlets_outlet o ON o.id = st.outlet_id"
+            f"  JOIN catalogue_variant v ON v.id = st.variant_id"
+            f"  LEFT JOIN outlets_outletauthorization a ON a.outlet_id = st.outlet_id"
+            f"   AND a.brand_id = v.brand_id AND a.is_active"
+            f"  WHERE st.on_hand IS NOT NULL) s"
             f" ON sl.outlet_id = s.outlet_id AND sl.variant_id = s.variant_id"
             f" WHEN MATCHED AND sl.on_hand <> s.on_hand THEN"
             f"  UPDATE SET on_hand = s.on_hand, synced_at = %s"
-            f" WHEN NOT MATCHED THEN INSERT (outlet_id, variant_id, on_hand, reserved, synced_at)"
-            f"  VALUES (s.outlet_id, s.variant_id, s.on_hand, 0, %s)",
+            f" WHEN NOT MATCHED THEN INSERT"
+            f"  (outlet_id, variant_id, on_hand, reserved, synced_at, position, shown)"
+            f"  VALUES (s.outlet_id, s.variant_id, s.on_hand, 0, %s,"
+            f"  cube(ll_to_earth(s.latitude, s.longitude)::cube, s.variant_id * 2e7), s.shown)",
             [now, now],
         )
     else:
