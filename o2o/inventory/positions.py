@@ -6,7 +6,7 @@ from django.db import connection
 
 REFRESH = """
 UPDATE inventory_stocklevel sl
-   SET position = cube(ll_to_earth(o.latitude, o.longitude)::cube, sl.variant_id * 2e7),
+   SET spot = point(o.longitude + sl.variant_id * 400.0, o.latitude),
        shown = o.status = 'active' AND EXISTS (
          SELECT 1 FROM outlets_outletauthorization a
          JOIN catalogue_variant v ON v.id = sl.variant_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -15,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from o2o.catalogue.selectors import shoppable_variants
 from o2o.core.generations import remembered, remembered_until_anything_changes
-from o2o.core.geo import EARTH_RADIUS_KM, bounding_box, haversine_expression, haversine_sql
+from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization
 
@@ -61,44 +60,40 @@ def stock_within_sql(
     return sql, [*head, *params, radius_km, limit]
 
 
-EARTH_M = 6378168.0  # earthdistance's earth(): the sphere of the stored positions
-VARIANT_SLICE_M = 2e7  # a variant's rows lie in a slice of their own (migration 0007)
-BOX_MARGIN = 1.01  # haversine's sphere is not earthdistance's: a box a little wider
-
-
-def _on_sphere(lat: float, lng: float) -> tuple[float, float, float]:
-    phi, lam = math.radians(lat), math.radians(lng)
-    return (
-        EARTH_M * math.cos(phi) * math.cos(lam),
-        EARTH_M * math.cos(phi) * math.sin(lam),
-        EARTH_M * math.sin(phi),
-    )
+VARIANT_SLICE_DEG = 400.0  # a variant's rows lie in a slice of their own (migration 0007)
 
 
 def stock_nearest_sql(
     variant: Variant, lat: float, lng: float, radius_km: float, limit: int
-) -> tuple[str, list]:
+) -> tuple[str, list] | None:
     """PostgreSQL: the same answer as `stock_within_sql`, from one GiST index. Stock rows
-    carry a 4-D position (their outlet's point on the sphere, and the variant's own slice)
-    and their visibility, kept by the triggers of inventory's migration 0007; a box around
-    the shopper, the radius wide and one variant thick, ordered by distance, yields that
-    variant's nearest rows with units and nothing else, so the cost follows what is near,
-    not the area's other stock. Only the `limit` rows found meet the outlets table; the
-    radius itself is checked by haversine (chord order is great-circle order). The walk
-    is the database function `inventory_nearest_stock` (migration 0007), its plan pinned."""
-    x, y, z = _on_sphere(lat, lng)
-    half = 2 * EARTH_M * math.sin(radius_km / EARTH_RADIUS_KM / 2) * BOX_MARGIN
-    w = variant.pk * VARIANT_SLICE_M
+    carry a point (their outlet's longitude shifted into the variant's own slice, and its
+    latitude) and their visibility, kept by the triggers of inventory's migration 0007; a
+    box the radius wide in the variant's slice holds exactly that variant's rows near the
+    shopper, so the cost follows what is near, not the area's other stock. The `limit`
+    nearest by haversine meet the outlets table. None across the antimeridian (a box there
+    would need two): the portable path answers."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km * BOX_MARGIN)
+    if min_lng < -180 or max_lng > 180:
+        return None
+    shift = variant.pk * VARIANT_SLICE_DEG
+    own = haversine_sql("sl.spot[1]", f"(sl.spot[0] - {shift!r})")
     sql = (
         f"SELECT * FROM (SELECT o.*, near.available,"
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
-        f" FROM inventory_nearest_stock(%s, ARRAY[%s, %s, %s, %s]::float8[],"
-        f"  ARRAY[%s, %s, %s, %s]::float8[], ARRAY[%s, %s, %s, %s]::float8[], %s) near"
+        f" FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available, {own} AS km"
+        f"  FROM {StockLevel._meta.db_table} sl"
+        f"  WHERE sl.shown AND sl.on_hand > sl.reserved"
+        f"  AND sl.spot <@ box(point(%s, %s), point(%s, %s))"
+        f"  ORDER BY km LIMIT %s) near"
         f" JOIN {Outlet._meta.db_table} o ON o.id = near.outlet_id) found"
         f" WHERE distance_km <= %s ORDER BY distance_km, id"
     )
-    box = [x - half, y - half, z - half, w, x + half, y + half, z + half, w]
-    return sql, [lat, lat, lng, variant.pk, *box, x, y, z, w, limit, radius_km]
+    box = [min_lng + shift, min_lat, max_lng + shift, max_lat]
+    return sql, [lat, lat, lng, lat, lat, lng, *box, limit, radius_km]
+
+
+BOX_MARGIN = 1.001  # float safety at the box's edge; the radius is checked by haversine
 
 
 def uses_knn() -> bool:
@@ -120,8 +115,9 @@ def _nearest(
     every shop within it is found. The two paths give the same answers (tested)."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
-    if uses_knn():
-        return fetch(*stock_nearest_sql(variant, lat, lng, max_radius, limit))
+    nearest = stock_nearest_sql(variant, lat, lng, max_radius, limit) if uses_knn() else None
+    if nearest is not None:
+        return fetch(*nearest)
     start = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
     found = fetch(*stock_within_sql(variant, lat, lng, start, limit))
     if len(found) < limit and max_radius > start:

@@ -286,9 +286,9 @@ def _write_levels(now, brand_id):
             f" WHEN MATCHED AND sl.on_hand <> s.on_hand THEN"
             f"  UPDATE SET on_hand = s.on_hand, synced_at = %s"
             f" WHEN NOT MATCHED THEN INSERT"
-            f"  (outlet_id, variant_id, on_hand, reserved, synced_at, position, shown)"
+            f"  (outlet_id, variant_id, on_hand, reserved, synced_at, spot, shown)"
             f"  VALUES (s.outlet_id, s.variant_id, s.on_hand, 0, %s,"
-            f"  cube(ll_to_earth(s.latitude, s.longitude)::cube, s.variant_id * 2e7), s.shown)",
+            f"  point(s.longitude + s.variant_id * 400.0, s.latitude), s.shown)",
             [now, now],
         )
     else:
