@@ -42,17 +42,31 @@ WHERE v.sku = %s AND b.slug = %s AND v.is_active AND p.is_published
 
 
 def availability_raw(request):
-    """The availability API's SQL (same statements, same widening) through a raw cursor."""
+    """The availability API's SQL (the same statements the product runs: the indexed
+    query on PostgreSQL, the widening bounding box elsewhere) through a raw cursor."""
+    from types import SimpleNamespace
+
     from django.conf import settings
     from django.db import connection
 
     from o2o.core.geo import bounding_box
+    from o2o.locator.selectors import stock_nearest_sql, uses_knn
 
     lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
     limit = settings.O2O_LOCATOR_RESULTS
     with connection.cursor() as cursor:
         cursor.execute(VARIANT_SQL, [request.GET["sku"], request.GET["brand"]])
         variant, brand = cursor.fetchone()
+        nearest = None
+        if uses_knn():
+            nearest = stock_nearest_sql(
+                SimpleNamespace(pk=variant), lat, lng, settings.O2O_LOCATOR_MAX_RADIUS_KM, limit
+            )
+        if nearest is not None:
+            cursor.execute(*nearest)
+            columns = [column.name for column in cursor.description]
+            rows = cursor.fetchall()
+            return JsonResponse([dict(zip(columns, row, strict=True)) for row in rows], safe=False)
         for radius in (settings.O2O_LOCATOR_START_RADIUS_KM, settings.O2O_LOCATOR_MAX_RADIUS_KM):
             min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
             cursor.execute(AVAILABILITY_SQL, locals())
