@@ -65,8 +65,8 @@ def availability_raw(request):
         if nearest is not None:
             cursor.execute(*nearest)
             columns = [column.name for column in cursor.description]
-            rows = cursor.fetchall()
-            return JsonResponse([dict(zip(columns, row, strict=True)) for row in rows], safe=False)
+            found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            return JsonResponse([_shaped(row) for row in found], safe=False)
         for radius in (settings.O2O_LOCATOR_START_RADIUS_KM, settings.O2O_LOCATOR_MAX_RADIUS_KM):
             min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
             cursor.execute(AVAILABILITY_SQL, locals())
@@ -75,3 +75,18 @@ def availability_raw(request):
                 break
         columns = [column.name for column in cursor.description]
     return JsonResponse([dict(zip(columns, row, strict=True)) for row in rows], safe=False)
+
+
+def _shaped(row):
+    """A row of the product's statement, in the API's (and AVAILABILITY_SQL's) shape."""
+    return {
+        "outlet": row["code"],
+        "name": row["name"],
+        "address": row["address"],
+        "city": row["city"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "synced_at": row["stock_synced_at"],
+        "available": row["available"],
+        "distance_km": row["distance_km"],
+    }
