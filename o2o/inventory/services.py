@@ -252,11 +252,21 @@ def _after_apply(run: SyncRun) -> None:
     transaction.on_commit(lambda: stock_counted.send(sender=SyncRun, sync_run_id=run.pk))
 
 
-def check_count(*, level: StockLevel, on_hand: int) -> None:
-    """A count by hand is a whole number, 0 or more, and not below the held units (those
-    are declined first); raises the domain error that says so."""
+def check_units(on_hand: Any) -> None:
+    """A count by hand is a whole number from 0 to O2O_SNAPSHOT_MAX_ON_HAND (the bound of
+    a pushed count); raises the domain error that says so."""
     if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
         raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
+    if on_hand > settings.O2O_SNAPSHOT_MAX_ON_HAND:
+        raise InvalidSnapshot(
+            f"A count is at most {settings.O2O_SNAPSHOT_MAX_ON_HAND:,} units.",
+            on_hand=["too_large"],
+        )
+
+
+def check_count(*, level: StockLevel, on_hand: int) -> None:
+    """`check_units`, and not below the held units (those are declined first)."""
+    check_units(on_hand)
     if level.pk and on_hand < level.reserved:
         raise StockBelowHolds(
             f"{level.reserved} units are held for reservations ({level.variant}): "
@@ -269,8 +279,7 @@ def set_on_hand(
     *, level_id: int, on_hand: int, user: Any = None, reason: str = StockMovement.Reason.ADJUSTMENT
 ) -> StockLevel:
     """Correct one count by hand: refused below the held units; writes a StockMovement."""
-    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
-        raise InvalidSnapshot("A count is a whole number, 0 or more.", on_hand=["invalid"])
+    check_units(on_hand)  # the number itself, before any lock
     outlet_id = StockLevel.objects.values_list("outlet_id", flat=True).get(pk=level_id)
     lock_outlet(outlet_id)  # the lock order of locks.py: outlet first
     level = StockLevel.objects.select_for_update().get(pk=level_id)

@@ -2,6 +2,7 @@
 to move each on, hand-over by scanning the shopper's QR code (or typing the code), and a
 quick correction of one item's count. Same login and tenancy as the rest of the admin."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
@@ -14,18 +15,36 @@ from django.utils.translation import gettext as _
 from o2o.core.errors import DomainError
 from o2o.core.tenancy import tenancy_of
 from o2o.inventory import services as inventory_services
-from o2o.inventory.selectors import stock_visible_to
-from o2o.outlets.selectors import retailers_acted_for
 from o2o.reservations import services as reservation_services
 from o2o.reservations.selectors import reservations_handled_by
 
-from .selectors import counter_queue, counter_stock
+from .selectors import counter_queue, counter_stock, own_stock
 
 ACTIONS = {
     "confirm": reservation_services.confirm,
     "ready": reservation_services.mark_ready,
     "collect": reservation_services.collect,
 }
+
+
+class FindForm(forms.Form):
+    """What the counter is asked to find; Django's fields refuse NUL bytes and overlong
+    text, so nothing a database cannot store reaches a query."""
+
+    code = forms.CharField(max_length=16, required=False, strip=True)
+    item = forms.CharField(max_length=64, required=False, strip=True)
+
+    def value(self, name):
+        return self.cleaned_data.get(name, "") if self.is_valid() else ""
+
+
+class ActForm(forms.Form):
+    code = forms.CharField(max_length=16)
+    action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS])
+
+
+class CountForm(forms.Form):
+    on_hand = forms.IntegerField(min_value=0)
 
 
 def _shop_staff(request):
@@ -36,12 +55,13 @@ def _shop_staff(request):
 
 def counter(site, request):
     _shop_staff(request)
+    find = FindForm(request.GET)
     context = {
         **site.each_context(request),
         "title": _("Counter"),
-        **counter_queue(request.user, code=request.GET.get("code", "")),
-        "stock_query": request.GET.get("item", "")[:64],
-        "stock": counter_stock(request.user, query=request.GET.get("item", "")),
+        **counter_queue(request.user, code=find.value("code")),
+        "stock_query": find.value("item"),
+        "stock": counter_stock(request.user, query=find.value("item")),
     }
     return TemplateResponse(request, "admin/counter.html", context)
 
@@ -57,13 +77,15 @@ def act(site, request):
     _shop_staff(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    action = ACTIONS.get(request.POST.get("action", ""))
-    code = request.POST.get("code", "").strip().upper()[:16]
-    found = reservations_handled_by(request.user).filter(code=code).first()
-    if action is None or found is None:
+    form = ActForm(request.POST)
+    found = None
+    if form.is_valid():
+        code = form.cleaned_data["code"].upper()
+        found = reservations_handled_by(request.user).filter(code=code).first()
+    if found is None:
         raise Http404(_("No such reservation at your shops."))
     try:
-        moved = action(reservation_id=found.pk, user=request.user)
+        moved = ACTIONS[form.cleaned_data["action"]](reservation_id=found.pk, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -76,18 +98,15 @@ def correct_stock(site, request, level_id):
     _shop_staff(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    mine = stock_visible_to(request.user).filter(
-        outlet__retailer_id__in=retailers_acted_for(request.user)
-    )
-    level = mine.select_related("variant").filter(pk=level_id).first()
+    level = own_stock(request.user).select_related("variant").filter(pk=level_id).first()
     if level is None:
         raise Http404(_("No such item at your shops."))
-    item = request.POST.get("item", "")
-    try:
-        on_hand = int(request.POST.get("on_hand", ""))
-    except ValueError:
+    form = CountForm(request.POST)
+    item = FindForm(request.POST).value("item")  # the search to go back to
+    if not form.is_valid():
         messages.error(request, _("Enter the count as a whole number."))
         return _back(request, item=item)
+    on_hand = form.cleaned_data["on_hand"]
     try:
         inventory_services.set_on_hand(level_id=level.pk, on_hand=on_hand, user=request.user)
     except DomainError as exc:

@@ -81,15 +81,12 @@ def counter_stock(user: Any, *, query: str) -> list:
     """Up to 10 items at the user's own shops whose SKU, GTIN or product name matches."""
     from django.db.models import Q
 
-    from o2o.inventory.selectors import stock_visible_to
-    from o2o.outlets.selectors import retailers_acted_for
-
     text = (query or "").strip()[:64]
     if not text:
         return []
-    levels = stock_visible_to(user).filter(outlet__retailer_id__in=retailers_acted_for(user))
     return list(
-        levels.filter(
+        own_stock(user)
+        .filter(
             Q(variant__sku__iexact=text)
             | Q(variant__gtin=text)
             | Q(variant__product__name__icontains=text)
@@ -97,3 +94,11 @@ def counter_stock(user: Any, *, query: str) -> list:
         .select_related("outlet", "variant__product")
         .order_by("outlet__name", "variant__sku")[:10]
     )
+
+
+def own_stock(user: Any) -> Any:
+    """Stock rows at the shops `user` works for (brand staff see more, but count none)."""
+    from o2o.inventory.selectors import stock_visible_to
+    from o2o.outlets.selectors import retailers_acted_for
+
+    return stock_visible_to(user).filter(outlet__retailer_id__in=retailers_acted_for(user))

@@ -148,3 +148,41 @@ def test_the_stock_list_names_the_refused_row_and_why(world):
     assert "1 units are held for reservations" in page
     level.refresh_from_db()
     assert level.on_hand == 10
+
+
+@pytest.mark.parametrize("typed", ["\x00", "AB\x00CD", "x" * 500, "\ufffd\x7f"])
+def test_worst_bytes_in_every_counter_field_are_refused_not_a_500(world, typed):
+    mine, _theirs = own_and_foreign(world)
+    level = StockLevel.objects.get(outlet=mine.outlet)
+    client = login(world, "a_staff")
+    client.raise_request_exception = False
+    assert client.get("/admin/counter/", {"code": typed}).status_code == 200
+    assert client.get("/admin/counter/", {"item": typed}).status_code == 200
+    assert (
+        client.post("/admin/counter/act/", {"code": typed, "action": "confirm"}).status_code == 404
+    )
+    assert (
+        client.post(
+            f"/admin/counter/stock/{level.pk}/", {"on_hand": typed, "item": typed}
+        ).status_code
+        == 302
+    )
+    mine.refresh_from_db()
+    level.refresh_from_db()
+    assert (mine.status, level.on_hand) == ("pending", 10)
+
+
+def test_a_count_beyond_any_shelf_is_refused_with_the_limit(world, settings):
+    mine, _theirs = own_and_foreign(world)
+    level = StockLevel.objects.get(outlet=mine.outlet)
+    client = login(world, "a_staff")
+    client.raise_request_exception = False
+    response = client.post(
+        f"/admin/counter/stock/{level.pk}/", {"on_hand": "99999999999999"}, follow=True
+    )
+    assert response.status_code == 200
+    assert f"A count is at most {settings.O2O_SNAPSHOT_MAX_ON_HAND:,} units." in (
+        response.content.decode()
+    )
+    level.refresh_from_db()
+    assert level.on_hand == 10
