@@ -114,3 +114,17 @@ def make_world(on_hand=5):
 def minutes_ago(minutes=0):
     """An ISO 8601 timestamp `minutes` ago, as a POS would send it."""
     return (timezone.now() - timedelta(minutes=minutes)).isoformat()
+
+
+def api_reservation(world, **changes):
+    """The body of a shopper's POST /api/v1/reservations/ for the world's shop and item."""
+    return {
+        "brand": world.brand.slug,
+        "sku": world.variant.sku,
+        "outlet": "pune-1",
+        "quantity": 1,
+        "shopper_name": "Asha",
+        "shopper_email": "asha@example.com",
+        "shopper_phone": "+91 9000000000",
+        **changes,
+    }

@@ -155,3 +155,12 @@ def build():
     world.tag(PeriodicTask.objects.create(name="t", task="x", interval=schedule))
     world.sides = sides
     return world
+
+
+def login(world, persona):
+    """A test client signed in as one of the world's personas."""
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username=world.users[persona].username, password=PASSWORD)
+    return client

@@ -7,18 +7,12 @@ from django.test import Client
 from o2o.inventory.models import StockLevel
 from o2o.reservations import services
 from o2o.reservations.models import Reservation
-from tests.admin.tenancy_world import PASSWORD, build
+from tests.admin.tenancy_world import build, login
 
 
 @pytest.fixture
 def world(db):
     return build()
-
-
-def login(world, persona):
-    client = Client()
-    assert client.login(username=world.users[persona].username, password=PASSWORD)
-    return client
 
 
 def own_and_foreign(world):

@@ -13,7 +13,7 @@ from o2o.dashboard.tasks import roll_up_daily_figures_task
 from o2o.locator.models import DemandSignal
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation
-from tests.admin.tenancy_world import PASSWORD, build
+from tests.admin.tenancy_world import build, login
 
 SHOPPER = {"shopper_name": "S", "shopper_email": "s@example.com", "shopper_phone": "+91 9000000000"}
 
@@ -21,12 +21,6 @@ SHOPPER = {"shopper_name": "S", "shopper_email": "s@example.com", "shopper_phone
 @pytest.fixture
 def world(db):
     return build()
-
-
-def login(world, persona):
-    client = Client()
-    assert client.login(username=world.users[persona].username, password=PASSWORD)
-    return client
 
 
 def test_figures_match_a_hand_computed_day(world):

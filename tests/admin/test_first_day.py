@@ -11,7 +11,7 @@ from django.test import Client
 from o2o.catalogue.models import Variant
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletApplication, OutletImport, RetailerMembership
-from tests.admin.tenancy_world import PASSWORD, build
+from tests.admin.tenancy_world import build, login
 from tests.admin.test_onboarding import apply
 from tests.factories import VariantFactory
 
@@ -19,12 +19,6 @@ from tests.factories import VariantFactory
 @pytest.fixture
 def world(db):
     return build()
-
-
-def login(world, persona):
-    client = Client()
-    assert client.login(username=world.users[persona].username, password=PASSWORD)
-    return client
 
 
 def approve(world, application, django_capture_on_commit_callbacks):

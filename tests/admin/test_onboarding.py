@@ -14,7 +14,7 @@ from o2o.outlets.models import (
     Retailer,
     RetailerMembership,
 )
-from tests.admin.tenancy_world import PASSWORD, build
+from tests.admin.tenancy_world import PASSWORD, build, login
 
 PDF = b"%PDF-1.4 minimal"
 APPLICATION = {
@@ -37,12 +37,6 @@ APPLICATION = {
 @pytest.fixture
 def world(db):
     return build()
-
-
-def login(world, persona):
-    client = Client()
-    assert client.login(username=world.users[persona].username, password=PASSWORD)
-    return client
 
 
 def apply(client, brand, **changes):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from o2o.inventory.models import StockLevel, StockMovement, SyncRun
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation, ReservationEvent
-from tests.admin.tenancy_world import PASSWORD, build
+from tests.admin.tenancy_world import PASSWORD, build, login
 
 AN_HOUR_AGO = (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
 SHOPPER = {"shopper_name": "P", "shopper_email": "p@example.com", "shopper_phone": "+91 9000000000"}
@@ -23,12 +23,6 @@ SHOPPER = {"shopper_name": "P", "shopper_email": "p@example.com", "shopper_phone
 @pytest.fixture
 def world(db):
     return build()
-
-
-def login(world, persona):
-    client = Client()
-    assert client.login(username=world.users[persona].username, password=PASSWORD)
-    return client
 
 
 def side_a(world):

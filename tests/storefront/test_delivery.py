@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from o2o.outlets.models import Outlet
 from o2o.reservations import services
 from o2o.reservations.models import Reservation
+from tests.factories import api_reservation
 from tests.security.test_hardening import SHOPPER
 
 DELIVERY = {**SHOPPER, "fulfilment": "delivery", "delivery_address": "12 MG Road, Pune"}
@@ -106,26 +107,16 @@ def test_a_collection_still_speaks_of_pickup(client, world):
     )
 
 
-API = {
-    "brand": "aurora",
-    "sku": "AUR-12-128-BLK",
-    "outlet": "pune-1",
-    "quantity": 1,
-    "shopper_name": "Asha",
-    "shopper_email": "asha@example.com",
-    "shopper_phone": "+91 9000000000",
-    "fulfilment": "delivery",
-    "delivery_address": "12 MG Road",
-}
-
-
-def test_the_api_checks_the_delivery_point(delivering):
+def test_the_api_checks_the_delivery_point(world, delivering):
+    api_body = api_reservation(world, fulfilment="delivery", delivery_address="12 MG Road")
     api = APIClient()
-    half = api.post("/api/v1/reservations/", {**API, "lat": 18.53}, format="json")
+    half = api.post("/api/v1/reservations/", {**api_body, "lat": 18.53}, format="json")
     assert half.status_code == 400 and half.json()["fields"]["lng"] == ["missing"]
-    missing = api.post("/api/v1/reservations/", API, format="json")
+    missing = api.post("/api/v1/reservations/", api_body, format="json")
     assert missing.status_code in (400, 409, 422) and "where to deliver" in str(missing.json())
-    far = api.post("/api/v1/reservations/", {**API, "lat": 18.70, "lng": 73.85}, format="json")
+    far = api.post("/api/v1/reservations/", {**api_body, "lat": 18.70, "lng": 73.85}, format="json")
     assert far.status_code in (400, 409, 422) and "delivers within 5 km" in str(far.json())
-    near = api.post("/api/v1/reservations/", {**API, "lat": 18.53, "lng": 73.86}, format="json")
+    near = api.post(
+        "/api/v1/reservations/", {**api_body, "lat": 18.53, "lng": 73.86}, format="json"
+    )
     assert near.status_code == 201 and near.json()["fulfilment"] == "delivery"

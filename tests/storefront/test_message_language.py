@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
+from tests.factories import api_reservation
 from tests.security.test_hardening import SHOPPER
 
 
@@ -35,15 +36,7 @@ def test_the_api_reservation_keeps_the_callers_language(world, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         response = APIClient().post(
             "/api/v1/reservations/",
-            {
-                "brand": world.brand.slug,
-                "sku": world.variant.sku,
-                "outlet": "pune-1",
-                "quantity": 1,
-                "shopper_name": "Asha",
-                "shopper_email": "asha@example.com",
-                "shopper_phone": "+91 9000000000",
-            },
+            api_reservation(world),
             format="json",
             HTTP_ACCEPT_LANGUAGE="hi",
         )

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from o2o.outlets import hours
 from o2o.outlets.models import Outlet
+from tests.factories import api_reservation
 from tests.security.test_hardening import SHOPPER
 
 UTC = datetime.UTC
@@ -74,15 +75,7 @@ def test_the_api_says_until_when_in_the_shops_zone(world):
     with time_machine.travel(TUESDAY_2030_IST, tick=False):
         response = APIClient().post(
             "/api/v1/reservations/",
-            {
-                "brand": world.brand.slug,
-                "sku": world.variant.sku,
-                "outlet": "pune-1",
-                "quantity": 1,
-                "shopper_name": "Asha",
-                "shopper_email": "asha@example.com",
-                "shopper_phone": "+91 9000000000",
-            },
+            api_reservation(world),
             format="json",
         )
     assert response.status_code == 201, response.content

@@ -13,7 +13,7 @@ from o2o.core.cache import RedisCache
 from o2o.core.models import OutboxMessage, User
 from o2o.inventory.models import SyncRun
 from o2o.reservations.models import Reservation
-from tests.factories import minutes_ago
+from tests.factories import api_reservation, minutes_ago
 
 PASSWORD = "right-pass-2026"
 
@@ -69,15 +69,7 @@ def test_every_surface_answers_without_redis(world, redis_down):
     api = APIClient(raise_request_exception=False)
     reserved = api.post(
         "/api/v1/reservations/",
-        {
-            "brand": world.brand.slug,
-            "sku": world.variant.sku,
-            "outlet": "pune-1",
-            "quantity": 1,
-            "shopper_name": "Asha",
-            "shopper_email": "asha@example.com",
-            "shopper_phone": "+91 9000000000",
-        },
+        api_reservation(world),
         format="json",
     )
     assert reserved.status_code == 201, reserved.content[:300]
