@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from o2o.core.tenancy import tenancy_of
+from o2o.locator.geocoding import nearest_city
 from o2o.outlets.models import Outlet
 
 from .models import DailyBrandFigures, DailyOutletFigures, DailyProductFigures, UnmetDemandCell
@@ -76,6 +77,16 @@ def dashboard(*, brand: Brand, days: int = 30, today: datetime.date | None = Non
             .order_by("-searches")[:UNMET_CELLS]
         ),
     }
+
+
+def name_places(cells: list, *, language: str) -> list:
+    """Give each unmet-demand cell the place people know it by: the nearest city, in
+    `language`'s script where GeoNames has it, else its coordinates."""
+    for cell in cells:
+        cell["place"] = nearest_city(cell["cell_lat"], cell["cell_lng"], language=language) or (
+            f"{cell['cell_lat']:.2f}, {cell['cell_lng']:.2f}"
+        )
+    return cells
 
 
 def coverage(*, brand: Brand) -> list:

@@ -9,7 +9,6 @@ from django.utils.translation import get_language
 
 from o2o.brands.models import Brand
 from o2o.core.exports import safe_rows
-from o2o.locator.geocoding import nearest_city
 
 from . import selectors
 from .charts import bar_chart
@@ -51,11 +50,7 @@ def brand_dashboard(request, brand_slug):
     if not selectors.brand_for_staff(request.user, brand):
         raise Http404("No such dashboard.")
     figures = selectors.dashboard(brand=brand)
-    language = get_language() or "en"
-    for cell in figures["unmet"]:  # a place people know, in the viewer's language
-        cell["place"] = nearest_city(cell["cell_lat"], cell["cell_lng"], language=language) or (
-            f"{cell['cell_lat']:.2f}, {cell['cell_lng']:.2f}"
-        )
+    selectors.name_places(figures["unmet"], language=get_language() or "en")
     export = request.GET.get("export")
     if export:
         return _csv(brand, export, figures)
