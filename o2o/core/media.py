@@ -11,8 +11,8 @@ from django.views.static import serve
 
 def public_media(request, path, folder):
     root = Path(settings.MEDIA_ROOT) / folder
-    response = serve(request, path, document_root=str(root))  # safe_join: no "../"
-    if response.status_code != 200:
+    response = serve(request, path, document_root=str(root))  # safe_join: no "../"; 404s
+    if response.status_code not in (200, 304):  # 304: the browser's copy is still good
         raise Http404
     response["Cache-Control"] = "public, max-age=31536000, immutable"  # names never reused
     response["X-Content-Type-Options"] = "nosniff"

@@ -96,6 +96,10 @@ def test_an_uploaded_photo_is_thumbnailed_once_and_shown_sized_and_lazy(world):
     assert served.status_code == 200 and served["Content-Type"] == "image/webp"
     with Image.open(io.BytesIO(b"".join(served.streaming_content))) as image:
         assert image.format == "WEBP" and image.size == (360, 480)
+    again = Client().get(
+        f"/media/{thumb_name}", headers={"If-Modified-Since": served["Last-Modified"]}
+    )
+    assert again.status_code == 304  # a browser revalidating its copy, not a 404
     catalogue = Client().get(f"/{product.brand.slug}/").content.decode()
     assert f'src="/media/{thumb_name}"' in catalogue and 'loading="lazy"' in catalogue
 
