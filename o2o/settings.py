@@ -101,6 +101,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
+# Read replicas (PostgreSQL streaming replicas of DATABASE_URL): shoppers' catalogue,
+# product and availability reads go to one that has replayed the writes they must show
+# (o2o/core/replicas.py); everything else stays on the primary.
+O2O_READ_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _alias = f"replica_{_number}"
+    DATABASES[_alias] = env.db_url_config(_url)
+    DATABASES[_alias]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES[_alias].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}  # the test database, as replicated
+    O2O_READ_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["o2o.core.replicas.ReplicaRouter"] if O2O_READ_REPLICAS else []
+O2O_REPLICA_APPS = env.list(
+    "O2O_REPLICA_APPS", default=["brands", "catalogue", "outlets", "inventory", "locator"]
+)
+# A replica that failed is left alone this long (the primary reads meanwhile).
+O2O_REPLICA_RETRY_SECONDS = env.float("O2O_REPLICA_RETRY_SECONDS", default=10)
+# How long the primary's WAL position after a write is remembered with its generation.
+O2O_REPLICA_FLOOR_SECONDS = env.int("O2O_REPLICA_FLOOR_SECONDS", default=3600)
+
 # A transaction that hits a deadlock or a serialization failure is run again this often.
 O2O_DB_CONFLICT_RETRIES = env.int("O2O_DB_CONFLICT_RETRIES", default=3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

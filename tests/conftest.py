@@ -24,6 +24,16 @@ def pytest_runtest_setup(item):
         _missing("this test needs Redis and a real worker: set REDIS_URL=redis://...")
     if item.get_closest_marker("e2e") and not shutil.which("chromium"):
         _missing("this test needs Chromium (/usr/bin/chromium)")
+    if item.get_closest_marker("replica") and not settings.O2O_READ_REPLICAS:
+        _missing("this test needs a streaming replica: set DATABASE_REPLICA_URLS (.ci/replica)")
+
+
+@pytest.fixture(autouse=True)
+def _replicas_only_where_asked(request, settings):
+    """Reads go to replicas only in the tests about them: elsewhere a test's data lives in
+    its own uncommitted transaction, which no replica can see."""
+    if request.node.get_closest_marker("replica") is None:
+        settings.O2O_READ_REPLICAS = []
 
 
 @pytest.fixture(autouse=True)

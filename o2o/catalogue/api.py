@@ -2,9 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
-from o2o.core.api_views import Pages, ShopperThrottle
+from o2o.core.api_views import Pages, ShopperReadView
 
 from .models import Product, Variant
 from .selectors import active_brands, categories_of, product_for_shopper, published_products
@@ -41,12 +40,7 @@ class ProductDetailSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "category", "description", "specs", "variants"]
 
 
-class PublicAPIView:
-    permission_classes = [AllowAny]
-    throttle_classes = [ShopperThrottle]
-
-
-class BrandListView(PublicAPIView, generics.ListAPIView):
+class BrandListView(ShopperReadView, generics.ListAPIView):
     serializer_class = BrandSerializer
     pagination_class = None
 
@@ -59,7 +53,7 @@ class CategorySerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CategoryListView(PublicAPIView, generics.ListAPIView):
+class CategoryListView(ShopperReadView, generics.ListAPIView):
     serializer_class = CategorySerializer
     pagination_class = None
 
@@ -71,7 +65,7 @@ class ProductPages(Pages):
     ordering = ("name", "pk")
 
 
-class ProductListView(PublicAPIView, generics.ListAPIView):
+class ProductListView(ShopperReadView, generics.ListAPIView):
     """A brand's published products; `q`, `category`, `storage`, `colour` filter them."""
 
     serializer_class = ProductSerializer
@@ -90,7 +84,7 @@ class ProductListView(PublicAPIView, generics.ListAPIView):
         )
 
 
-class ProductDetailView(PublicAPIView, generics.RetrieveAPIView):
+class ProductDetailView(ShopperReadView, generics.RetrieveAPIView):
     serializer_class = ProductDetailSerializer
 
     def get_object(self):

@@ -1,11 +1,13 @@
 """Shared API building blocks: pagination, throttles, role permissions. (Authentication
 is configured in settings: a POS token, or the session.)"""
 
-from rest_framework.permissions import BasePermission
+from django.utils.decorators import method_decorator
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.throttling import AnonRateThrottle
 
 from o2o.core.api import SafeCursorPagination
 from o2o.core.clientip import client_ip
+from o2o.core.generations import shopper_read
 from o2o.core.ratelimit import count_attempt
 from o2o.core.tenancy import tenancy_of
 
@@ -35,6 +37,17 @@ class ShopperThrottle(AnonRateThrottle):
 
     def wait(self):
         return self.duration  # the window's end is at most this far
+
+
+class ShopperReadView:
+    """A public, throttled endpoint for shoppers whose reads may go to a read replica."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ShopperThrottle]
+
+    @method_decorator(shopper_read)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class IsRetailer(BasePermission):

@@ -12,15 +12,23 @@ older answer unreachable at once, so no answer outlives the stock it was read fr
 Each write bumps twice: at once (so the writer's own next read misses) and after commit
 (so an answer cached by a reader between the first bump and the commit is dropped too).
 A generation starts at the clock's nanoseconds, never at 0, so one evicted from the cache
-comes back as a value no older answer was keyed with."""
+comes back as a value no older answer was keyed with.
+
+With read replicas, each generation a commit creates is stored with the primary's WAL
+position read after it, and an answer cached under a generation is computed on a replica
+only once the replica has replayed that far (core/replicas.py): a lagging replica never
+puts an old answer under a new generation."""
 
 import contextlib
+import functools
 import hashlib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from o2o.core import replicas
 
 EVERYTHING = "locator:generation"
 
@@ -30,17 +38,51 @@ def _variant_key(variant_id):
 
 
 def _bump(keys):
+    created = {}
     for key in keys:
         cache.add(key, time.time_ns(), timeout=None)
         with contextlib.suppress(ValueError):  # evicted since add: the next read restarts it
-            cache.incr(key)
+            created[key] = cache.incr(key)
+    return created
+
+
+def _bump_committed(keys):
+    """After the commit: new generations, then the WAL position that covers every write
+    whose bump came before them (read after the bumps, so no earlier commit is missed)."""
+    created = _bump(keys)
+    if created and replicas.enabled():
+        _record_floor(created)
+
+
+def _floor_key(key, generation):
+    return f"{key}:lsn:{generation}"
+
+
+def _record_floor(generations):
+    position = replicas.primary_position()
+    cache.set_many(
+        {_floor_key(key, value): position for key, value in generations.items()},
+        timeout=settings.O2O_REPLICA_FLOOR_SECONDS,
+    )
+
+
+def _floor(generations):
+    """The WAL position a replica must have replayed to answer under these generations, or
+    None (not known: the primary answers)."""
+    if not replicas.enabled():
+        return None
+    keys = [_floor_key(key, value) for key, value in generations.items()]
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        return None
+    return max(found.values())
 
 
 def _bump_now_and_on_commit(keys):
     keys = list(keys)
     if keys:
         _bump(keys)
-        transaction.on_commit(lambda: _bump(keys))
+        transaction.on_commit(lambda: _bump_committed(keys))
 
 
 def stock_changed(variant_ids):
@@ -61,9 +103,32 @@ def _digest(key):
 def _generation(key):
     value = cache.get(key)
     if value is None:
-        cache.add(key, time.time_ns(), timeout=None)
+        started = time.time_ns()
+        if cache.add(key, started, timeout=None) and replicas.enabled():
+            _record_floor({key: started})  # everything committed so far is before it
         value = cache.get(key)
     return value
+
+
+def floor_of_everything():
+    """The floor for shopper reads outside a cached answer (pages' uncached parts)."""
+    return _floor({EVERYTHING: _generation(EVERYTHING)})
+
+
+def shopper_read(view):
+    """A shopper's page or search (GET, HEAD): its catalogue, outlet and stock reads go to a
+    replica that has replayed the last locator-wide change; its cached answers keep their
+    own, closer floors. Writes it makes (demand signals, the session) go to the primary."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not replicas.enabled():
+            return view(request, *args, **kwargs)
+        return replicas.read_on_replica(
+            lambda: view(request, *args, **kwargs), floor=floor_of_everything()
+        )
+
+    return wrapper
 
 
 def remembered_until_anything_changes(key, compute):
@@ -72,10 +137,11 @@ def remembered_until_anything_changes(key, compute):
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return compute()
-    full_key = f"locator:fact:{_generation(EVERYTHING)}:{_digest(key)}"
+    everything = _generation(EVERYTHING)
+    full_key = f"locator:fact:{everything}:{_digest(key)}"
     value = cache.get(full_key)
     if value is None:
-        value = compute()
+        value = replicas.read_on_replica(compute, floor=_floor({EVERYTHING: everything}))
         cache.set(full_key, value, timeout=seconds)
     return value
 
@@ -90,14 +156,17 @@ def remembered(key, *, variant_of, answer):
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return answer(variant_of())
-    full_key = f"locator:answer:{_generation(EVERYTHING)}:{_digest(key)}"
+    everything = _generation(EVERYTHING)
+    full_key = f"locator:answer:{everything}:{_digest(key)}"
     entry = cache.get(full_key)
     if entry is not None:
         variant_id, variant_generation, value = entry
         if _generation(_variant_key(variant_id)) == variant_generation:
             return value
-    variant = variant_of()
-    variant_generation = _generation(_variant_key(variant.pk))
-    value = answer(variant)
+    variant = replicas.read_on_replica(variant_of, floor=_floor({EVERYTHING: everything}))
+    variant_key = _variant_key(variant.pk)
+    variant_generation = _generation(variant_key)
+    floor = _floor({EVERYTHING: everything, variant_key: variant_generation})
+    value = replicas.read_on_replica(lambda: answer(variant), floor=floor)
     cache.set(full_key, (variant.pk, variant_generation, value), timeout=seconds)
     return value

@@ -6,13 +6,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from o2o.brands.models import Brand
 from o2o.core.api import PRINTABLE
-from o2o.core.api_views import ShopperThrottle
+from o2o.core.api_views import ShopperReadView
 from o2o.core.generations import remembered
 
 from .selectors import outlets_near, searched_variant, stock_near_rows
@@ -53,10 +52,7 @@ def searched_variant_or_404(query):
     return variant
 
 
-class AvailabilityView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ShopperThrottle]
-
+class AvailabilityView(ShopperReadView, APIView):
     @extend_schema(
         parameters=[AvailabilityQuery],
         responses={200: AvailableOutletSerializer(many=True)},
@@ -91,10 +87,7 @@ class NearbyOutletSerializer(OutletPlaceSerializer):
     phone = serializers.CharField()
 
 
-class NearbyOutletsView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ShopperThrottle]
-
+class NearbyOutletsView(ShopperReadView, APIView):
     @extend_schema(
         parameters=[NearbyQuery],
         responses={200: NearbyOutletSerializer(many=True)},

@@ -8,7 +8,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Exists, F, OuterRef
 from django.utils.dateparse import parse_datetime
 
@@ -154,7 +154,7 @@ def stock_near_rows(
 
 
 def _rows(sql: str, params: list) -> list:
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(StockLevel)].cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
         rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]

@@ -27,7 +27,7 @@ from o2o.catalogue.selectors import (
 )
 from o2o.core.clientip import client_ip
 from o2o.core.errors import DomainError
-from o2o.core.generations import remembered_until_anything_changes
+from o2o.core.generations import remembered_until_anything_changes, shopper_read
 from o2o.locator.geocoding import city_labels, locate_city, locate_postcode, suggest_cities
 from o2o.locator.selectors import cached_stock_near, products_in_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
@@ -71,10 +71,12 @@ def _fragment(request, template, target):
     return f"{template}#{target}" if request.htmx and request.htmx.target == target else template
 
 
+@shopper_read
 def brand_list(request):
     return render(request, "storefront/brand_list.html", {"brands": active_brands()})
 
 
+@shopper_read
 def catalogue(request, brand_slug):
     brand = get_object_or_404(active_brands(), slug=brand_slug)
     place = _place(request)
@@ -130,6 +132,7 @@ def _catalogue_context(brand, params, *, near, has_place):
     }
 
 
+@shopper_read
 def product_detail(request, brand_slug, product_slug):
     brand = get_object_or_404(active_brands(), slug=brand_slug)
     product = remembered_until_anything_changes(
