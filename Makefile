@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar bench-db messages
+.PHONY: demo serve test fuzz lint format install clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-db messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,7 @@ CELERY_ARGS = --tasks 20000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-ingest bench-onboarding bench-availability bench-storm bench-http bench-celery bench-oscar
+bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar
 	@echo "bench: every figure above was appended to bench/RESULTS.md"
 
 bench-db: install
@@ -99,6 +99,9 @@ bench-availability: bench-db
 
 bench-storm: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.storm $(BENCH_ARGS)
+
+bench-reservations: bench-db
+	$(BENCH_ENV) $(BIN)/python -m bench.reservations $(BENCH_ARGS)
 
 bench-http: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.http $(or $(BENCH_ARGS),$(HTTP_ARGS))

@@ -90,3 +90,88 @@ def _shaped(row):
         "available": row["available"],
         "distance_km": row["distance_km"],
     }
+
+
+RESERVATION_LOOKUP_SQL = """
+SELECT v.id, v.brand_id, v.price, b.hold_minutes,
+       (SELECT o.id FROM outlets_outlet o WHERE o.code = %s AND o.status = 'active')
+FROM catalogue_variant v JOIN brands_brand b ON b.id = v.brand_id
+WHERE v.sku = %s AND b.slug = %s
+"""
+HOLD_SQL = """
+UPDATE inventory_stocklevel SET reserved = reserved + %(quantity)s
+WHERE outlet_id = %(outlet)s AND variant_id = %(variant)s
+  AND on_hand - reserved >= %(quantity)s
+RETURNING id
+"""
+RESERVATION_SQL = """
+INSERT INTO reservations_reservation (created_at, updated_at, code, shopper_name,
+  shopper_email, shopper_phone, fulfilment, status, expires_at, stock_shortfall, brand_id,
+  outlet_id, decline_reason, delivery_address, language)
+VALUES (now(), now(), %(code)s, %(name)s, %(email)s, %(phone)s, 'collect', 'pending',
+  now() + make_interval(mins => %(hold)s), false, %(brand)s, %(outlet)s, '', '', 'en')
+RETURNING id, expires_at
+"""
+LINE_SQL = """
+INSERT INTO reservations_reservationline (quantity, unit_price, reservation_id, variant_id)
+VALUES (%(quantity)s, %(price)s, %(reservation)s, %(variant)s)
+"""
+MOVEMENT_SQL = """
+INSERT INTO inventory_stockmovement (on_hand_delta, reserved_delta, reason, reference,
+  created_at, occurred_at, outlet_id, variant_id)
+VALUES (0, %(quantity)s, 'hold', %(code)s, now(), now(), %(outlet)s, %(variant)s)
+"""
+EVENT_SQL = """
+INSERT INTO reservations_reservationevent (from_status, to_status, note, created_at,
+  reservation_id) VALUES ('', 'pending', '', now(), %(reservation)s)
+"""
+
+
+def reservation_raw(request):
+    """T5b's twin: what the reservation endpoint writes (the conditional UPDATE of the hold,
+    the reservation, its line, the stock movement and the first event, in one transaction),
+    through a raw cursor, answered in the endpoint's shape; nothing else."""
+    import json
+
+    from django.db import connection, transaction
+
+    from o2o.reservations.models import new_reservation_code
+
+    body = json.loads(request.body)
+    with connection.cursor() as cursor:
+        cursor.execute(RESERVATION_LOOKUP_SQL, [body["outlet"], body["sku"], body["brand"]])
+        found = cursor.fetchone()
+        if found is None or found[4] is None:
+            return JsonResponse({"code": "not_found"}, status=404)
+        variant, brand, price, hold, outlet = found
+        params = {
+            "quantity": body["quantity"],
+            "outlet": outlet,
+            "variant": variant,
+            "brand": brand,
+            "price": price,
+            "hold": hold,
+            "code": new_reservation_code(),
+            "name": body["shopper_name"],
+            "email": body["shopper_email"],
+            "phone": body["shopper_phone"],
+        }
+        with transaction.atomic():
+            cursor.execute(HOLD_SQL, params)
+            if cursor.fetchone() is None:
+                return JsonResponse({"code": "insufficient_stock"}, status=409)
+            cursor.execute(RESERVATION_SQL, params)
+            params["reservation"], expires_at = cursor.fetchone()
+            for statement in (LINE_SQL, MOVEMENT_SQL, EVENT_SQL):
+                cursor.execute(statement, params)
+    return JsonResponse(
+        {
+            "code": params["code"],
+            "status": "pending",
+            "fulfilment": "collect",
+            "outlet": body["outlet"],
+            "expires_at": expires_at,
+            "lines": [{"sku": body["sku"], "quantity": body["quantity"], "unit_price": price}],
+        },
+        status=201,
+    )

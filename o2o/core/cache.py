@@ -89,6 +89,22 @@ class RedisCache(redis.RedisCache):
             raise ValueError("cache unavailable")  # callers treat it as a missing key
         return result
 
+    def add_then_incr(self, key, start, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        """`add(key, start, timeout)` then `incr(key)` in one round trip: the new value."""
+        key = self.make_and_validate_key(key, version=version)
+        seconds = self.get_backend_timeout(timeout)
+
+        def both():
+            pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipe.set(key, start, nx=True, **({"ex": seconds} if seconds else {}))
+            pipe.incr(key)
+            return pipe.execute()[1]
+
+        result = self._call(both, _MISSING)
+        if result is _MISSING:
+            raise ValueError("cache unavailable")
+        return result
+
     def clear(self):
         return self._call(super().clear, False)
 
@@ -106,3 +122,14 @@ _MISSING = object()
 def _timeouts():
     seconds = settings.O2O_CACHE_SOCKET_TIMEOUT
     return {"socket_connect_timeout": seconds, "socket_timeout": seconds}
+
+
+def add_then_incr(key, start, timeout=None):
+    """Start a counter at `start` if it is missing, then add one; the new value. One round
+    trip with Redis, add + incr with other caches. ValueError when the cache is away."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "add_then_incr"):
+        return cache.add_then_incr(key, start, timeout)
+    cache.add(key, start, timeout)
+    return cache.incr(key)

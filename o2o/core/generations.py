@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from o2o.core import replicas
+from o2o.core.cache import add_then_incr
 
 EVERYTHING = "locator:generation"
 
@@ -40,9 +41,8 @@ def _variant_key(variant_id):
 def _bump(keys):
     created = {}
     for key in keys:
-        cache.add(key, time.time_ns(), timeout=None)
-        with contextlib.suppress(ValueError):  # evicted since add: the next read restarts it
-            created[key] = cache.incr(key)
+        with contextlib.suppress(ValueError):  # cache away: the next read restarts it
+            created[key] = add_then_incr(key, time.time_ns())
     return created
 
 

@@ -4,6 +4,7 @@ import hashlib
 
 from django.core.cache import cache
 
+from .cache import add_then_incr
 from .errors import DomainError
 
 
@@ -26,12 +27,9 @@ def peek_attempts(scope, identity):
 def count_attempt(scope, identity, *, window):
     """Count one attempt for (scope, identity) in the current window; return the count."""
     key = _key(scope, identity)
-    if cache.add(key, 1, window):
-        return 1
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
+        return add_then_incr(key, 0, window)
+    except ValueError:  # the cache is away, or the key expired between add and incr
         return 1
 
 

@@ -27,7 +27,12 @@ from o2o.outlets.models import Outlet
 from . import services
 from .errors import ReservationNotAllowed
 from .models import Reservation
-from .selectors import reservation_detail, reservations_handled_by, reservations_visible_to
+from .selectors import (
+    reservation_detail,
+    reservation_receipt,
+    reservations_handled_by,
+    reservations_visible_to,
+)
 
 
 class LineSerializer(serializers.Serializer):
@@ -115,7 +120,11 @@ class ReservationCreateView(ShopperAPIView):
         body = ReservationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        variant = get_object_or_404(Variant, sku=data["sku"], brand__slug=data["brand"])
+        variant = get_object_or_404(
+            Variant.objects.select_related("product", "brand"),
+            sku=data["sku"],
+            brand__slug=data["brand"],
+        )
         outlet = get_object_or_404(Outlet, code=data["outlet"])
         services.check_reservation_rate(ip=client_ip(request), email=data["shopper_email"])
         reservation = services.reserve(
@@ -131,8 +140,8 @@ class ReservationCreateView(ShopperAPIView):
             shopper=request.user if getattr(request.user, "pk", None) else None,
             language=get_language() or settings.LANGUAGE_CODE,
         )
-        found = reservation_detail(code=reservation.code)
-        return Response(ReservationSerializer(found).data, status=status.HTTP_201_CREATED)
+        receipt = reservation_receipt(reservation=reservation)
+        return Response(ReservationSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
 
 def _is_its_shopper(request, reservation, email):

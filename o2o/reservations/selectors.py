@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import Reservation
+from django.db.models import Prefetch, prefetch_related_objects
+
+from .models import Reservation, ReservationLine
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -24,6 +26,14 @@ def reservation_detail(*, code: str) -> Reservation | None:
         .filter(code=code)
         .first()
     )
+
+
+def reservation_receipt(*, reservation: Reservation) -> Reservation:
+    """A reservation just made, with what its receipt shows (its lines and their SKUs) read
+    in one query; its outlet is the one it was made at."""
+    lines = Prefetch("lines", queryset=ReservationLine.objects.select_related("variant"))
+    prefetch_related_objects([reservation], lines)
+    return reservation
 
 
 def reservations_visible_to(user: Any, reservations: QuerySet | None = None) -> QuerySet:

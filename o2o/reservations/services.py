@@ -159,7 +159,8 @@ def reserve(
     For delivery, `delivery_point` (lat, lng) is where the parcel goes (never where the
     shopper searched from); it must lie within the shop's delivery radius."""
     lock_outlet(outlet.pk)  # the lock order of inventory/locks.py: outlet first
-    variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
+    if not (Variant.product.is_cached(variant) and Variant.brand.is_cached(variant)):
+        variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
     _check_reservable(outlet=outlet, variant=variant, quantity=quantity)
     _check_delivery(
         outlet=outlet,

@@ -37,3 +37,43 @@ def test_bare_views_answer(db, settings):
     client = APIClient()
     assert len(client.get("/bench/bare-json/").json()["results"]) == 10
     assert client.get("/bench/bare-page/").status_code == 200
+
+
+def _written(world):
+    from o2o.inventory.models import StockMovement
+    from o2o.reservations.models import Reservation, ReservationEvent, ReservationLine
+
+    world.level.refresh_from_db()
+    return {
+        "reserved": world.level.reserved,
+        "reservations": Reservation.objects.filter(status="pending").count(),
+        "lines": ReservationLine.objects.filter(quantity=2, variant=world.variant).count(),
+        "movements": StockMovement.objects.filter(reason="hold", reserved_delta=2).count(),
+        "events": ReservationEvent.objects.filter(to_status="pending").count(),
+    }
+
+
+@pytest.mark.postgres  # make_interval is PostgreSQL's
+def test_the_raw_reservation_twin_writes_what_the_endpoint_writes(world, settings):
+    """T5b compares the endpoint with this twin: the same rows must come out of both."""
+    from tests.factories import api_reservation
+
+    settings.ROOT_URLCONF = "bench.site.urls"
+    client = APIClient()
+    body = api_reservation(world, quantity=2)
+    made = client.post("/api/v1/reservations/", body, format="json")
+    assert made.status_code == 201
+    after_endpoint = _written(world)
+    twin = client.post("/bench/reservation-raw/", body, format="json")
+    assert twin.status_code == 201
+    after_twin = _written(world)
+    assert after_endpoint == {
+        "reserved": 2,
+        **dict.fromkeys(after_endpoint.keys() - {"reserved"}, 1),
+    }
+    assert after_twin == {key: 2 * value for key, value in after_endpoint.items()}
+    assert set(twin.json()) <= set(made.json())
+    assert twin.json()["outlet"] == made.json()["outlet"] == "pune-1"
+    refused = client.post("/bench/reservation-raw/", body, format="json")  # 1 unit left
+    assert refused.status_code == 409
+    assert _written(world) == after_twin
