@@ -59,13 +59,15 @@ ifeq ($(SCALE),reduced)
 INGEST_ARGS = --rows 200000 --outlets 1000
 ONBOARDING_ARGS = --outlets 5000
 AVAILABILITY_ARGS = --outlets 20000 --queries 200
-HTTP_ARGS = --outlets 20000
+HTTP_ARGS = --outlets 20000 --duration 4s
+RESERVATIONS_ARGS = --duration 4s
 CELERY_ARGS = --tasks 5000
 else
 INGEST_ARGS = --rows 1000000 --outlets 5000
 ONBOARDING_ARGS = --outlets 5000
 AVAILABILITY_ARGS = --outlets 100000 --queries 300
 HTTP_ARGS = --outlets 100000
+RESERVATIONS_ARGS = --duration 8s
 CELERY_ARGS = --tasks 20000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
@@ -101,7 +103,7 @@ bench-storm: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.storm $(BENCH_ARGS)
 
 bench-reservations: bench-db
-	$(BENCH_ENV) $(BIN)/python -m bench.reservations $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/python -m bench.reservations $(or $(BENCH_ARGS),$(RESERVATIONS_ARGS))
 
 bench-http: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.http $(or $(BENCH_ARGS),$(HTTP_ARGS))

@@ -2,12 +2,15 @@
 
 Side by side, in one run, on the same rows (PostgreSQL + Redis; see bench/RESULTS.md):
   copy_unindexed  raw COPY into an unindexed temp table (reference only)
-  copy_clone      raw COPY into a logged clone of the stock table (same keys, indexes, checks)
+  copy_clone      first load: raw COPY into a logged clone of the stock table (same keys,
+                  checks, indexes, foreign keys; the locator's columns filled); re-sync: COPY
+                  into a staging table + one hand-written UPDATE of the full clone
   bulk_create     Django bulk_create(update_conflicts=True) into the stock table
   engine          a CSV file queued with inventory.services.queue_file and applied by a
                   real Celery worker process (prefork, 1 process), from queueing to 'applied'
 Each is measured on an empty table (first load) and on a full one whose counts all change
-(re-sync). Peak RSS is the worker pool process's VmHWM.
+(re-sync), alternating reference and engine, over `--rounds` rounds; the ratios' spread and
+a verdict are printed. Peak RSS is the worker pool process's VmHWM.
 
   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/o2o_bench \
   BENCH_REDIS_URL=redis://127.0.0.1:6379/14 python -m bench.ingest --rows 1000000
@@ -51,10 +54,83 @@ def copy_rows(cursor, table, columns, rows):
             copy.write_row(row)
 
 
+def clone_stock_table(cursor):
+    """bench_clone: the stock table's columns, keys, checks, indexes (the locator's GiST
+    included) and foreign keys, without the product around it."""
+    cursor.execute("DROP TABLE IF EXISTS bench_clone")
+    cursor.execute("CREATE TABLE bench_clone (LIKE inventory_stocklevel INCLUDING ALL)")
+    cursor.execute(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'inventory_stocklevel'::regclass AND contype = 'f'"
+    )
+    for (definition,) in cursor.fetchall():
+        cursor.execute(f"ALTER TABLE bench_clone ADD {definition}")
+
+
+def copy_first_load(pg, rows, spots, now):
+    """COPY of every row into the empty clone, with the locator's columns, committed."""
+    with pg.cursor() as cursor:
+        cursor.execute("TRUNCATE bench_clone")
+    start = time.perf_counter()
+    with pg.transaction(), pg.cursor() as cursor:  # its commit runs the deferred FK checks
+        copy_rows(
+            cursor,
+            "bench_clone",
+            "outlet_id, variant_id, on_hand, reserved, synced_at, spot, shown",
+            ((o, v, n, 0, now, spots[o, v], True) for o, v, n in rows),
+        )
+    return time.perf_counter() - start
+
+
+def merge_resync(pg, rows, now):
+    """What a re-sync must do, written by hand: COPY the counts into a staging table and
+    UPDATE the full clone from it, committed."""
+    start = time.perf_counter()
+    with pg.transaction(), pg.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_stage (outlet_id bigint, variant_id bigint, on_hand integer)"
+            " ON COMMIT DROP"
+        )
+        copy_rows(cursor, "bench_stage", "outlet_id, variant_id, on_hand", rows)
+        cursor.execute(
+            "UPDATE bench_clone c SET on_hand = s.on_hand, synced_at = %s FROM bench_stage s"
+            " WHERE c.outlet_id = s.outlet_id AND c.variant_id = s.variant_id",
+            [now],
+        )
+    return time.perf_counter() - start
+
+
+def copy_unindexed(pg, rows):
+    start = time.perf_counter()
+    with pg.transaction(), pg.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_raw (outlet_id bigint, variant_id bigint, on_hand integer)"
+            " ON COMMIT DROP"
+        )
+        copy_rows(cursor, "bench_raw", "outlet_id, variant_id, on_hand", rows)
+    return time.perf_counter() - start
+
+
+def bulk_create(rows, now):
+    from o2o.inventory.models import StockLevel
+
+    objects = [StockLevel(outlet_id=o, variant_id=v, on_hand=n, synced_at=now) for o, v, n in rows]
+    start = time.perf_counter()
+    StockLevel.objects.bulk_create(
+        objects,
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["outlet", "variant"],
+        update_fields=["on_hand", "synced_at"],
+    )
+    return time.perf_counter() - start
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--outlets", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-record", action="store_true", help="don't append to RESULTS.md")
     args = parser.parse_args()
     configure()
@@ -64,7 +140,7 @@ def main():
     from django.utils import timezone
 
     from bench import scale
-    from o2o.inventory.models import StockLevel
+    from bench.wrk import load_average
 
     call_command("migrate", verbosity=0)
     scale.reset()
@@ -73,6 +149,10 @@ def main():
         outlets=args.outlets, variants=variants_per_outlet, retailers=1
     )
     triples = [(o.pk, v.pk) for o in outlets for v in variants]
+    place = {o.pk: (o.longitude, o.latitude) for o in outlets}
+    spots = {
+        (o, v): f"({place[o][0] + v * 400.0!r},{place[o][1]!r})" for o, v in triples
+    }  # the locator's position of each row (inventory migration 0007)
     print(f"{len(triples):,} rows over {len(outlets):,} outlets x {len(variants)} variants")
 
     def counts(shift):
@@ -81,61 +161,104 @@ def main():
     first, second = counts(0), counts(5)
     now = timezone.now()
     pg = connection.connection
-    results = {}
+    results = {}  # (path, label) -> [seconds per round]
+
+    def measured(path, label, seconds):
+        results.setdefault((path, label), []).append(seconds)
 
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_clone")
-        cursor.execute("CREATE TABLE bench_clone (LIKE inventory_stocklevel INCLUDING ALL)")
-    for label, rows in (("first load", first), ("re-sync", second)):
-        with pg.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE bench_raw (outlet_id bigint, variant_id bigint, on_hand integer)"
-            )
-            seconds, _ = timed(
-                lambda rows=rows, c=cursor: copy_rows(
-                    c, "bench_raw", "outlet_id, variant_id, on_hand", rows
-                )
-            )
-            results[("copy_unindexed", label)] = seconds
-            cursor.execute("DROP TABLE bench_raw")
-            cursor.execute("TRUNCATE bench_clone")
-            seconds, _ = timed(
-                lambda rows=rows, c=cursor: copy_rows(
-                    c,
-                    "bench_clone",
-                    "outlet_id, variant_id, on_hand, reserved, synced_at",
-                    ((o, v, n, 0, now) for o, v, n in rows),
-                )
-            )
-            results[("copy_clone", label)] = seconds
-        pg.commit()
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_clone")
-        cursor.execute("TRUNCATE inventory_stocklevel")
-    for label, rows in (("first load", first), ("re-sync", second)):
-        objects = [
-            StockLevel(outlet_id=o, variant_id=v, on_hand=n, synced_at=now) for o, v, n in rows
-        ]
-        seconds, _ = timed(
-            lambda objects=objects: StockLevel.objects.bulk_create(
-                objects,
-                batch_size=5000,
-                update_conflicts=True,
-                unique_fields=["outlet", "variant"],
-                update_fields=["on_hand", "synced_at"],
-            )
-        )
-        results[("bulk_create", label)] = seconds
-        del objects
-
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE inventory_stocklevel")
+        clone_stock_table(cursor)
     code_of = {o.pk: o.code for o in outlets}
     sku_of = {v.pk: v.sku for v in variants}
-    peak = engine(args, results, retailers[0], code_of, sku_of, first, second)
+    load_start = load_average()
+    with Worker() as worker:
+        for _round in range(args.rounds):
+            # first loads side by side, then re-syncs side by side, then bulk_create
+            measured("copy_unindexed", "first load", copy_unindexed(pg, first))
+            measured("copy_clone", "first load", copy_first_load(pg, first, spots, now))
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE inventory_stocklevel")
+            measured("engine", "first load", worker.apply(retailers[0], first, code_of, sku_of))
+            measured("copy_unindexed", "re-sync", copy_unindexed(pg, second))
+            measured("copy_clone", "re-sync", merge_resync(pg, second, now))
+            measured("engine", "re-sync", worker.apply(retailers[0], second, code_of, sku_of))
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE inventory_stocklevel")
+            measured("bulk_create", "first load", bulk_create(first, now))
+            measured("bulk_create", "re-sync", bulk_create(second, now))
+        peak = worker.peak_rss()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_clone")
+    report(args, results, peak, load_start, load_average())
 
-    report(args, results, peak)
+
+class Worker:
+    """A real Celery worker process (prefork, one process) applying queued stock files."""
+
+    def __enter__(self):
+        from django.conf import settings
+
+        from o2o.celery import app
+
+        app.control.purge()
+        media = tempfile.mkdtemp(prefix="o2o-bench-media-")
+        settings.MEDIA_ROOT = media
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "o2o",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_MEDIA_ROOT": media},
+            start_new_session=True,
+        )
+        time.sleep(3)
+        return self
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, 15)
+        self.process.wait(timeout=60)
+
+    def apply(self, retailer, rows, code_of, sku_of):
+        """Seconds from queueing a CSV of `rows` (dated now) to its run being applied."""
+        from django.core.files import File
+        from django.db import transaction
+
+        from o2o.inventory import services
+        from o2o.inventory.models import SyncRun
+
+        with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as handle:
+            path = handle.name
+        write_csv(path, rows, code_of, sku_of)
+        as_of = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+        start = time.perf_counter()
+        with open(path, "rb") as source, transaction.atomic():
+            run = services.queue_file(
+                uploaded=File(source, name="bench.csv"), as_of=as_of, retailer=retailer
+            )
+        while SyncRun.objects.filter(pk=run.pk, status__in=["queued", "running"]).exists():
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        run.refresh_from_db()
+        assert run.status == "applied" and run.rows_applied == len(rows), (
+            run.status,
+            run.rows_applied,
+            run.message,
+        )
+        os.unlink(path)
+        return seconds
+
+    def peak_rss(self):
+        return worker_peak_rss(self.process.pid)
 
 
 def write_csv(path, rows, code_of, sku_of):
@@ -148,67 +271,6 @@ def write_csv(path, rows, code_of, sku_of):
                 handle.write(buffer.getvalue())
                 buffer = io.StringIO()
         handle.write(buffer.getvalue())
-
-
-def engine(args, results, retailer, code_of, sku_of, first, second):
-    from django.conf import settings
-    from django.core.files import File
-    from django.db import transaction
-
-    from o2o.celery import app
-    from o2o.inventory import services
-    from o2o.inventory.models import SyncRun
-
-    app.control.purge()
-    media = tempfile.mkdtemp(prefix="o2o-bench-media-")
-    env = {**os.environ, "DJANGO_MEDIA_ROOT": media}
-    settings.MEDIA_ROOT = media
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "o2o",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=1",
-            "--loglevel=WARNING",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    time.sleep(3)
-    peak = 0
-    try:
-        for minutes_ago, (label, rows) in ((10, ("first load", first)), (5, ("re-sync", second))):
-            with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as handle:
-                path = handle.name
-            write_csv(path, rows, code_of, sku_of)
-            as_of = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=minutes_ago)
-            start = time.perf_counter()
-            with open(path, "rb") as source, transaction.atomic():
-                run = services.queue_file(
-                    uploaded=File(source, name="bench.csv"), as_of=as_of, retailer=retailer
-                )
-            while SyncRun.objects.filter(pk=run.pk, status__in=["queued", "running"]).exists():
-                time.sleep(0.05)
-            results[("engine", label)] = time.perf_counter() - start
-            run.refresh_from_db()
-            assert run.status == "applied" and run.rows_applied == len(rows), (
-                run.status,
-                run.rows_applied,
-                run.message,
-            )
-            os.unlink(path)
-        peak = worker_peak_rss(worker.pid)
-    finally:
-        os.killpg(worker.pid, 15)
-        worker.wait(timeout=60)
-    return peak
 
 
 def worker_peak_rss(main_pid):
@@ -224,30 +286,60 @@ def worker_peak_rss(main_pid):
     return peak
 
 
-def report(args, results, peak):
+def report(args, results, peak, load_start, load_end):
+    from bench.wrk import spread
+
     rows = args.rows
-    lines = [f"| path | {' | '.join(['first load', 're-sync'])} |", "|---|---|---|"]
+    labels = ("first load", "re-sync")
+    lines = [
+        f"| path (median of {args.rounds} rounds) | {' | '.join(labels)} |",
+        "|---|---|---|",
+    ]
     for path in ("copy_unindexed", "copy_clone", "bulk_create", "engine"):
-        cells = [
-            f"{rows / results[(path, label)]:,.0f} rows/s ({results[(path, label)]:.1f} s)"
-            for label in ("first load", "re-sync")
-        ]
+        cells = []
+        for label in labels:
+            seconds = spread(results[(path, label)])[1]
+            cells.append(f"{rows / seconds:,.0f} rows/s ({seconds:.1f} s)")
         lines.append(f"| {path} | {' | '.join(cells)} |")
-    ratios = []
-    for label in ("first load", "re-sync"):
+    verdicts = []
+    for label in labels:
         engine = results[("engine", label)]
-        ratios.append(
-            f"{label}: engine = {results[('copy_clone', label)] / engine:.0%} of COPY into the "
-            f"indexed clone (target >= 35%), {results[('bulk_create', label)] / engine:.2f}x "
-            f"bulk_create (target >= 2.5x), {results[('copy_unindexed', label)] / engine:.0%} "
-            f"of COPY into an unindexed table"
+        of_clone = [c / e for c, e in zip(results[("copy_clone", label)], engine, strict=True)]
+        of_bulk = [b / e for b, e in zip(results[("bulk_create", label)], engine, strict=True)]
+        verdicts.append(
+            f"{label}: engine / reference {describe(of_clone, 0.35, '.0%')}; "
+            f"engine / bulk_create {describe(of_bulk, 2.5, '.2f', 'x')}"
         )
-    text = "\n".join([*lines, "", *ratios, f"worker peak RSS: {peak} MB (target < 300 MB)"])
+    text = "\n".join(
+        [
+            "References: `copy_clone` is COPY into a clone of the stock table with its keys,"
+            " checks, indexes (the locator's GiST) and foreign keys, the locator's columns"
+            " filled, committed (first load); and COPY into a staging table + one UPDATE of"
+            " the full clone from it, committed (re-sync). Phases alternate within each round"
+            f" (clone, engine; first load, then re-sync). Load average {load_start} at the"
+            f" start, {load_end} at the end.",
+            "",
+            *lines,
+            "",
+            *verdicts,
+            f"worker peak RSS: {peak} MB (target < 300 MB)",
+        ]
+    )
     print(text)
     if not args.no_record:
         from bench.results import command_line, record
 
         record("T1 ingest", command_line("bench-ingest"), text)
+
+
+def describe(ratios, target, number, unit=""):
+    from bench.wrk import spread, verdict
+
+    low, mid, high = spread(ratios)
+    return (
+        f"min {low:{number}}{unit} / median {mid:{number}}{unit} / max {high:{number}}{unit}"
+        f" (goal >= {target:{number}}{unit}): **{verdict(ratios, target)}**"
+    )
 
 
 if __name__ == "__main__":
