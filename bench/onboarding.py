@@ -65,7 +65,18 @@ def main():
     )
     print(text)
     if not args.no_record:
-        record("T8 outlet onboarding", command_line("bench-onboarding"), text)
+        total = previewed + imported
+        record(
+            "T8 outlet onboarding",
+            command_line("bench-onboarding"),
+            text,
+            latest={
+                "T8 5,000 outlets imported": (
+                    f"{total:.1f} s (< 20 s)",
+                    "holds" if total < 20 else "misses",
+                )
+            },
+        )
 
 
 if __name__ == "__main__":

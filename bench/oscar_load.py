@@ -50,6 +50,7 @@ def main():
             price_currency="INR",
             num_in_stock=10,
         )
+    call_command("rebuild_index", "--noinput", verbosity=0)
     first = product_model.objects.order_by("pk").first()
     print(
         json.dumps({"products": product_model.objects.count(), "first": first.get_absolute_url()})

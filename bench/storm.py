@@ -1,9 +1,7 @@
 """T5: reservations over HTTP, through gunicorn and the API.
 - A storm: 200 concurrent clients reserve one hot SKU, 50 units across 5 outlets: exactly
   50 succeed, the rest get a clean 409, and no stock level is oversold (throughput, p95).
-- Hot vs spread: 16 concurrent clients make the same number of reservations, all on one
-  stock row, then each on a row of its own; hot-row throughput as a share of spread-row
-  throughput (T5 goal >= 30 %), and zero oversell in both.
+(T5's hot-row and T5b's cost ratios are bench/reservations.py.)
 Appends to bench/RESULTS.md.
 
   make bench-storm
@@ -48,34 +46,6 @@ def oversold_levels():
     return sum(1 for on_hand, reserved in levels if reserved > on_hand), levels
 
 
-def hot_vs_spread(clients=16, each=25):
-    """Requests/s of `clients` concurrent clients on one stock row, and on one row each."""
-    from bench import scale
-    from o2o.inventory.models import StockLevel
-
-    scale.reset()
-    _retailers, outlets, variants = scale.build(outlets=clients, variants=each, retailers=1)
-    StockLevel.objects.bulk_create(
-        StockLevel(outlet=o, variant=v, on_hand=1000) for o in outlets for v in variants
-    )
-    count = clients * each
-    plans = {
-        "spread": [(variants[i // clients].sku, outlets[i % clients].code) for i in range(count)],
-        "hot": [(variants[0].sku, outlets[0].code)] * count,
-    }
-    rates = {}
-    with gunicorn(workers=4, **RATES) as base:
-        for name, plan in plans.items():
-            started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(clients) as pool:
-                calls = [(base, sku, code, f"{name}{i}") for i, (sku, code) in enumerate(plan)]
-                results = list(pool.map(lambda call: post_reservation(*call), calls))
-            rates[name] = count / (time.perf_counter() - started)
-            assert [status for status, _c, _t in results].count(201) == count, name
-    oversold, levels = oversold_levels()
-    return rates, oversold, sum(reserved for _o, reserved in levels), 2 * count
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=200)
@@ -115,16 +85,20 @@ def main():
         f"{len(results) / elapsed:.0f} requests/s, p95 "
         f"{1000 * latencies[int(0.95 * len(latencies))]:.0f} ms"
     )
-    rates, oversold, held, made = hot_vs_spread()
-    text += (
-        f"\n\n16 concurrent clients, {made // 2} reservations each way: one row for all "
-        f"{rates['hot']:.0f} req/s, a row each {rates['spread']:.0f} req/s: hot = "
-        f"{rates['hot'] / rates['spread']:.0%} of spread (T5 goal >= 30 %); held {held} of "
-        f"{made} made, oversold levels {oversold}"
-    )
     print(text)
     if not args.no_record:
-        record("T5 reservation storm", command_line("bench-storm"), text)
+        exact = statuses.count(201) == 50 and sum(r for _o, r in levels) == 50 and not oversold
+        record(
+            "T5 reservation storm",
+            command_line("bench-storm"),
+            text,
+            latest={
+                "T5 storm: 200 clients for 50 units": (
+                    f"{statuses.count(201)} reserved, oversold rows {oversold}",
+                    "holds" if exact else "misses",
+                )
+            },
+        )
 
 
 if __name__ == "__main__":

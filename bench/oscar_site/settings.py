@@ -30,11 +30,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = os.path.join(BASE_DIR, "media")
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 OSCAR_PRODUCTS_PER_PAGE = 24  # o2o's catalogue page size
-# Oscar's best configuration offline: without Solr or Elasticsearch its catalogue is
-# browsed by the ORM (SimpleProductSearchHandler, set here explicitly), and Haystack's
-# simple backend (database queries, no index to build or read) serves its search page.
-OSCAR_PRODUCT_SEARCH_HANDLER = "oscar.apps.catalogue.search_handlers.SimpleProductSearchHandler"
-HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+# Oscar browses its catalogue through a search index; Whoosh is the one it supports that
+# runs offline, with no server (Solr or Elasticsearch in production).
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": os.path.join(BASE_DIR, "whoosh_index"),
+    }
+}
 AUTHENTICATION_BACKENDS = (
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",

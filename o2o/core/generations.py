@@ -131,18 +131,28 @@ def shopper_read(view):
     return wrapper
 
 
+def _everything_and(key):
+    """The locator-wide generation and the entry at `key`, in one round trip."""
+    found = cache.get_many([EVERYTHING, key])
+    everything = found.get(EVERYTHING)
+    if everything is None:
+        everything = _generation(EVERYTHING)
+    return everything, found.get(key)
+
+
 def remembered_until_anything_changes(key, compute):
     """`compute()`, from the cache until the locator-wide generation moves (catalogue,
-    outlets, bulk stock). For facts a search needs first, such as which variant it names."""
+    outlets, bulk stock). For facts a search needs first, such as which variant it names.
+    An entry holds the generation it was computed under; one read fetches both."""
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return compute()
-    everything = _generation(EVERYTHING)
-    full_key = f"locator:fact:{everything}:{_digest(key)}"
-    value = cache.get(full_key)
-    if value is None:
-        value = replicas.read_on_replica(compute, floor=_floor({EVERYTHING: everything}))
-        cache.set(full_key, value, timeout=seconds)
+    full_key = f"locator:fact:{_digest(key)}"
+    everything, entry = _everything_and(full_key)
+    if entry is not None and entry[0] == everything:
+        return entry[1]
+    value = replicas.read_on_replica(compute, floor=_floor({EVERYTHING: everything}))
+    cache.set(full_key, (everything, value), timeout=seconds)
     return value
 
 
@@ -150,23 +160,24 @@ def remembered(key, *, variant_of, answer):
     """`answer(variant)`, from the cache while neither generation it was read under moved.
 
     `variant_of()` finds the variant a search is about (or raises if there is none); it
-    only runs on a miss, so a repeated search costs three cache reads and no SQL. Both
+    only runs on a miss, so a repeated search costs two cache round trips and no SQL. Both
     generations are read before the database, so a write that lands meanwhile retires the
     answer. O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return answer(variant_of())
-    everything = _generation(EVERYTHING)
-    full_key = f"locator:answer:{everything}:{_digest(key)}"
-    entry = cache.get(full_key)
+    full_key = f"locator:answer:{_digest(key)}"
+    everything, entry = _everything_and(full_key)
     if entry is not None:
-        variant_id, variant_generation, value = entry
-        if _generation(_variant_key(variant_id)) == variant_generation:
+        entry_everything, variant_id, variant_generation, value = entry
+        if entry_everything == everything and (
+            _generation(_variant_key(variant_id)) == variant_generation
+        ):
             return value
     variant = replicas.read_on_replica(variant_of, floor=_floor({EVERYTHING: everything}))
     variant_key = _variant_key(variant.pk)
     variant_generation = _generation(variant_key)
     floor = _floor({EVERYTHING: everything, variant_key: variant_generation})
     value = replicas.read_on_replica(lambda: answer(variant), floor=floor)
-    cache.set(full_key, (variant.pk, variant_generation, value), timeout=seconds)
+    cache.set(full_key, (everything, variant.pk, variant_generation, value), timeout=seconds)
     return value

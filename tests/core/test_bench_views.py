@@ -77,3 +77,25 @@ def test_the_raw_reservation_twin_writes_what_the_endpoint_writes(world, setting
     refused = client.post("/bench/reservation-raw/", body, format="json")  # 1 unit left
     assert refused.status_code == 409
     assert _written(world) == after_twin
+
+
+def test_the_results_table_keeps_the_latest_figure_of_each_target():
+    from bench.results import with_latest
+
+    document = "# Benchmark results\n\nIntro.\n\n## T1 ingest, old\n\nfigures\n"
+    once = with_latest(
+        document, {"T5b endpoint / twin": ("23%", "misses")}, "2026-12-06 10:00 UTC", "make a"
+    )
+    twice = with_latest(
+        once,
+        {"T1 re-sync": ("108%", "holds"), "T5b endpoint / twin": ("51%", "holds")},
+        "2026-12-06 11:00 UTC",
+        "make b",
+    )
+    assert twice.startswith("# Benchmark results\n\nIntro.\n")
+    assert twice.endswith("## T1 ingest, old\n\nfigures\n")  # the history stays as it was
+    table = [line for line in twice.splitlines() if line.startswith("| T")]
+    assert table == [
+        "| T1 re-sync | 108% | **holds** | 2026-12-06 11:00 UTC | `make b` |",
+        "| T5b endpoint / twin | 51% | **holds** | 2026-12-06 11:00 UTC | `make b` |",
+    ]
