@@ -7,7 +7,8 @@ one run, with the product's shipped defaults (printed):
   are, over many cities and SKUs with Zipf-like popularity: mostly cache hits, a tail of
   misses) vs a bare JsonResponse (T3 >= 25 %, stretch 50 %);
 - the catalogue and product pages vs a bare template of the same size.
-Every target runs once per round, in a shuffled order, `--rounds` times; ratios are
+After a warm-up pass (2 s a target, not counted), every target runs once per round, in a
+shuffled order, `--rounds` times, new searches on new points each round; ratios are
 printed as min / median / max with a verdict, and a run with timeouts, socket errors or
 non-2xx answers is flagged and its ratio not counted. Appends to bench/RESULTS.md.
 
@@ -105,6 +106,8 @@ def main():
         for path, lua in targets.values():
             probe = path if lua is plain else path + mix[0]
             assert requests.get(base + probe, timeout=10).status_code == 200, probe
+        for path, lua in targets.values():  # warm every worker and the cache, not counted
+            run(base + path, lua or new_searches[args.rounds], duration="2s")
         order = list(targets)
         for round_number in range(args.rounds):
             rng.shuffle(order)
