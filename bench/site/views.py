@@ -50,7 +50,7 @@ def availability_raw(request):
     from django.db import connection
 
     from o2o.core.geo import bounding_box
-    from o2o.locator.selectors import stock_nearest_sql, uses_knn
+    from o2o.locator.selectors import ANSWER_COLUMNS, stock_nearest_sql, uses_knn
 
     lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
     limit = settings.O2O_LOCATOR_RESULTS
@@ -60,7 +60,12 @@ def availability_raw(request):
         nearest = None
         if uses_knn():
             nearest = stock_nearest_sql(
-                SimpleNamespace(pk=variant), lat, lng, settings.O2O_LOCATOR_MAX_RADIUS_KM, limit
+                SimpleNamespace(pk=variant),
+                lat,
+                lng,
+                settings.O2O_LOCATOR_MAX_RADIUS_KM,
+                limit,
+                ANSWER_COLUMNS,
             )
         if nearest is not None:
             cursor.execute(*nearest)

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from o2o.core import replicas
+
 HEARTBEAT_KEY = "o2o:worker-heartbeat"
 
 
@@ -69,6 +71,7 @@ def ready(request):
         else f"stale ({int(age)} s)"
     )
     ok = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
-    )
+    body = {"status": "ok" if ok else "unavailable", "checks": checks}
+    if replicas.enabled():  # for the record: without them the primary answers shoppers
+        body["replicas"] = replicas.status()
+    return JsonResponse(body, status=200 if ok else 503)

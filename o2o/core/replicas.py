@@ -117,6 +117,30 @@ def _set_down(alias: str, exc: Exception) -> None:
         connections[alias].connection = None  # unusable: the next use reconnects
 
 
+def status() -> dict[str, str]:
+    """Each replica's state for readiness: how far behind the primary it has replayed, or
+    why it is not used (the site answers from the primary meanwhile)."""
+    if not enabled():
+        return {}
+    try:
+        position = primary_position() or 0
+    except DatabaseError as exc:
+        return dict.fromkeys(settings.O2O_READ_REPLICAS, f"unknown: {exc.__class__.__name__}")
+    states = {}
+    for alias in settings.O2O_READ_REPLICAS:
+        try:
+            replayed = _replayed(alias)
+        except DatabaseError as exc:
+            _set_down(alias, exc)
+            states[alias] = f"down: {exc.__class__.__name__}"
+            continue
+        if replayed is None:
+            states[alias] = "not a replica (promoted?): not used"
+        else:
+            states[alias] = f"ok, {max(0, position - replayed)} bytes behind"
+    return states
+
+
 class ReplicaRouter:
     """Writes, and reads outside `read_on_replica`, on the primary; shopper reads of the
     replicated apps where the current plan says."""

@@ -32,11 +32,24 @@ class NearbyStock:
     available: int
 
 
+EVERY_COLUMN = "o.*"  # what an Outlet model is built from (stock_near)
+# what a shopper's answer shows (stock_near_rows, the availability API): fewer columns to
+# send and parse than every column
+ANSWER_COLUMNS = (
+    "o.id, o.code, o.name, o.address, o.city, o.latitude, o.longitude, o.stock_synced_at"
+)
+
+
 def stock_within_sql(
-    variant: Variant, lat: float, lng: float, radius_km: float, limit: int | None
+    variant: Variant,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    limit: int | None,
+    columns: str = EVERY_COLUMN,
 ) -> tuple[str, list]:
     """(sql, params) of the nearest `limit` active, authorised outlets with `variant`
-    available within `radius_km`: every outlet column, `available` and `distance_km`.
+    available within `radius_km`: the outlet's `columns`, `available` and `distance_km`.
 
     Written as SQL rather than built by the ORM: compiling the ORM's haversine expression
     (twice: select and filter) cost more than running the query (bench/http.py)."""
@@ -47,7 +60,7 @@ def stock_within_sql(
         box += " AND o.longitude BETWEEN %s AND %s"
         params += [min_lng, max_lng]
     sql = (
-        f"SELECT * FROM (SELECT o.*, sl.on_hand - sl.reserved AS available,"
+        f"SELECT * FROM (SELECT {columns}, sl.on_hand - sl.reserved AS available,"
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
         f" FROM {StockLevel._meta.db_table} sl"
         f" JOIN {Outlet._meta.db_table} o ON o.id = sl.outlet_id"
@@ -64,7 +77,12 @@ VARIANT_SLICE_DEG = 400.0  # a variant's rows lie in a slice of their own (migra
 
 
 def stock_nearest_sql(
-    variant: Variant, lat: float, lng: float, radius_km: float, limit: int
+    variant: Variant,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    limit: int,
+    columns: str = EVERY_COLUMN,
 ) -> tuple[str, list] | None:
     """PostgreSQL: the same answer as `stock_within_sql`, from one GiST index. Stock rows
     carry a point (their outlet's longitude shifted into the variant's own slice, and its
@@ -79,7 +97,7 @@ def stock_nearest_sql(
     shift = variant.pk * VARIANT_SLICE_DEG
     own = haversine_sql("sl.spot[1]", f"(sl.spot[0] - {shift!r})")
     sql = (
-        f"SELECT * FROM (SELECT o.*, near.available,"
+        f"SELECT * FROM (SELECT {columns}, near.available,"
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
         f" FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available, {own} AS km"
         f"  FROM {StockLevel._meta.db_table} sl"
@@ -107,6 +125,7 @@ def _nearest(
     limit: int | None,
     max_radius_km: float | None,
     fetch: Callable,
+    columns: str,
 ) -> list:
     """On PostgreSQL one KNN query: the nearest `limit` shops that have it, however far,
     up to the maximum radius. Elsewhere (SQLite) bounding box + haversine, driven by the
@@ -115,13 +134,14 @@ def _nearest(
     every shop within it is found. The two paths give the same answers (tested)."""
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
-    nearest = stock_nearest_sql(variant, lat, lng, max_radius, limit) if uses_knn() else None
-    if nearest is not None:
-        return fetch(*nearest)
+    if uses_knn():
+        nearest = stock_nearest_sql(variant, lat, lng, max_radius, limit, columns)
+        if nearest is not None:
+            return fetch(*nearest)
     start = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
-    found = fetch(*stock_within_sql(variant, lat, lng, start, limit))
+    found = fetch(*stock_within_sql(variant, lat, lng, start, limit, columns))
     if len(found) < limit and max_radius > start:
-        found = fetch(*stock_within_sql(variant, lat, lng, max_radius, limit))
+        found = fetch(*stock_within_sql(variant, lat, lng, max_radius, limit, columns))
     return found
 
 
@@ -135,7 +155,13 @@ def stock_near(
 ) -> list:
     """The nearest active, authorised outlets with `variant` available, closest first."""
     found = _nearest(
-        variant, lat, lng, limit, max_radius_km, lambda *query: list(Outlet.objects.raw(*query))
+        variant,
+        lat,
+        lng,
+        limit,
+        max_radius_km,
+        lambda *query: list(Outlet.objects.raw(*query)),
+        EVERY_COLUMN,
     )
     return [NearbyStock(outlet, outlet.distance_km, outlet.available) for outlet in found]
 
@@ -148,9 +174,9 @@ def stock_near_rows(
     limit: int | None = None,
     max_radius_km: float | None = None,
 ) -> list:
-    """`stock_near` as plain rows (the outlet's columns, `available`, `distance_km`), for
-    the API: serializing rows skips building a model instance per shop."""
-    return _nearest(variant, lat, lng, limit, max_radius_km, _rows)
+    """`stock_near` as plain rows (the outlet columns an answer shows, `available`,
+    `distance_km`), for the API: serializing rows skips building a model per shop."""
+    return _nearest(variant, lat, lng, limit, max_radius_km, _rows, ANSWER_COLUMNS)
 
 
 def _rows(sql: str, params: list) -> list:

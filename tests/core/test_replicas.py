@@ -227,6 +227,24 @@ def test_the_site_keeps_answering_when_the_replica_is_down(client, world):
         link.settings_dict["PORT"] = port
 
 
+def test_readiness_tells_how_far_each_replica_is(client, db):
+    wait_for_replay()
+    answer = client.get("/health/ready/").json()
+    assert answer["replicas"][replica()].startswith("ok, ")
+    assert answer["replicas"][replica()].endswith(" bytes behind")
+    link = connections[replica()]
+    port = link.settings_dict["PORT"]
+    link.close()
+    link.settings_dict["PORT"] = _nothing_listens()
+    try:
+        down = client.get("/health/ready/").json()  # the site still answers from the primary
+    finally:
+        link.close()
+        link.settings_dict["PORT"] = port
+    assert down["replicas"][replica()].startswith("down: ")
+    assert down["checks"]["database"] == "ok"
+
+
 def test_a_replica_that_fails_mid_read_is_left_for_the_primary(world):
     """The replica's connection is killed between two reads of one answer: the answer is
     read again, whole, on the primary."""
