@@ -61,6 +61,7 @@ ONBOARDING_ARGS = --outlets 5000
 AVAILABILITY_ARGS = --outlets 20000 --queries 200
 HTTP_ARGS = --outlets 20000 --duration 4s
 RESERVATIONS_ARGS = --duration 4s
+OSCAR_ARGS = --duration 4s
 CELERY_ARGS = --tasks 5000
 else
 INGEST_ARGS = --rows 1000000 --outlets 5000
@@ -68,6 +69,7 @@ ONBOARDING_ARGS = --outlets 5000
 AVAILABILITY_ARGS = --outlets 100000 --queries 300
 HTTP_ARGS = --outlets 100000
 RESERVATIONS_ARGS = --duration 8s
+OSCAR_ARGS = --duration 8s
 CELERY_ARGS = --tasks 20000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
@@ -91,7 +93,7 @@ OSCAR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/o2o_bench_oscar
 
 bench-oscar: bench-db .venv-oscar/.installed
 	psql "$(dir $(OSCAR_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(OSCAR_DATABASE_URL))'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres $(notdir $(OSCAR_DATABASE_URL))
-	$(BENCH_ENV) OSCAR_DATABASE_URL=$(OSCAR_DATABASE_URL) $(BIN)/python -m bench.oscar $(BENCH_ARGS)
+	$(BENCH_ENV) OSCAR_DATABASE_URL=$(OSCAR_DATABASE_URL) $(BIN)/python -m bench.oscar $(or $(BENCH_ARGS),$(OSCAR_ARGS))
 
 bench-onboarding: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.onboarding $(or $(BENCH_ARGS),$(ONBOARDING_ARGS))

@@ -95,7 +95,8 @@ def main():
     shipped = (
         f"shipped defaults: radius up to {settings.O2O_LOCATOR_MAX_RADIUS_KM:g} km, "
         f"{settings.O2O_LOCATOR_RESULTS} results, KNN {'on' if settings.O2O_LOCATOR_KNN else 'off'}"
-        f", cache {settings.O2O_SHOPPER_CACHE_SECONDS} s; shopper mix: {len(set(mix)):,} "
+        f", cache {settings.O2O_SHOPPER_CACHE_SECONDS} s; changed: the shopper throttle "
+        f"(O2O_SHOPPER_RATE 10000000/min, so wrk is not refused); shopper mix: {len(set(mix)):,} "
         f"distinct searches in {len(mix):,} (Zipf exponent {ZIPF_EXPONENT})"
     )
     runs = {name: [] for name in targets}

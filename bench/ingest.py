@@ -287,6 +287,8 @@ def worker_peak_rss(main_pid):
 
 
 def report(args, results, peak, load_start, load_end):
+    from django.conf import settings
+
     from bench.wrk import spread, verdict
 
     rows = args.rows
@@ -323,6 +325,8 @@ def report(args, results, peak, load_start, load_end):
     latest["T1 worker peak RSS"] = (f"{peak} MB (< 300 MB)", "holds" if peak < 300 else "misses")
     text = "\n".join(
         [
+            f"Shipped settings: O2O_SYNC_CHUNK_ROWS={settings.O2O_SYNC_CHUNK_ROWS}, "
+            f"O2O_SYNC_WORK_MEM_MB={settings.O2O_SYNC_WORK_MEM_MB}; one worker process. "
             "References: `copy_clone` is COPY into a clone of the stock table with its keys,"
             " checks, indexes (the locator's GiST) and foreign keys, the locator's columns"
             " filled, committed (first load); and COPY into a staging table + one UPDATE of"

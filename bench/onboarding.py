@@ -58,7 +58,10 @@ def main():
     import_.refresh_from_db()
     assert import_.outlets_created == args.outlets, import_.outlets_created
     assert Outlet.objects.filter(code__startswith="t8-").count() == args.outlets
+    from django.conf import settings
+
     text = (
+        f"shipped settings (O2O_OUTLET_IMPORT_CHUNK={settings.O2O_OUTLET_IMPORT_CHUNK}); "
         f"{args.outlets:,} outlets: preview {previewed:.2f} s, import {imported:.2f} s "
         f"({args.outlets / imported:,.0f} outlets/s), total {previewed + imported:.1f} s "
         f"(target < 20 s)"

@@ -11,12 +11,13 @@ Appends to bench/RESULTS.md.
 import argparse
 import json
 import os
+import random
 import subprocess
 
 from bench.ingest import ROOT, configure
 from bench.results import command_line, record
 from bench.server import gunicorn
-from bench.wrk import load_average, run, script
+from bench.wrk import load_average, run, script, spread, verdict
 
 OSCAR_PYTHON = ROOT / ".venv-oscar" / "bin" / "python"
 OSCAR_SETTINGS = "bench.oscar_site.settings"
@@ -40,6 +41,8 @@ def load_oscar(products):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--skus", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", default="8s")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     configure()
@@ -65,59 +68,70 @@ def main():
     oscar_product = load_oscar(products)
     first = Product.objects.filter(brand=brand).order_by("pk").first()
     plain = script()
-    results = {}
     load_start = load_average()
-    pages = (("catalogue", f"/{brand.slug}/"), ("product", f"/{brand.slug}/{first.slug}/"))
-    for label, cache_seconds in ((", cache off", "0"), (", cached", "60")):
-        with gunicorn(workers=2, O2O_SHOPPER_CACHE_SECONDS=cache_seconds) as base:
-            for name, path in pages:
-                assert requests.get(base + path, timeout=10).status_code == 200, path
-                results[f"o2o {name} page{label}"] = run(base + path, plain)
-    with gunicorn(
-        workers=2,
-        python=str(OSCAR_PYTHON),
-        app="bench.oscar_site.wsgi:application",
-        PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE=OSCAR_SETTINGS,
-        OSCAR_DATABASE_URL=os.environ["OSCAR_DATABASE_URL"],
-        PYTHONWARNINGS="ignore",  # Whoosh warns on every search that it has no facets
-    ) as base:
-        listing = requests.get(base + "/catalogue/", timeout=30)
+    ours = {"catalogue": f"/{brand.slug}/", "product": f"/{brand.slug}/{first.slug}/"}
+    theirs = {"catalogue": "/catalogue/", "product": oscar_product}
+    runs = {}  # name -> [Run per round]
+    with (
+        gunicorn(workers=2, O2O_SHOPPER_CACHE_SECONDS="0") as uncached,
+        gunicorn(workers=2, O2O_SHOPPER_CACHE_SECONDS="60") as cached,
+        gunicorn(
+            workers=2,
+            python=str(OSCAR_PYTHON),
+            app="bench.oscar_site.wsgi:application",
+            PYTHONPATH=str(ROOT),
+            DJANGO_SETTINGS_MODULE=OSCAR_SETTINGS,
+            OSCAR_DATABASE_URL=os.environ["OSCAR_DATABASE_URL"],
+            PYTHONWARNINGS="ignore",  # Whoosh warns on every search that it has no facets
+        ) as oscar,
+    ):
+        listing = requests.get(oscar + "/catalogue/", timeout=30)
         assert listing.text.count("product_pod") == 24, "Oscar lists a page of products"
-        for name, path in (("catalogue", "/catalogue/"), ("product", oscar_product)):
-            assert requests.get(base + path, timeout=30).status_code == 200, path
-            results[f"Oscar {name} page"] = run(base + path, plain)
+        targets = {}
+        for page in ("catalogue", "product"):
+            targets[f"o2o {page} page, cache off"] = uncached + ours[page]
+            targets[f"o2o {page} page, cached"] = cached + ours[page]
+            targets[f"Oscar {page} page"] = oscar + theirs[page]
+        for url in targets.values():  # each server warmed, not counted
+            assert requests.get(url, timeout=30).status_code == 200, url
+            run(url, plain, duration="2s")
+        order, shuffle = list(targets), random.Random(5).shuffle
+        for _round in range(args.rounds):  # the three servers' runs alternate
+            shuffle(order)
+            for name in order:
+                runs.setdefault(name, []).append(run(targets[name], plain, duration=args.duration))
     load_end = load_average()
-    lines = [f"{name}: {result.describe()}" for name, result in results.items()]
+    lines = [
+        f"{name}: " + "; ".join(result.describe() for result in results)
+        for name, results in sorted(runs.items())
+    ]
 
     def times(page, label):
-        ours, oscar = results[f"o2o {page} page, {label}"], results[f"Oscar {page} page"]
-        if not (ours.clean and oscar.clean):
-            return None
-        return ours.rps / oscar.rps
+        pairs = zip(runs[f"o2o {page} page, {label}"], runs[f"Oscar {page} page"], strict=True)
+        return [a.rps / b.rps if a.clean and b.clean else None for a, b in pairs]
 
     latest = {}
     for page in ("catalogue", "product"):
-        uncached, cached = times(page, "cache off"), times(page, "cached")
-        if uncached is None:
-            lines.append(f"T7 {page} page: **not counted** (a run had errors)")
-            latest[f"T7 {page} page, o2o's cache off / Oscar"] = ("errors", "not counted")
-            continue
-        latest[f"T7 {page} page, o2o's cache off / Oscar"] = (
-            f"{uncached:.1f}x (>= 1.5x)",
-            "holds" if uncached >= 1.5 else "misses",
-        )
+        uncached_ratios, cached_ratios = times(page, "cache off"), times(page, "cached")
+        counted = [r for r in uncached_ratios if r is not None]
+        low, mid, high = spread(counted) if counted else (0, 0, 0)
+        figure = f"{low:.1f}x / {mid:.1f}x / {high:.1f}x (>= 1.5x)"
+        found = verdict(uncached_ratios, 1.5)
+        latest[f"T7 {page} page, o2o's cache off / Oscar"] = (figure, found)
+        secondary = [r for r in cached_ratios if r is not None]
         lines.append(
-            f"T7 {page} page, o2o's cache off: {uncached:.1f}x Oscar's (goal >= 1.5x): "
-            f"**{'holds' if uncached >= 1.5 else 'misses'}**; with o2o's cache (secondary) "
-            + (f"{cached:.1f}x" if cached is not None else "not counted")
+            f"T7 {page} page, o2o's cache off / Oscar: min / median / max {figure}: **{found}**;"
+            f" with o2o's cache (secondary): median "
+            + (f"{spread(secondary)[1]:.1f}x" if secondary else "not counted")
         )
     text = (
         f"{len(products)} products, django-oscar 4.2.1 with its default templates in its best "
         f"offline configuration (Oscar 4 browses its catalogue through a Haystack search view;"
         f" Whoosh is its one backend that needs no server; Haystack's simple backend lists "
         f"nothing there), "
-        f"both on gunicorn 2 workers, PostgreSQL, Redis cache, wrk -t2 -c16 -d8s --timeout 10s;"
+        f"each on gunicorn 2 workers (the three servers up at once, their runs alternating in a "
+        f"shuffled order over {args.rounds} rounds), PostgreSQL, Redis cache, wrk -t2 -c16 "
+        f"-d{args.duration} --timeout 10s;"
         f" load average {load_start} at the start, {load_end} at the end:\n\n"
         + "\n".join(f"- {line}" for line in lines)
     )

@@ -125,6 +125,8 @@ def main():
         f" ({'exact' if held == made and not oversold else 'NOT EXACT'})",
     ]
     text = (
+        f"shipped settings except the shoppers' throttles (raised: "
+        f"{', '.join(f'{name}={value}' for name, value in RATES.items())}); "
         f"gunicorn {WORKERS} sync workers, wrk -t2 -c{CONNECTIONS} -d{args.duration}, "
         f"{args.rounds} rounds alternating endpoint and twin; load average {load_start} at "
         f"the start, {load_end} at the end\n\n" + "\n".join(f"- {line}" for line in lines)

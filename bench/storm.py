@@ -78,6 +78,8 @@ def main():
     latencies = sorted(t for _s, _c, t in results)
     oversold, levels = oversold_levels()
     text = (
+        f"gunicorn 4 workers, shipped settings except the shoppers' throttles (raised: "
+        f"{', '.join(f'{name}={value}' for name, value in RATES.items())}); "
         f"{args.clients} concurrent clients, 50 units over 5 outlets: "
         f"{statuses.count(201)} reserved, {statuses.count(409)} clean 409 "
         f"(insufficient_stock), other {len(statuses) - statuses.count(201) - statuses.count(409)}; "
