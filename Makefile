@@ -51,8 +51,8 @@ format: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/o2o_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_ARGS ?=
-# make bench: the full scale of TARGETS.md (about 16 minutes here);
-# make bench SCALE=reduced: the same benchmarks on smaller data (about 7 minutes).
+# make bench: the full scale of TARGETS.md (about half an hour here);
+# make bench SCALE=reduced: the same benchmarks on smaller data (about 8 minutes).
 # BENCH_ARGS, given to one bench-* target, replaces its scale arguments.
 SCALE ?= full
 ifeq ($(SCALE),reduced)

@@ -13,6 +13,7 @@ import json
 import os
 import random
 import subprocess
+import time
 
 from bench.ingest import ROOT, configure
 from bench.results import command_line, record
@@ -99,7 +100,9 @@ def main():
         for _round in range(args.rounds):  # the three servers' runs alternate
             shuffle(order)
             for name in order:
-                runs.setdefault(name, []).append(run(targets[name], plain, duration=args.duration))
+                result = run(targets[name], plain, duration=args.duration)
+                runs.setdefault(name, []).append(result)
+                time.sleep(1 + result.p95_ms / 1000)  # its last requests finish before the next run
     load_end = load_average()
     lines = [
         f"{name}: " + "; ".join(result.describe() for result in results)

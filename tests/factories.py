@@ -116,6 +116,18 @@ def minutes_ago(minutes=0):
     return (timezone.now() - timedelta(minutes=minutes)).isoformat()
 
 
+def page_reservation(**changes):
+    """The form a shopper posts on the storefront's reserve page (collect, one unit)."""
+    return {
+        "quantity": 1,
+        "shopper_name": "Ravi",
+        "shopper_email": "ravi@example.com",
+        "shopper_phone": "+91 9000000001",
+        "fulfilment": "collect",
+        **changes,
+    }
+
+
 def api_reservation(world, **changes):
     """The body of a shopper's POST /api/v1/reservations/ for the world's shop and item."""
     return {

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from o2o.core import replicas
 from o2o.outlets.models import Outlet
-from tests.factories import api_reservation
+from tests.factories import api_reservation, page_reservation
 
 pytestmark = [
     pytest.mark.postgres,
@@ -129,16 +129,7 @@ def test_writes_and_the_reservation_path_never_touch_the_replica(client, world):
         made = APIClient().post(
             "/api/v1/reservations/", api_reservation(world, quantity=2), format="json"
         )
-        page = client.post(
-            f"/reserve/pune-1/{world.variant.pk}/",
-            {
-                "quantity": 1,
-                "shopper_name": "Ravi",
-                "shopper_email": "ravi@example.com",
-                "shopper_phone": "+91 9000000001",
-                "fulfilment": "collect",
-            },
-        )
+        page = client.post(f"/reserve/pune-1/{world.variant.pk}/", page_reservation())
     assert made.status_code == 201, made.content
     assert page.status_code == 302, page.content
     assert reads.on(replica()) == []

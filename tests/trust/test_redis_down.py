@@ -13,7 +13,7 @@ from o2o.core.cache import RedisCache
 from o2o.core.models import OutboxMessage, User
 from o2o.inventory.models import SyncRun
 from o2o.reservations.models import Reservation
-from tests.factories import api_reservation, minutes_ago
+from tests.factories import api_reservation, minutes_ago, page_reservation
 
 PASSWORD = "right-pass-2026"
 
@@ -73,16 +73,7 @@ def test_every_surface_answers_without_redis(world, redis_down):
         format="json",
     )
     assert reserved.status_code == 201, reserved.content[:300]
-    form = shopper.post(
-        f"/reserve/pune-1/{world.variant.pk}/",
-        {
-            "quantity": 1,
-            "shopper_name": "Ravi",
-            "shopper_email": "ravi@example.com",
-            "shopper_phone": "+91 9000000001",
-            "fulfilment": "collect",
-        },
-    )
+    form = shopper.post(f"/reserve/pune-1/{world.variant.pk}/", page_reservation())
     assert form.status_code == 302, form.content[:300]
     assert Reservation.objects.count() == 2
 
