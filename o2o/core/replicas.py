@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,7 +93,7 @@ def _choose(floor: int | None) -> str:
             continue
         try:
             replayed = _replayed(alias)
-        except DatabaseError as exc:
+        except Error as exc:  # DatabaseError, or InterfaceError on a closed link
             _set_down(alias, exc)
             continue
         if replayed is not None and replayed >= floor:
@@ -113,7 +113,7 @@ def _set_down(alias: str, exc: Exception) -> None:
     _down_until[alias] = time.monotonic() + settings.O2O_REPLICA_RETRY_SECONDS
     try:
         connections[alias].close()
-    except DatabaseError:
+    except Error:
         connections[alias].connection = None  # unusable: the next use reconnects
 
 
@@ -124,13 +124,13 @@ def status() -> dict[str, str]:
         return {}
     try:
         position = primary_position() or 0
-    except DatabaseError as exc:
+    except Error as exc:  # DatabaseError, or InterfaceError on a closed link
         return dict.fromkeys(settings.O2O_READ_REPLICAS, f"unknown: {exc.__class__.__name__}")
     states = {}
     for alias in settings.O2O_READ_REPLICAS:
         try:
             replayed = _replayed(alias)
-        except DatabaseError as exc:
+        except Error as exc:  # DatabaseError, or InterfaceError on a closed link
             _set_down(alias, exc)
             states[alias] = f"down: {exc.__class__.__name__}"
             continue
