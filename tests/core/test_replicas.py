@@ -218,6 +218,12 @@ def test_the_site_keeps_answering_when_the_replica_is_down(client, world):
         link.settings_dict["PORT"] = port
 
 
+def test_the_configured_replicas_pass_the_system_checks(db):
+    from django.core.checks import run_checks
+
+    assert [m.id for m in run_checks() if m.id.startswith("o2o.")] == []
+
+
 def test_readiness_tells_how_far_each_replica_is(client, db):
     wait_for_replay()
     answer = client.get("/health/ready/").json()
