@@ -381,6 +381,13 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Sessions: read from Redis and written through to the database (any web node serves any
+# shopper, and a sign-in survives Redis going away); the database alone without Redis.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 # /metrics answers only these client networks (after O2O_TRUSTED_PROXY_COUNT), or a bearer
 # token; the default is this machine alone.
 O2O_METRICS_ALLOWED_NETWORKS = env.list(

@@ -78,10 +78,12 @@ def test_every_surface_answers_without_redis(world, redis_down):
     assert Reservation.objects.count() == 2
 
     User.objects.create_user("owner", "o@example.com", PASSWORD, is_staff=True)
-    signed_in = Client(raise_request_exception=False).post(
+    owner = Client(raise_request_exception=False)
+    signed_in = owner.post(
         "/admin/login/?next=/admin/", {"username": "owner", "password": PASSWORD}
     )
     assert signed_in.status_code == 302
+    assert owner.get("/admin/").status_code == 200  # the session was kept (in the database)
 
     from o2o.inventory.integrations import create_integration
 
