@@ -40,6 +40,14 @@ app.conf.beat_schedule = {
         "task": "o2o.core.tasks.drain_outbox_task",
         "schedule": crontab(),
     },
+    "prune-old-sync-records": {
+        "task": "o2o.inventory.tasks.prune_old_records_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
+    "prune-old-demand-signals": {
+        "task": "o2o.locator.tasks.prune_demand_signals_task",
+        "schedule": crontab(hour=4, minute=40),
+    },
     "notify-back-in-stock": {
         "task": "o2o.locator.tasks.notify_back_in_stock_task",
         "schedule": crontab(minute="*/5"),

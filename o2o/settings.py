@@ -368,6 +368,16 @@ AXES_LOCKOUT_CALLABLE = "o2o.core.auth.locked_out"
 O2O_RESERVATIONS_PER_IP = env.int("O2O_RESERVATIONS_PER_IP", default=20)
 O2O_RESERVATIONS_PER_EMAIL = env.int("O2O_RESERVATIONS_PER_EMAIL", default=5)
 O2O_RESERVATION_THROTTLE_SECONDS = env.int("O2O_RESERVATION_THROTTLE_SECONDS", default=3600)
+# Retention, pruned by beat in batches of O2O_RETENTION_BATCH rows: an Idempotency-Key is
+# answered from its first response for O2O_IDEMPOTENCY_DAYS (after, the request is new);
+# POS delta event ids are remembered O2O_STOCK_EVENT_DAYS; uploaded stock files of
+# finished runs are kept O2O_SYNC_FILE_DAYS (the run and its report stay); shoppers'
+# searches (demand signals) O2O_DEMAND_SIGNAL_DAYS.
+O2O_IDEMPOTENCY_DAYS = env.int("O2O_IDEMPOTENCY_DAYS", default=7)
+O2O_STOCK_EVENT_DAYS = env.int("O2O_STOCK_EVENT_DAYS", default=30)
+O2O_SYNC_FILE_DAYS = env.int("O2O_SYNC_FILE_DAYS", default=30)
+O2O_DEMAND_SIGNAL_DAYS = env.int("O2O_DEMAND_SIGNAL_DAYS", default=365)
+O2O_RETENTION_BATCH = env.int("O2O_RETENTION_BATCH", default=5000)
 # A retailer's invitation link works once, for this many days.
 O2O_INVITATION_DAYS = env.int("O2O_INVITATION_DAYS", default=7)
 # Shoppers' personal data is anonymised this many days after a reservation ends.

@@ -42,3 +42,18 @@ def atomic_with_retry(func):
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+def delete_in_batches(queryset, *, batch=None):
+    """Delete the rows of `queryset` `batch` at a time (O2O_RETENTION_BATCH), each batch in
+    its own short statement, so no long lock is held; the number deleted."""
+    batch = batch or settings.O2O_RETENTION_BATCH
+    deleted = 0
+    while True:
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        _total, by_model = queryset.model.objects.filter(pk__in=ids).delete()
+        deleted += by_model.get(queryset.model._meta.label, 0)
+        if len(ids) < batch:
+            return deleted

@@ -1,8 +1,11 @@
 """`Idempotency-Key`: a retried request gets the first response instead of a second effect."""
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from o2o.core.errors import DomainError
 
@@ -27,16 +30,25 @@ def fingerprint(method, path, body):
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
+def window_start():
+    """Keys used before this instant are forgotten (O2O_IDEMPOTENCY_DAYS)."""
+    return timezone.now() - timedelta(days=settings.O2O_IDEMPOTENCY_DAYS)
+
+
 def run_once(*, integration, key, request_hash, action):
-    """Run `action()` -> (status, body) once per key; replay its successful answer after."""
+    """Run `action()` -> (status, body) once per key; replay its successful answer for
+    O2O_IDEMPOTENCY_DAYS, after which the same key makes a new request."""
     if key is None:
         return action()
     if not 0 < len(key) <= MAX_KEY_LENGTH:
         raise InvalidIdempotencyKey()
-    stored = IdempotencyRecord.objects.filter(integration=integration, key=key).first()
+    records = IdempotencyRecord.objects.filter(integration=integration, key=key)
+    since = window_start()
+    stored = records.filter(created_at__gte=since).first()
     if stored is None:
         try:
             with transaction.atomic():
+                records.filter(created_at__lt=since).delete()  # forgotten: not pruned yet
                 status, body = action()
                 if 200 <= status < 300:
                     IdempotencyRecord.objects.create(

@@ -328,3 +328,15 @@ def list_brand_items(*, outlet_id: int, brand_id: int) -> int:
 
 def on_outlet_joined(sender: Any, *, outlet_id: int, brand_id: int, **kwargs: Any) -> None:
     list_brand_items(outlet_id=outlet_id, brand_id=brand_id)
+
+
+def prune_old_records(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Forget what is kept for a while only (inventory/retention.py); counts removed."""
+    from . import retention
+
+    now = now or timezone.now()
+    return {
+        "idempotency_records": retention.prune_idempotency_records(now=now),
+        "stock_events": retention.prune_stock_events(now=now),
+        "sync_files": retention.prune_sync_files(now=now),
+    }

@@ -50,3 +50,8 @@ def recover_sync_runs_task():
     from .sync.recovery import recover_sync_runs
 
     return recover_sync_runs()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def prune_old_records_task():
+    return services.prune_old_records()

@@ -9,6 +9,8 @@ from .models import BackInStockRequest, DemandSignal
 from .selectors import stock_near
 
 if TYPE_CHECKING:
+    import datetime
+
     from o2o.catalogue.models import Variant
 
 
@@ -77,3 +79,15 @@ def notify_back_in_stock() -> int:
             send_back_in_stock(request=request, nearest=nearby[0])
             notified += 1
     return notified
+
+
+def prune_demand_signals(*, now: datetime.datetime | None = None) -> int:
+    """Shoppers' searches older than O2O_DEMAND_SIGNAL_DAYS, in batches (the dashboard's
+    daily figures keep their totals)."""
+    from datetime import timedelta
+
+    from o2o.core.db import delete_in_batches
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.O2O_DEMAND_SIGNAL_DAYS)
+    return delete_in_batches(DemandSignal.objects.filter(created_at__lt=cutoff))
