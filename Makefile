@@ -16,6 +16,7 @@ install: $(BIN)/.installed
 
 demo: install
 	mkdir -p var
+	rm -rf var/prometheus  # the figures of processes from an earlier run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/honcho -f Procfile.demo start
@@ -24,10 +25,12 @@ serve: install
 	@test -n "$$DATABASE_URL" || (echo "serve: set DATABASE_URL (and REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)"; exit 2)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
+	rm -rf "$${PROMETHEUS_MULTIPROC_DIR:-var/prometheus}"  # figures of an earlier run
 	DJANGO_DEBUG=false DJANGO_LOG_FORMAT=json $(BIN)/honcho -f Procfile.prod start
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	rm -rf var/test-prometheus
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/test-prometheus $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # schemathesis with every check, 200 examples per operation, mode and identity (~10 min)
 fuzz: install

@@ -1,5 +1,6 @@
 """o2o settings: one module, configured by the environment (django-environ)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -10,6 +11,14 @@ VAR_DIR = Path(environ.Env().str("O2O_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Prometheus figures of every process (web workers, Celery workers and beat) in one folder,
+# read together by /metrics (prometheus_client's multiprocess mode): set here, before
+# prometheus_client is first imported. Emptied when the processes start (make demo/serve).
+PROMETHEUS_MULTIPROC_DIR = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus")
+)
+Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env(
