@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "o2o.settings")
 
@@ -53,6 +54,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
     },
 }
+
+
+@setup_logging.connect
+def _django_logging(**kwargs):
+    """Workers and beat log like the web (settings.LOGGING: JSON lines with the request and
+    task ids when DJANGO_LOG_FORMAT=json), instead of Celery's own set-up."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 @app.on_after_configure.connect

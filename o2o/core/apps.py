@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import checks, metrics  # noqa: F401  (system checks; the Celery task timers)
+        from . import checks, logs, metrics  # noqa: F401  (checks; Celery signal receivers)

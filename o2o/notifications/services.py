@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from o2o.reservations.models import Reservation
 from o2o.reservations.selectors import reservation_detail
 
 from .sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 
 def send_reservation_status(*, reservation_id: int) -> bool:
@@ -36,6 +39,10 @@ def send_reservation_status(*, reservation_id: int) -> bool:
         sms = render_to_string("notifications/reservation_status_sms.txt", context).strip()
     send_plain_mail(subject=subject, body=body, recipients=[reservation.shopper_email])
     send_sms(reservation.shopper_phone, sms)
+    logger.info(
+        "reservation status sent",
+        extra={"reservation": reservation.code, "status": reservation.status},
+    )
     return True
 
 

@@ -23,7 +23,7 @@ LAYERS = [
     ["workspace"],
 ]
 TIER = {app: index for index, tier in enumerate(LAYERS) for app in tier}
-PROJECT = {"settings", "urls", "api_urls", "celery", "wsgi", "asgi", "formats"}  # on top
+PROJECT = {"settings", "urls", "api_urls", "celery", "wsgi", "asgi", "gunicorn_conf", "formats"}
 
 
 def modules():
