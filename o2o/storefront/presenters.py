@@ -98,3 +98,72 @@ def map_data(place, rows):
             for row in rows
         ],
     }
+
+
+SCHEMA = "https://schema.org/"
+JSON_LD_SHOPS = 5  # the nearest shops named in an offer
+_SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def product_json_ld(*, product, variant, photos, nearby, place_known):
+    """schema.org Product + Offer for search engines, as a <script> body: the chosen
+    variant's price, and where a place is known whether and at which nearby shops it is
+    in stock (`availableAtOrFrom`); without a place, that it is sold in shops."""
+    import json
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    brand = product.brand
+    page = settings.O2O_PUBLIC_URL.rstrip("/") + reverse(
+        "storefront:product", args=[brand.slug, product.slug]
+    )
+    stocked = "InStock" if nearby else "OutOfStock"
+    availability = stocked if place_known else "InStoreOnly"
+    offer = {
+        "@type": "Offer",
+        "url": f"{page}?variant={variant.pk}",
+        "price": str(variant.price),
+        "priceCurrency": brand.currency,
+        "availability": SCHEMA + availability,
+        "itemCondition": SCHEMA + "NewCondition",
+    }
+    if nearby:
+        offer["availableAtOrFrom"] = [_store(row.outlet) for row in nearby[:JSON_LD_SHOPS]]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": str(variant),
+        "sku": variant.sku,
+        "brand": {"@type": "Brand", "name": brand.name},
+        "color": variant.colour,
+        "offers": offer,
+    }
+    if product.description:
+        data["description"] = product.description
+    if variant.gtin:
+        data["gtin"] = variant.gtin
+    public = settings.O2O_PUBLIC_URL.rstrip("/")
+    images = [public + photo.image.url for photo in photos]
+    if images:
+        data["image"] = images
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
+def _store(outlet):
+    return {
+        "@type": "Store",
+        "name": outlet.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": outlet.address,
+            "addressLocality": outlet.city,
+            "addressCountry": outlet.country,
+        },
+        "geo": {
+            "@type": "GeoCoordinates",
+            "latitude": outlet.latitude,
+            "longitude": outlet.longitude,
+        },
+        **({"telephone": outlet.phone} if outlet.phone else {}),
+    }

@@ -51,7 +51,7 @@ from .forms import (
     SignupForm,
 )
 from .partner_forms import PartnerApplicationForm
-from .presenters import map_data, nearby_rows, qr_svg, timeline
+from .presenters import map_data, nearby_rows, product_json_ld, qr_svg, timeline
 
 SESSION_CODES = "reservation_codes"
 SESSION_PLACE = "shopper_place"
@@ -143,11 +143,20 @@ def product_detail(request, brand_slug, product_slug):
         raise Http404(_("No such product."))
     variant = _chosen_variant(product, request.GET.get("variant"))
     form, nearby, place = _nearby(request, variant)
+    photos = photos_for(product, variant)
+    json_ld = product_json_ld(
+        product=product,
+        variant=variant,
+        photos=photos,
+        nearby=nearby or [],
+        place_known=nearby is not None,
+    )
     context = {
         "brand": brand,
         "product": product,
         "variant": variant,
-        "photos": photos_for(product, variant),
+        "photos": photos,
+        "json_ld": mark_safe(json_ld),  # JSON with <, > and & escaped
         "form": form,
         "nearby": nearby,
         "place": place,
