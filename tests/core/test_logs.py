@@ -7,17 +7,14 @@ import logging
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from rest_framework.test import APIClient
 
 from o2o.core.logs import ContextFilter, JsonFormatter, current_request_id
 from tests.factories import api_reservation
+from tests.worker_process import start_worker_process
 
 
 @pytest.mark.parametrize("sent", ["trace-7f3a", "a.b:c_d-1", "A" * 64])
@@ -50,22 +47,6 @@ def test_a_json_line_carries_the_request_id_and_the_extra_fields():
     assert "time" in line
 
 
-def worker_with_json_logs(log_path):
-    link = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{link['USER']}@{link['HOST']}:{link['PORT']}/{link['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_LOG_FORMAT": "json",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "o2o", "worker", "--pool=prefork"]
-    command += ["--concurrency=1", "--loglevel=INFO", "--without-mingle", "--without-gossip"]
-    log = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(
-        command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
-    ), log
-
-
 def json_lines(path):
     lines = []
     for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -82,7 +63,8 @@ def json_lines(path):
 @pytest.mark.django_db(transaction=True)
 def test_a_reservation_is_followed_from_the_request_to_the_workers_mail(world, tmp_path):
     log_path = tmp_path / "worker.log"
-    worker, log = worker_with_json_logs(log_path)
+    log = open(log_path, "wb")  # noqa: SIM115 (closed with the worker)
+    worker = start_worker_process(output=log, loglevel="INFO", DJANGO_LOG_FORMAT="json")
     try:
         made = APIClient().post(
             "/api/v1/reservations/",

@@ -3,17 +3,14 @@ Prometheus figures to one folder (PROMETHEUS_MULTIPROC_DIR) and /metrics adds th
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from o2o.inventory.models import SyncRun
 from tests.factories import minutes_ago
+from tests.worker_process import start_worker_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -27,30 +24,12 @@ def figure(client, name, **labels):
     return 0.0
 
 
-def worker_process():
-    link = connection.settings_dict
-    env = {
-        **os.environ,  # PROMETHEUS_MULTIPROC_DIR included: the folder this process reads
-        "DATABASE_URL": f"postgres://{link['USER']}@{link['HOST']}:{link['PORT']}/{link['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    command = [sys.executable, "-m", "celery", "-A", "o2o", "worker", "--pool=prefork"]
-    command += ["--concurrency=1", "--loglevel=WARNING", "--without-mingle", "--without-gossip"]
-    return subprocess.Popen(
-        command,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def test_a_figure_only_the_worker_produced_is_scraped_from_the_web(client, world, pos):
     applied = {"kind": "snapshot", "status": "applied"}
     timed = {"task": "o2o.inventory.tasks.apply_sync_run_task"}
     before = figure(client, "o2o_sync_runs_total", **applied)
     before_timed = figure(client, "o2o_celery_task_seconds_count", **timed)
-    worker = worker_process()
+    worker = start_worker_process()
     try:
         pushed = pos.post(
             "/api/v1/outlets/pune-1/stock/",

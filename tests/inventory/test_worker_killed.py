@@ -5,12 +5,10 @@ nothing twice)."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
@@ -20,6 +18,7 @@ from o2o.inventory import services
 from o2o.inventory.models import StockLevel, SyncRun
 from o2o.outlets.models import Outlet, OutletAuthorization
 from tests.factories import BrandFactory, ProductFactory, RetailerFactory, minutes_ago
+from tests.worker_process import start_worker_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -91,36 +90,6 @@ def _wait(condition, seconds):
     return False
 
 
-def _start_worker():
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@"
-        f"{connection.settings_dict['HOST']}:{connection.settings_dict['PORT']}/"
-        f"{connection.settings_dict['NAME']}",
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "o2o",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=1",
-            "--loglevel=WARNING",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def _queue_big_file(retailer, content):
     """Queue the big file (the worker takes it after commit) and wait until it is applying."""
     with transaction.atomic():
@@ -146,7 +115,7 @@ def test_worker_killed_mid_apply_leaves_old_or_new_state_and_the_retry_finishes(
     retailer, outlets, variants = _world()
     content, expected = _csv(outlets, variants)
     app.control.purge()
-    worker = _start_worker()
+    worker = start_worker_process()
     try:
         run = _queue_big_file(retailer, content)
         children = subprocess.run(
@@ -180,7 +149,7 @@ def test_a_whole_worker_killed_mid_apply_is_recovered_in_minutes_not_an_hour(set
     retailer, outlets, variants = _world()
     content, expected = _csv(outlets, variants)
     app.control.purge()
-    worker = _start_worker()
+    worker = start_worker_process()
     try:
         run = _queue_big_file(retailer, content)
         os.killpg(worker.pid, signal.SIGKILL)
@@ -193,7 +162,7 @@ def test_a_whole_worker_killed_mid_apply_is_recovered_in_minutes_not_an_hour(set
     # the dead worker's database session ends when PostgreSQL notices; then the row unlocks
     assert _wait(lambda: recover_sync_runs() == (1, 0), 120), "the run was never recovered"
     assert SyncRun.objects.get(pk=run.pk).attempts == 1
-    replacement = _start_worker()
+    replacement = start_worker_process()
     try:
         assert _wait(lambda: SyncRun.objects.get(pk=run.pk).status == "applied", 180)
     finally:
