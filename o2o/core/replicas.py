@@ -55,7 +55,8 @@ def primary_position() -> int | None:
 
 def read_on_replica(compute: Callable[[], T], *, floor: int | None) -> T:
     """`compute()` with its shopper reads on a replica that has replayed `floor`; if the
-    replica fails under it, `compute()` once more on the primary."""
+    replica fails under it, `compute()` once more on the primary. An error of the primary
+    (a timeout, a lost connection) is raised as it is, not blamed on the replica."""
     if not enabled():
         return compute()
     plan = _Plan(floor)
@@ -64,7 +65,7 @@ def read_on_replica(compute: Callable[[], T], *, floor: int | None) -> T:
         try:
             return compute()
         except (OperationalError, InterfaceError) as exc:
-            if plan.alias in (None, DEFAULT_DB_ALIAS):
+            if plan.alias in (None, DEFAULT_DB_ALIAS) or _still_answers(plan.alias):
                 raise
             _set_down(plan.alias, exc)
             plan.alias = DEFAULT_DB_ALIAS
@@ -99,6 +100,11 @@ def _choose(floor: int | None) -> str:
         if replayed is not None and replayed >= floor:
             return alias
     return DEFAULT_DB_ALIAS
+
+
+def _still_answers(alias: str) -> bool:
+    link = connections[alias]
+    return link.connection is not None and link.is_usable()
 
 
 def _replayed(alias: str) -> int | None:

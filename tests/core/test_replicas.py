@@ -260,3 +260,26 @@ def test_a_replica_that_fails_mid_read_is_left_for_the_primary(world):
 
     assert replicas.read_on_replica(answer, floor=0) == ("Pune Mobiles", 1)
     assert attempts == [replica(), "default"]
+
+
+def test_an_error_of_the_primary_is_not_blamed_on_the_replica(world):
+    """A statement cancelled on the primary during a replica read is raised as it is: the
+    answer is not read twice and the replica stays in use."""
+    from django.db import OperationalError
+
+    wait_for_replay()
+    attempts = []
+
+    def answer():
+        attempts.append(Outlet.objects.get(code="pune-1").name)  # on the replica
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET statement_timeout = 10")
+            try:
+                cursor.execute("SELECT pg_sleep(1)")
+            finally:
+                cursor.execute("SET statement_timeout = 0")
+
+    with pytest.raises(OperationalError):
+        replicas.read_on_replica(answer, floor=0)
+    assert attempts == ["Pune Mobiles"]
+    assert replica() not in replicas._down_until
