@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "csp",
     "django_prometheus",
     "axes",
+    "phonenumber_field",
+    "django_countries",
     "o2o.core",
     "o2o.brands",
     "o2o.catalogue",
@@ -150,6 +152,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# Phone numbers are stored in E.164 and read in the country of the shop they belong to; a
+# number with no country to go by (a user's own) is read in this one.
+PHONENUMBER_DEFAULT_REGION = env.str("O2O_DEFAULT_COUNTRY", default="IN")
+PHONENUMBER_DB_FORMAT = "E164"
 USE_I18N = True
 USE_TZ = True
 

@@ -38,7 +38,7 @@ def send_reservation_status(*, reservation_id: int) -> bool:
         body = render_to_string("notifications/reservation_status.txt", context)
         sms = render_to_string("notifications/reservation_status_sms.txt", context).strip()
     send_plain_mail(subject=subject, body=body, recipients=[reservation.shopper_email])
-    send_sms(reservation.shopper_phone, sms)
+    send_sms(str(reservation.shopper_phone), sms)
     logger.info(
         "reservation status sent",
         extra={"reservation": reservation.code, "status": reservation.status},

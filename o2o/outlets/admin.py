@@ -9,10 +9,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from o2o.brands.models import Brand
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
+from o2o.core.phones import LocalPhoneField
 from o2o.core.templatetags.localtime import in_zone
 from o2o.core.tenancy import tenancy_of
 
@@ -132,7 +134,10 @@ class OutletAdmin(TenantAdmin):
     autocomplete_fields = ["retailer"]
     inlines = [OutletAuthorizationInline]
     change_form_template = "admin/outlets/outlet/change_form.html"
-    formfield_overrides = {models.JSONField: {"form_class": WeeklyHoursField}}
+    formfield_overrides = {
+        models.JSONField: {"form_class": WeeklyHoursField},
+        PhoneNumberField: {"form_class": LocalPhoneField},  # read in the outlet's country
+    }
 
     @admin.display(description=_("opening hours"))
     def opening_hours(self, outlet):
@@ -248,6 +253,7 @@ class OutletApplicationAdmin(TenantAdmin):
     ]
     list_filter = ["status", "brand", "country", "city"]
     search_fields = ["outlet_name", "business_name", "contact_email", "phone", "tax_id"]
+    formfield_overrides = {PhoneNumberField: {"form_class": LocalPhoneField}}
     list_select_related = ["brand"]
     readonly_fields = [
         "brand",

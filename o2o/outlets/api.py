@@ -1,6 +1,8 @@
 """Retailer and brand endpoints: outlets and applications."""
 
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import generics, serializers
+from timezone_field.rest_framework import TimeZoneSerializerField
 
 from o2o.core.api_views import IsBrandStaff, IsRetailer, Pages
 
@@ -13,8 +15,10 @@ from .selectors import (
 )
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(CountryFieldMixin, serializers.ModelSerializer):
     retailer = serializers.CharField(source="retailer.name")
+    phone = serializers.CharField(help_text="E.164, e.g. +912026123456")
+    timezone = TimeZoneSerializerField(use_pytz=False, help_text="IANA time zone name")
     opening_hours = serializers.SerializerMethodField()
 
     def get_opening_hours(self, outlet) -> str:
@@ -43,7 +47,7 @@ class OutletSerializer(serializers.ModelSerializer):
         ]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(CountryFieldMixin, serializers.ModelSerializer):
     class Meta:
         model = OutletApplication
         fields = [

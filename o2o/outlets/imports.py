@@ -12,11 +12,14 @@ import io
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from django_countries import countries
 
 from o2o.core.generations import availability_changed
+from o2o.core.phones import country_code, phone_in
 
 from . import hours
 from .models import (
@@ -41,7 +44,6 @@ REQUIRED = (
     "retailer",
 )
 OPTIONAL = ("postcode", "phone", "retailer_email", "tax_id", "hours", "timezone", "language")
-PHONE = re.compile(r"^\+?[0-9 ()-]{6,31}$")
 CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 PREVIEW_ROWS = 10
 MAX_STORED_ERRORS = 2000
@@ -86,7 +88,8 @@ def read_rows(import_):
 
 
 def validate(row):
-    """The row's problems (empty if it is fine)."""
+    """The row's problems (empty if it is fine). Normalises the row on the way: its country
+    to an ISO code (IN, IND, India), its phone to E.164 read in that country."""
     problems = [f"{column} is missing" for column in REQUIRED if not row.get(column)]
     if row.get("outlet_code") and not CODE.match(row["outlet_code"]):
         problems.append("outlet_code may only hold letters, digits, - and _")
@@ -96,10 +99,15 @@ def validate(row):
             problems.append("coordinates out of range")
     except ValueError:
         problems.append("latitude and longitude must be numbers")
-    if row.get("phone") and not PHONE.match(row["phone"]):
-        problems.append("phone is not a phone number")
-    if row.get("country") and len(row["country"]) != 2:
-        problems.append("country must be a 2-letter code")
+    if row.get("country"):
+        row["country"] = country_code(row["country"]) or row["country"]
+        if row["country"] not in countries:
+            problems.append("country is not a country (an ISO code such as IN or CN, or a name)")
+    if row.get("phone"):
+        try:
+            row["phone"] = phone_in(row["phone"], country=row.get("country")).as_e164
+        except ValidationError as exc:
+            problems.append(f"phone: {exc.messages[0]}")
     if row.get("hours"):
         try:
             hours.parse(row["hours"])
@@ -315,10 +323,10 @@ def _write_chunk(import_, rows, retailers):
             address=row["address"][:255],
             city=row["city"][:120],
             postcode=row.get("postcode", "")[:16],
-            country=row["country"].upper(),
+            country=row["country"],
             latitude=float(row["latitude"]),
             longitude=float(row["longitude"]),
-            phone=row.get("phone", "")[:32],
+            phone=row.get("phone", ""),
             weekly_hours=hours.parse(row.get("hours", "")).to_json(),
             timezone=row.get("timezone") or default_zone(row["country"]),
         )

@@ -7,9 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from timezone_field import TimeZoneField
 
 from o2o.brands.models import Brand
 from o2o.core.models import TimeStampedModel
+from o2o.core.phones import check_phone
 
 from . import hours
 
@@ -22,10 +26,11 @@ COUNTRY_ZONES = {"IN": "Asia/Kolkata", "CN": "Asia/Shanghai", "LK": "Asia/Colomb
 
 def default_zone(country: str) -> str:
     """The time zone of a one-zone country; UTC where the shop must say (admin, import)."""
-    return COUNTRY_ZONES.get((country or "").upper(), "UTC")
+    return COUNTRY_ZONES.get(str(country or "").upper(), "UTC")
 
 
 def validate_zone(value):
+    """Kept for migrations 0002-0009 (the zone was a CharField then)."""
     try:
         hours.check_zone(value)
     except hours.HoursError as exc:
@@ -121,10 +126,10 @@ class Outlet(TimeStampedModel):
     address = models.CharField(_("address"), max_length=255)
     city = models.CharField(_("city"), max_length=120)
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
-    country = models.CharField(_("country"), max_length=2)
+    country = CountryField(_("country"))
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     weekly_hours = models.JSONField(
         _("opening hours"),
         default=list,
@@ -132,9 +137,7 @@ class Outlet(TimeStampedModel):
         validators=[validate_weekly_hours],
         help_text=_("Seven days, Monday first, of [opens, closes] pairs in the shop's time zone."),
     )
-    timezone = models.CharField(
-        _("time zone"), max_length=40, default="Asia/Kolkata", validators=[validate_zone]
-    )
+    timezone = TimeZoneField(_("time zone"), default="Asia/Kolkata", use_pytz=False)
     offers_pickup = models.BooleanField(_("collect in store"), default=True)
     delivery_radius_km = models.PositiveIntegerField(_("local delivery radius (km)"), default=0)
     status = models.CharField(
@@ -187,12 +190,13 @@ class Outlet(TimeStampedModel):
         cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.O2O_STALE_STOCK_HOURS)
         return self.stock_synced_at < cutoff
 
+    def clean(self):
+        super().clean()
+        check_phone(self, "phone")
+
     @property
     def tz(self) -> ZoneInfo:
-        try:
-            return hours.zone(self.timezone)
-        except hours.HoursError:
-            return ZoneInfo("UTC")  # a zone since removed from the database
+        return self.timezone or ZoneInfo("UTC")
 
     @property
     def hours(self) -> hours.WeeklyHours:
@@ -245,12 +249,12 @@ class OutletApplication(TimeStampedModel):
     outlet_name = models.CharField(_("outlet name"), max_length=160)
     contact_name = models.CharField(_("contact name"), max_length=120)
     contact_email = models.EmailField(_("contact e-mail"))
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     tax_id = models.CharField(_("tax id (GSTIN / USCC)"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=255)
     city = models.CharField(_("city"), max_length=120)
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
-    country = models.CharField(_("country"), max_length=2)
+    country = CountryField(_("country"))
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
@@ -293,6 +297,10 @@ class OutletApplication(TimeStampedModel):
 
     def __str__(self):
         return f"{self.outlet_name} → {self.brand} ({self.status})"
+
+    def clean(self):
+        super().clean()
+        check_phone(self, "phone")
 
 
 def application_document_path(instance, filename):

@@ -1,11 +1,9 @@
 """Onboarding partner outlets: applications (submit, duplicates, review) and bulk imports."""
 
-import re
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -48,18 +46,6 @@ class ApplicationConflict(ApplicationError):
 def existing_retailer_for(tax_id, email):
     """A retailer that already has this tax id or contact e-mail, or None."""
     return retailers_known_by(tax_ids=[tax_id], emails=[email]).order_by("pk").first()
-
-
-def digits(phone):
-    return re.sub(r"\D", "", phone or "")[-10:]
-
-
-def _with_phone_digits(queryset):
-    """Annotate `phone_digits`: the phone without spaces, dashes, dots and brackets."""
-    expression = F("phone")
-    for character in (" ", "-", "(", ")", "."):
-        expression = Replace(expression, Value(character), Value(""))
-    return queryset.annotate(phone_digits=expression)
 
 
 def check_document(upload):
@@ -105,14 +91,13 @@ def find_duplicates(application):
     """Why this application may be a shop we already know: same phone, same tax id, or an
     outlet / other application within 50 m."""
     reasons = []
-    phone = digits(application.phone)
+    phone = str(application.phone or "")  # outlets and applications store E.164
     lat, lng = application.latitude, application.longitude
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, DUPLICATE_METRES / 1000)
     outlets = (
-        _with_phone_digits(Outlet.objects.all())
-        .filter(
+        Outlet.objects.filter(
             Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
-            | (Q(phone_digits__endswith=phone) if phone else Q(pk__in=[]))
+            | (Q(phone=phone) if phone else Q(pk__in=[]))
             | (Q(retailer__tax_id=application.tax_id) if application.tax_id else Q(pk__in=[]))
         )
         .select_related("retailer")[:20]
@@ -120,19 +105,19 @@ def find_duplicates(application):
     for outlet in outlets:
         if application.outlet_id == outlet.pk:
             continue
-        if phone and digits(outlet.phone) == phone:
+        if phone and str(outlet.phone) == phone:
             reasons.append(_("same phone as outlet %(code)s") % {"code": outlet.code})
         elif application.tax_id and outlet.retailer.tax_id == application.tax_id:
             reasons.append(_("same tax id as retailer %(name)s") % {"name": outlet.retailer.name})
         elif haversine_km(lat, lng, outlet.latitude, outlet.longitude) * 1000 <= DUPLICATE_METRES:
             reasons.append(_("within 50 m of outlet %(code)s") % {"code": outlet.code})
     others = (
-        _with_phone_digits(OutletApplication.objects.filter(brand_id=application.brand_id))
+        OutletApplication.objects.filter(brand_id=application.brand_id)
         .exclude(pk=application.pk)
         .exclude(status=Status.REJECTED)
         .filter(
             Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
-            | (Q(phone_digits__endswith=phone) if phone else Q(pk__in=[]))
+            | (Q(phone=phone) if phone else Q(pk__in=[]))
             | (Q(tax_id=application.tax_id) if application.tax_id else Q(pk__in=[]))
         )[:20]
     )

@@ -21,3 +21,8 @@ class ReservationNotAllowed(DomainError):
 class OutsideDeliveryRadius(ReservationNotAllowed):
     code = "outside_delivery_radius"
     default_message = _("This shop does not deliver to your address.")
+
+
+class InvalidPhone(ReservationNotAllowed):
+    code = "invalid_phone"
+    default_message = _("Enter a phone number of the shop's country, or one starting with +.")

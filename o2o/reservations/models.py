@@ -2,6 +2,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from o2o.brands.models import Brand
 from o2o.catalogue.models import Variant
@@ -39,7 +40,7 @@ class Reservation(TimeStampedModel):
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="reservations")
     shopper_name = models.CharField(_("name"), max_length=120)
     shopper_email = models.EmailField(_("e-mail"))
-    shopper_phone = models.CharField(_("phone"), max_length=32)
+    shopper_phone = PhoneNumberField(_("phone"))
     shopper = models.ForeignKey(
         "core.User",
         on_delete=models.SET_NULL,

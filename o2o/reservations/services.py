@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -16,6 +17,7 @@ from o2o.catalogue.models import Variant
 from o2o.core import metrics
 from o2o.core.db import atomic_with_retry
 from o2o.core.geo import haversine_km
+from o2o.core.phones import phone_in
 from o2o.core.ratelimit import hit
 from o2o.inventory import stock
 from o2o.inventory.locks import lock_outlet
@@ -24,6 +26,7 @@ from o2o.outlets.models import Outlet, OutletAuthorization
 from .errors import (
     IllegalTransition,
     InsufficientStock,
+    InvalidPhone,
     OutsideDeliveryRadius,
     ReservationNotAllowed,
 )
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     import datetime
 
     from django.db.models import QuerySet
+    from phonenumber_field.phonenumber import PhoneNumber
 
 
 Status = Reservation.Status
@@ -146,7 +150,7 @@ def reserve(
     quantity: int,
     shopper_name: str,
     shopper_email: str,
-    shopper_phone: str,
+    shopper_phone: str | PhoneNumber,
     fulfilment: str = Reservation.Fulfilment.COLLECT,
     delivery_address: str = "",
     delivery_point: tuple[float, float] | None = None,
@@ -158,6 +162,7 @@ def reserve(
 
     For delivery, `delivery_point` (lat, lng) is where the parcel goes (never where the
     shopper searched from); it must lie within the shop's delivery radius."""
+    phone = _shopper_phone(shopper_phone, outlet=outlet)
     lock_outlet(outlet.pk)  # the lock order of inventory/locks.py: outlet first
     if not (Variant.product.is_cached(variant) and Variant.brand.is_cached(variant)):
         variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
@@ -173,7 +178,7 @@ def reserve(
         brand=variant.brand,
         shopper_name=shopper_name,
         shopper_email=shopper_email,
-        shopper_phone=shopper_phone,
+        shopper_phone=phone,
         fulfilment=fulfilment,
         delivery_address=delivery_address.strip()[:255],
         delivery_latitude=delivery_point[0]
@@ -352,6 +357,14 @@ def _notify_on_commit(reservation_id: int) -> None:
     transaction.on_commit(
         lambda: reservation_status_changed.send(sender=Reservation, reservation_id=reservation_id)
     )
+
+
+def _shopper_phone(raw: str | PhoneNumber, *, outlet: Outlet) -> PhoneNumber:
+    """The shopper's phone read in the shop's country (a number with + keeps its own)."""
+    try:
+        return phone_in(raw, country=str(outlet.country))
+    except ValidationError as exc:
+        raise InvalidPhone(exc.messages[0], shopper_phone=exc.messages) from exc
 
 
 ANONYMISED = {"shopper_name": "", "shopper_phone": "", "delivery_address": ""}

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from o2o.core.phones import LocalPhoneField, read_phone
 from o2o.locator.geocoding import locate_city, locate_postcode
 from o2o.reservations.models import Reservation
 
@@ -91,12 +92,7 @@ class CatalogueFilterForm(forms.Form):
 class ReservationForm(forms.Form):
     shopper_name = forms.CharField(label=_("Your name"), max_length=120)
     shopper_email = forms.EmailField(label=_("E-mail"))
-    shopper_phone = forms.RegexField(
-        label=_("Phone"),
-        max_length=32,
-        regex=r"^\+?[0-9 ()-]{6,31}$",
-        error_messages={"invalid": _("Enter a phone number (digits, spaces, + - and brackets).")},
-    )
+    shopper_phone = LocalPhoneField(label=_("Phone"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     fulfilment = forms.ChoiceField(
         label=_("How do you want it?"),
@@ -128,6 +124,8 @@ class ReservationForm(forms.Form):
 
     def __init__(self, *args, outlet, max_units, **kwargs):
         super().__init__(*args, **kwargs)
+        self.country = str(outlet.country)
+        self.fields["shopper_phone"].widget.region = self.country
         self.fields["quantity"] = forms.IntegerField(
             label=_("Quantity"), min_value=1, max_value=max_units, initial=1
         )
@@ -145,6 +143,7 @@ class ReservationForm(forms.Form):
         """For a delivery, `delivery_point` is where the parcel goes: the pin (placed on
         the map or the device's location, confirmed) or else the postcode's centre."""
         data = super().clean()
+        read_phone(self, "shopper_phone", country=self.country)
         data["fulfilment"] = data.get("fulfilment") or Reservation.Fulfilment.COLLECT
         pin = (data.pop("delivery_lat", None), data.pop("delivery_lng", None))
         postcode = (data.pop("delivery_postcode", "") or "").strip()

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from o2o.core.forms import SingleLineField
+from o2o.core.phones import LocalPhoneField, read_phone
 from o2o.locator.geocoding import locate_city
 
 
@@ -26,14 +29,12 @@ class PartnerApplicationForm(forms.Form):
     outlet_name = SingleLineField(label=_("Shop name"), max_length=160)
     contact_name = SingleLineField(label=_("Your name"), max_length=120)
     contact_email = forms.EmailField(label=_("E-mail"))
-    phone = forms.RegexField(label=_("Phone"), max_length=32, regex=r"^\+?[0-9 ()-]{6,31}$")
+    phone = LocalPhoneField(label=_("Phone"))
     tax_id = SingleLineField(label=_("Tax id (GSTIN / USCC)"), max_length=32, required=False)
     address = SingleLineField(label=_("Address"), max_length=255)
     city = SingleLineField(label=_("City"), max_length=120)
     postcode = SingleLineField(label=_("Postcode"), max_length=16, required=False)
-    country = forms.ChoiceField(
-        label=_("Country"), choices=[("IN", _("India")), ("CN", _("China"))]
-    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries, initial="IN")
     latitude = forms.FloatField(
         label=_("Latitude"),
         min_value=-90,
@@ -55,6 +56,7 @@ class PartnerApplicationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        read_phone(self, "phone", country=data.get("country"))
         if data.get("latitude") is None or data.get("longitude") is None:
             place = locate_city(data.get("city") or "")
             if place is None:

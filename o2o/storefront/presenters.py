@@ -158,12 +158,12 @@ def _store(outlet):
             "@type": "PostalAddress",
             "streetAddress": outlet.address,
             "addressLocality": outlet.city,
-            "addressCountry": outlet.country,
+            "addressCountry": str(outlet.country),
         },
         "geo": {
             "@type": "GeoCoordinates",
             "latitude": outlet.latitude,
             "longitude": outlet.longitude,
         },
-        **({"telephone": outlet.phone} if outlet.phone else {}),
+        **({"telephone": str(outlet.phone)} if outlet.phone else {}),
     }

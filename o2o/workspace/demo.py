@@ -235,7 +235,9 @@ def _outlets(rng, brands, cities):
                     country=city["countrycode"],
                     latitude=lat,
                     longitude=lng,
-                    phone=f"+{dialling} {rng.randrange(10**9, 10**10)}",
+                    phone=f"+91 9{rng.randrange(10**8, 10**9)}"
+                    if dialling == 91
+                    else f"+86 13{rng.randrange(10**8, 10**9)}",
                     weekly_hours=parse_hours(rng.choice(HOURS)).to_json(),
                     timezone="Asia/Kolkata" if city["countrycode"] == "IN" else "Asia/Shanghai",
                     delivery_radius_km=rng.choice([0, 3, 5]),

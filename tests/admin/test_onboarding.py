@@ -163,6 +163,7 @@ def test_bulk_import_preview_progress_and_report(world, django_capture_on_commit
         "bad code!,X,1 Road,Pune,,IN,18.5,73.8,,Chain 1,,\n",
         "bulk-x,X,1 Road,Pune,,IN,north,73.8,,Chain 1,,\n",
         "bulk-y,X,1 Road,Pune,,IND,18.5,73.8,not a phone,Chain 1,,\n",
+        "bulk-z,X,1 Road,Pune,,Atlantis,18.5,73.8,,Chain 1,,\n",
     ]
     client = login(world, "x_manager")
     response = client.post(
@@ -172,7 +173,7 @@ def test_bulk_import_preview_progress_and_report(world, django_capture_on_commit
     assert response.status_code == 302
     import_ = OutletImport.objects.get(file__contains="outlets")
     page = client.get(response["Location"]).content.decode()
-    assert "34 rows checked; 4 will be rejected" in page
+    assert "35 rows checked; 5 will be rejected" in page
     assert "duplicate outlet_code" in page and "must be numbers" in page
     assert not Outlet.objects.filter(code__startswith="bulk-").exists()  # preview writes nothing
     with django_capture_on_commit_callbacks(execute=True):
@@ -181,11 +182,11 @@ def test_bulk_import_preview_progress_and_report(world, django_capture_on_commit
     progress = client.get(f"/admin/outlets/outletimport/{import_.pk}/progress/").json()
     assert progress == {
         "status": "done",
-        "rows_total": 34,
-        "rows_done": 34,
+        "rows_total": 35,
+        "rows_done": 35,
         "percent": 100,
         "outlets_created": 30,
-        "rows_rejected": 4,
+        "rows_rejected": 5,
     }
     assert Outlet.objects.filter(code__startswith="bulk-").count() == 30
     assert Retailer.objects.filter(contact_email__startswith="chain").count() == 3
@@ -194,7 +195,8 @@ def test_bulk_import_preview_progress_and_report(world, django_capture_on_commit
         == 30
     )
     report = client.get(response["Location"]).content.decode()
-    assert "not a phone number" in report
+    assert "phone: Enter a phone number of India, e.g. 074104 10123" in report  # IND is India
+    assert "country is not a country" in report
     assert (
         login(world, "y_analyst")
         .get(f"/admin/outlets/outletimport/{import_.pk}/progress/")

@@ -71,13 +71,20 @@ def test_product_page_details_low_stock_freshness_and_hours(client, world):
     Outlet.objects.filter(pk=world.outlet.pk).update(
         weekly_hours=[[["00:00", "00:00"]]] * 7,  # 00:00 to 00:00: open all day, every day
         stock_synced_at=timezone.now() - timedelta(minutes=5),
-        phone="+91 20 1234 5678",
+        phone="+91 20 2612 3456",
     )
     StockLevel.objects.filter(pk=world.level.pk).update(on_hand=2)
     page = client.get("/aurora/aurora-12/?city=Pune").content.decode()
     assert "5000 mAh" in page
     assert "Low stock: 2 left" in page
-    assert "updated 5" in page and "Open until 00:00" in page and "tel:+912012345678" in page
+    assert (
+        "updated 5" in page
+        and "Open until 00:00" in page
+        and (
+            '<a href="tel:+91-20-2612-3456">020 2612 3456</a>'
+            in page  # dialled in full, read as at home
+        )
+    )
     assert 'id="map-data"' in page
     world.outlet.refresh_from_db()
     world.outlet.stock_synced_at = timezone.now() - timedelta(days=3)
@@ -147,7 +154,7 @@ def test_reservation_page_qr_timeline_and_messages(
         )
     reservation = Reservation.objects.get()
     assert reservation.language == "hi"
-    assert len(mailoutbox) == 1 and sms.outbox[0][0] == "+91 98123 45678"
+    assert len(mailoutbox) == 1 and sms.outbox[0][0] == "+919812345678"
     assert reservation.code in sms.outbox[0][1]
     with django_capture_on_commit_callbacks(execute=True):
         services.confirm(reservation_id=reservation.pk)
