@@ -173,9 +173,36 @@ STORAGES = {
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
-EMAIL_BACKEND = env(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# Mail: the console in the demo; in production a provider through django-anymail, chosen by
+# O2O_MAIL_PROVIDER (mailgun, sendgrid, postmark, brevo, resend, sparkpost, mandrill,
+# mailersend) with its key in O2O_MAIL_API_KEY (checked at start: o2o.E006); or any Django
+# backend by DJANGO_EMAIL_BACKEND (SMTP: EMAIL_HOST...).
+O2O_MAIL_PROVIDER = env.str("O2O_MAIL_PROVIDER", default="").strip().lower()
+MAIL_PROVIDER_KEYS = {
+    "mailgun": "API_KEY",
+    "sendgrid": "API_KEY",
+    "postmark": "SERVER_TOKEN",
+    "brevo": "API_KEY",
+    "resend": "API_KEY",
+    "sparkpost": "API_KEY",
+    "mandrill": "API_KEY",
+    "mailersend": "API_TOKEN",
+}
+ANYMAIL = {}
+if O2O_MAIL_PROVIDER:
+    EMAIL_BACKEND = f"anymail.backends.{O2O_MAIL_PROVIDER}.EmailBackend"
+    _esp = O2O_MAIL_PROVIDER.upper()
+    ANYMAIL[f"{_esp}_{MAIL_PROVIDER_KEYS.get(O2O_MAIL_PROVIDER, 'API_KEY')}"] = env.str(
+        "O2O_MAIL_API_KEY", default=""
+    )
+    if env.str("O2O_MAIL_API_URL", default=""):  # a region's endpoint (Mailgun EU...)
+        ANYMAIL[f"{_esp}_API_URL"] = env.str("O2O_MAIL_API_URL")
+    if env.str("O2O_MAIL_SENDER_DOMAIN", default=""):
+        ANYMAIL[f"{_esp}_SENDER_DOMAIN"] = env.str("O2O_MAIL_SENDER_DOMAIN")
+else:
+    EMAIL_BACKEND = env(
+        "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="o2o <no-reply@o2o.example>")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server).
@@ -204,7 +231,6 @@ CELERY_TASK_ROUTES = {
     "o2o.inventory.tasks.*": {"queue": "sync"},
     "o2o.outlets.tasks.*": {"queue": "sync"},
     "o2o.notifications.tasks.*": {"queue": "notifications"},
-    "o2o.core.tasks.send_mail_task": {"queue": "notifications"},
     "o2o.locator.tasks.*": {"queue": "notifications"},
     "o2o.dashboard.tasks.*": {"queue": "rollups"},
 }

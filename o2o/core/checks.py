@@ -124,3 +124,28 @@ def check_replicas(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.compatibility)
+def check_mail_provider(app_configs, **kwargs):
+    provider = getattr(settings, "O2O_MAIL_PROVIDER", "")
+    if not provider:
+        return []
+    known = settings.MAIL_PROVIDER_KEYS
+    if provider not in known:
+        return [
+            Error(
+                f"O2O_MAIL_PROVIDER {provider!r} is not a provider o2o sends through.",
+                hint=f"Use one of {', '.join(sorted(known))}, or unset it for the console.",
+                id="o2o.E006",
+            )
+        ]
+    if not settings.ANYMAIL.get(f"{provider.upper()}_{known[provider]}", "").strip():
+        return [
+            Error(
+                f"O2O_MAIL_PROVIDER is {provider} but O2O_MAIL_API_KEY is empty.",
+                hint="Set O2O_MAIL_API_KEY to the provider's API key.",
+                id="o2o.E006",
+            )
+        ]
+    return []

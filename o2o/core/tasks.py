@@ -1,23 +1,11 @@
 from celery import shared_task
 
 from .health import record_worker_heartbeat
-from .mail import send_plain_mail
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def worker_heartbeat_task():
     record_worker_heartbeat()
-
-
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=6,
-)
-def send_mail_task(subject, body, recipients):
-    return send_plain_mail(subject=subject, body=body, recipients=recipients)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

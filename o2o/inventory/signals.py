@@ -9,3 +9,9 @@ count_below_holds = Signal()
 # A sync run was applied and committed: `sync_run_id`. Subscribers react (back-in-stock
 # notices); the stock owner does not know them.
 stock_counted = Signal()
+
+# A sync run failed for good (`sync_run_id`), after commit: notifications tell the owners.
+sync_run_failed = Signal()
+
+# A pulled feed was paused after failing again and again (`feed_id`, `reason`), after commit.
+feed_paused = Signal()

@@ -1,17 +1,15 @@
 """Onboarding partner outlets: applications (submit, duplicates, review) and bulk imports."""
 
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
 from o2o.core.geo import bounding_box, haversine_km
-from o2o.core.outbox import enqueue
 
 from .models import (
     ApplicationDocument,
@@ -24,7 +22,7 @@ from .models import (
 )
 from .selectors import retailers_known_by
 from .services import invite_staff
-from .signals import outlet_joined
+from .signals import application_decided, outlet_joined
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DUPLICATE_METRES = 50
@@ -94,14 +92,11 @@ def find_duplicates(application):
     phone = str(application.phone or "")  # outlets and applications store E.164
     lat, lng = application.latitude, application.longitude
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, DUPLICATE_METRES / 1000)
-    outlets = (
-        Outlet.objects.filter(
-            Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
-            | (Q(phone=phone) if phone else Q(pk__in=[]))
-            | (Q(retailer__tax_id=application.tax_id) if application.tax_id else Q(pk__in=[]))
-        )
-        .select_related("retailer")[:20]
-    )
+    outlets = Outlet.objects.filter(
+        Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+        | (Q(phone=phone) if phone else Q(pk__in=[]))
+        | (Q(retailer__tax_id=application.tax_id) if application.tax_id else Q(pk__in=[]))
+    ).select_related("retailer")[:20]
     for outlet in outlets:
         if application.outlet_id == outlet.pk:
             continue
@@ -218,22 +213,12 @@ def _decide(application_id, status, user, note):
         application.status, application.decision_note = status, note.strip()
         application.decided_by, application.decided_at = user, timezone.now()
         application.save()
-        transaction.on_commit(lambda: _tell_applicant(application))
-    return application
-
-
-def _tell_applicant(application):
-    """E-mail the applicant the decision and its reason (from Celery)."""
-    from django.template.loader import render_to_string
-
-    from o2o.core.tasks import send_mail_task
-
-    with translation.override(application.language or settings.LANGUAGE_CODE):
-        subject = _("Your application to %(brand)s") % {"brand": application.brand.name}
-        body = render_to_string(
-            "notifications/application_decision.txt", {"application": application}
+        transaction.on_commit(  # notifications e-mail the reason, in the applicant's language
+            lambda: application_decided.send(
+                sender=OutletApplication, application_id=application.pk
+            )
         )
-    enqueue(send_mail_task, subject, body, [application.contact_email])
+    return application
 
 
 def reject_application(*, application_id, user=None, reason=""):

@@ -7,20 +7,17 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from o2o.core.errors import DomainError
 from o2o.core.generations import availability_changed
 from o2o.core.models import User
-from o2o.core.outbox import enqueue_on_commit
-from o2o.core.tasks import send_mail_task
-from o2o.core.text import single_line
 
 from .models import RetailerMembership
+from .signals import staff_invited
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -107,20 +104,15 @@ def invite_staff(
     )
     if not created:
         raise MembershipError(_("%(email)s is already in the team.") % {"email": email})
-    context = {
-        "retailer": retailer,
-        "user": user,
-        "invited_by": invited_by,
-        "url": invitation_url(membership),
-        "admin_url": f"{settings.O2O_PUBLIC_URL}/admin/",
-        "days": settings.O2O_INVITATION_DAYS,
-    }
-    with translation.override(language or get_language() or settings.LANGUAGE_CODE):
-        subject = _("You are invited to %(retailer)s on o2o") % {
-            "retailer": single_line(retailer.name)
-        }
-        body = render_to_string("notifications/staff_invitation.txt", context)
-    enqueue_on_commit(send_mail_task, subject, body, [email])
+    language = language or get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: staff_invited.send(
+            sender=RetailerMembership,
+            membership_id=membership.pk,
+            invited_by_id=getattr(invited_by, "pk", None),
+            language=language,
+        )
+    )
     return membership
 
 

@@ -184,14 +184,15 @@ def truncated(handler):
     ],
 )
 def test_transient_failures_are_retried_with_backoff_then_pause_the_feed(
-    world, server, fast_feeds, mailoutbox, route, message
+    world, server, fast_feeds, mailoutbox, route, message, django_capture_on_commit_callbacks
 ):
     base = server
     FeedHandler.routes["/flaky.csv"] = route
     owner = User.objects.create(username="o", email="o@shop.example")
     RetailerMembership.objects.create(user=owner, retailer=world.outlet.retailer, role="owner")
     feed = make_feed(world, f"{base}/flaky.csv")
-    result = pull_feed_task.delay(feed.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):  # the owners are told after commit
+        result = pull_feed_task.delay(feed.pk).get()
     assert result.startswith("failed")
     assert len(FeedHandler.seen_headers) == 3  # first try + 2 retries
     feed.refresh_from_db()

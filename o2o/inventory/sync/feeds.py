@@ -15,12 +15,14 @@ from datetime import timedelta
 import requests
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 
 from ..models import StockFeed, SyncRun
 from ..services import apply_sync_run, queue_file
+from ..signals import feed_paused
 from .fetch import forbidden, guarded_session
 
 
@@ -190,14 +192,9 @@ def record_failure(*, feed_id, message):
         paused = StockFeed.objects.filter(pk=feed_id, is_active=True).update(
             is_active=False, paused_reason=reason
         )
-        if paused:
-            from .recovery import tell_owners
-
-            tell_owners(
-                retailer=feed.retailer,
-                subject=f"Stock feed paused: {feed.url}",
-                template="notifications/feed_paused.txt",
-                context={"feed": feed, "reason": reason},
+        if paused:  # notifications tell the retailer's owners, from Celery
+            transaction.on_commit(
+                lambda: feed_paused.send(sender=StockFeed, feed_id=feed_id, reason=reason)
             )
     return feed
 

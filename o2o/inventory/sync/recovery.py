@@ -15,14 +15,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from o2o.core.outbox import enqueue
-from o2o.core.tasks import send_mail_task
-from o2o.outlets.models import RetailerMembership
 
 from ..models import SyncRun
+from ..signals import sync_run_failed
 
 logger = logging.getLogger(__name__)
 Status = SyncRun.Status
@@ -92,35 +90,7 @@ def recover_sync_runs(*, now=None):
         enqueue(apply_sync_run_task, pk)
     for pk in failed:
         logger.error("sync #%s failed after its worker was lost too often", pk)
-        tell_owners_run_failed(sync_run_id=pk)
+        transaction.on_commit(  # notifications tell the retailer's owners, from Celery
+            lambda pk=pk: sync_run_failed.send(sender=SyncRun, sync_run_id=pk)
+        )
     return len(requeued), len(failed)
-
-
-def tell_owners_run_failed(*, sync_run_id):
-    """E-mail the retailer (its contact and owners) that a sync run failed."""
-    run = SyncRun.objects.select_related("retailer", "outlet").get(pk=sync_run_id)
-    if run.retailer is None:
-        return False
-    return tell_owners(
-        retailer=run.retailer,
-        subject=f"Stock sync #{run.pk} failed",
-        template="notifications/sync_failed.txt",
-        context={"run": run, "url": f"{settings.O2O_PUBLIC_URL}/admin/inventory/syncrun/{run.pk}/"},
-    )
-
-
-def tell_owners(*, retailer, subject, template, context):
-    """E-mail a retailer's contact address and its owners (from Celery)."""
-    recipients = set(
-        RetailerMembership.objects.filter(
-            retailer=retailer, role=RetailerMembership.Role.OWNER, accepted_at__isnull=False
-        ).values_list("user__email", flat=True)
-    )
-    if retailer.contact_email:
-        recipients.add(retailer.contact_email)
-    recipients.discard("")
-    if not recipients:
-        return False
-    body = render_to_string(template, context)
-    enqueue(send_mail_task, subject, body, sorted(recipients))
-    return True
