@@ -249,11 +249,8 @@ class Worker:
             time.sleep(0.05)
         seconds = time.perf_counter() - start
         run.refresh_from_db()
-        assert run.status == "applied" and run.rows_applied == len(rows), (
-            run.status,
-            run.rows_applied,
-            run.message,
-        )
+        assert run.status == "applied", (run.status, run.message)
+        assert run.rows_applied == len(rows), (run.rows_applied, run.message)
         os.unlink(path)
         return seconds
 

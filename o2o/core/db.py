@@ -38,7 +38,7 @@ def atomic_with_retry(func):
                 if attempt == attempts or not is_conflict(exc):
                     raise
                 logger.warning("%s: %s, retrying (%d)", func.__name__, exc.__cause__, attempt)
-                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 (jitter)
         raise AssertionError("unreachable")
 
     return wrapper

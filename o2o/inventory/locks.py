@@ -21,4 +21,5 @@ def lock_outlet(outlet_id, *, exclusive=False):
         return
     mode = "UPDATE" if exclusive else "SHARE"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {OUTLET} WHERE id = %s FOR {mode}", [outlet_id])
+        # the table's own name and one of two lock modes; the id is a parameter
+        cursor.execute(f"SELECT 1 FROM {OUTLET} WHERE id = %s FOR {mode}", [outlet_id])  # noqa: S608

@@ -46,7 +46,7 @@ def misplaced_rows() -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM (SELECT sl.spot AS had, sl.shown AS was, {EXPECTED}"
+            f"SELECT count(*) FROM (SELECT sl.spot AS had, sl.shown AS was, {EXPECTED}"  # noqa: S608
             " FROM inventory_stocklevel sl JOIN outlets_outlet o ON o.id = sl.outlet_id) x"
             " WHERE NOT (had ~= spot) OR had IS NULL OR was <> shown"
         )

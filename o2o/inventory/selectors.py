@@ -26,7 +26,8 @@ def outlets_for_integration(integration: Integration) -> QuerySet:
 
 def _brand_of(integration: Integration) -> int:
     """A brand integration's brand (the check constraint integration_retailer_xor_brand)."""
-    assert integration.brand_id is not None
+    if integration.brand_id is None:
+        raise ValueError(f"integration {integration.pk} acts for a retailer, not a brand")
     return integration.brand_id
 
 

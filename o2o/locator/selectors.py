@@ -59,8 +59,8 @@ def stock_within_sql(
     if min_lng >= -180 and max_lng <= 180:  # no antimeridian wrap: filter longitude too
         box += " AND o.longitude BETWEEN %s AND %s"
         params += [min_lng, max_lng]
-    sql = (
-        f"SELECT * FROM (SELECT {columns}, sl.on_hand - sl.reserved AS available,"
+    sql = (  # table names, columns and formulas of this module; every value is a parameter
+        f"SELECT * FROM (SELECT {columns}, sl.on_hand - sl.reserved AS available,"  # noqa: S608
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
         f" FROM {StockLevel._meta.db_table} sl"
         f" JOIN {Outlet._meta.db_table} o ON o.id = sl.outlet_id"
@@ -96,8 +96,8 @@ def stock_nearest_sql(
         return None
     shift = variant.pk * VARIANT_SLICE_DEG
     own = haversine_sql("sl.spot[1]", f"(sl.spot[0] - {shift!r})")
-    sql = (
-        f"SELECT * FROM (SELECT {columns}, near.available,"
+    sql = (  # as above: only the variant's own slice offset (an int) is written in
+        f"SELECT * FROM (SELECT {columns}, near.available,"  # noqa: S608
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
         f" FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available, {own} AS km"
         f"  FROM {StockLevel._meta.db_table} sl"

@@ -61,7 +61,8 @@ def test_an_approved_outlet_starts_with_its_brands_items_at_zero(
     assert owner.login(username="lakshmi@telecom.example", password="Rain-Forest-2026")
     found = owner.get("/admin/inventory/stocklevel/", {"q": "X-EXTRA-1"}).content.decode()
     retired = owner.get("/admin/inventory/stocklevel/", {"q": "X-RETIRED"}).content.decode()
-    assert "1 result" in found and "0 results" in retired
+    assert "1 result" in found
+    assert "0 results" in retired
 
 
 def test_an_approved_shop_in_china_keeps_china_time(world, django_capture_on_commit_callbacks):
@@ -118,11 +119,15 @@ def test_imported_owners_are_invited_once_in_their_language(
     assert (import_.status, import_.outlets_created) == ("done", 4)
     one = [m for m in mail.outbox if m.to == ["one@chain.example"]]
     two = [m for m in mail.outbox if m.to == ["two@chain.example"]]
-    assert len(one) == 1 and len(two) == 1  # one invitation per business, not per shop
-    assert "/accounts/invitation/" in one[0].body and not one[0].subject.isascii()
-    assert "o2o" in two[0].subject and not two[0].subject.isascii()
+    assert len(one) == 1
+    assert len(two) == 1
+    assert "/accounts/invitation/" in one[0].body
+    assert not one[0].subject.isascii()
+    assert "o2o" in two[0].subject
+    assert not two[0].subject.isascii()
     membership = RetailerMembership.objects.get(user__email="one@chain.example")
-    assert membership.role == "owner" and membership.accepted_at is None  # waits for the link
+    assert membership.role == "owner"
+    assert membership.accepted_at is None
     first = Outlet.objects.get(code="imp-1")
     assert first.hours.describe_plain() == "Mon-Sat 10:00-21:00; Sun closed"
     assert str(first.timezone) == "Asia/Kolkata"
@@ -156,7 +161,8 @@ def test_the_owner_types_the_hours_and_a_mistake_is_a_form_error(world):
     client = login(world, "a_owner")
     url = f"/admin/outlets/outlet/{outlet.pk}/change/"
     form = client.get(url).content.decode()
-    assert 'name="weekly_hours"' in form and 'name="timezone"' in form
+    assert 'name="weekly_hours"' in form
+    assert 'name="timezone"' in form
     data = {
         "name": outlet.name,
         "address": outlet.address,
@@ -184,7 +190,8 @@ def test_the_owner_types_the_hours_and_a_mistake_is_a_form_error(world):
     assert outlet.weekly_hours[0] == [["10:00", "13:00"], ["14:00", "21:00"]]  # kept
     # the shop's staff read the hours as text, not JSON
     staff = login(world, "a_staff").get(url).content.decode()
-    assert "Mon–Sat 10:00–13:00, 14:00–21:00; Sun closed" in staff and "[[" not in staff
+    assert "Mon–Sat 10:00–13:00, 14:00–21:00; Sun closed" in staff
+    assert "[[" not in staff
 
 
 @pytest.mark.parametrize(
@@ -208,7 +215,8 @@ def test_a_decision_reaches_the_applicant_in_their_language(
             },
         )
     sent = [m for m in mail.outbox if m.to == ["lakshmi@telecom.example"]][-1]
-    assert subject in sent.subject and body in sent.body
+    assert subject in sent.subject
+    assert body in sent.body
     assert "Too close to another partner." in sent.body
 
 
@@ -223,4 +231,5 @@ def test_an_approved_applicant_is_invited_in_their_language(
         django_capture_on_commit_callbacks,
     )
     sent = [m for m in mail.outbox if m.to == ["lakshmi@telecom.example"]][-1]
-    assert "您受邀加入" in sent.subject and "请在此接受邀请" in sent.body
+    assert "您受邀加入" in sent.subject
+    assert "请在此接受邀请" in sent.body

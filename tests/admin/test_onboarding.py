@@ -56,7 +56,8 @@ def test_public_form_checks_documents_consent_and_location(world):
     nowhere = apply(client, brand, latitude="", longitude="", city="Zzyzxqville")
     assert "could not find the city" in nowhere.content.decode()
     city_centre = apply(client, brand, latitude="", longitude="", outlet_name="By city")
-    assert city_centre.status_code == 200 and "Thank you" in city_centre.content.decode()
+    assert city_centre.status_code == 200
+    assert "Thank you" in city_centre.content.decode()
     assert OutletApplication.objects.get(outlet_name="By city").latitude == pytest.approx(
         18.52, abs=0.01
     )
@@ -102,13 +103,15 @@ def test_review_approve_invites_the_owner_once(world, django_capture_on_commit_c
     application.refresh_from_db()
     assert application.status == "approved"
     outlet = application.outlet
-    assert outlet.name == "Lakshmi Telecom Aundh" and outlet.retailer.tax_id == "27AAAPL1234C1ZV"
+    assert outlet.name == "Lakshmi Telecom Aundh"
+    assert outlet.retailer.tax_id == "27AAAPL1234C1ZV"
     assert OutletAuthorization.objects.filter(outlet=outlet, brand=brand, is_active=True).exists()
     assert Outlet.objects.filter(name="Lakshmi Telecom Aundh").count() == 1
     membership = RetailerMembership.objects.get(retailer=outlet.retailer)
     assert (membership.role, membership.user.email) == ("owner", "lakshmi@telecom.example")
     invitations = [m for m in mail.outbox if "lakshmi@telecom.example" in m.to]
-    assert len(invitations) == 1 and "/accounts/invitation/" in invitations[0].body
+    assert len(invitations) == 1
+    assert "/accounts/invitation/" in invitations[0].body
 
 
 def test_reject_and_request_changes_need_a_reason(world):
@@ -174,7 +177,8 @@ def test_bulk_import_preview_progress_and_report(world, django_capture_on_commit
     import_ = OutletImport.objects.get(file__contains="outlets")
     page = client.get(response["Location"]).content.decode()
     assert "35 rows checked; 5 will be rejected" in page
-    assert "duplicate outlet_code" in page and "must be numbers" in page
+    assert "duplicate outlet_code" in page
+    assert "must be numbers" in page
     assert not Outlet.objects.filter(code__startswith="bulk-").exists()  # preview writes nothing
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"], {"start": "1"})

@@ -302,9 +302,9 @@ def test_every_form_choice_is_a_row_the_user_may_see(world, persona, model):
                 continue
             assert field.queryset.model is not User, f"{model.__name__}.{name} offers users"
             for choice in field.queryset:
-                assert choice in world.labels and visible(world, persona, choice), (
-                    f"{model.__name__}.{name} offers {choice!r} to {persona}"
-                )
+                offered = f"{model.__name__}.{name} offers {choice!r} to {persona}"
+                assert choice in world.labels, offered
+                assert visible(world, persona, choice), offered
 
 
 @pytest.mark.parametrize("persona", STAFF)
@@ -333,6 +333,6 @@ def test_every_foreign_id_submitted_in_a_form_is_refused(world, persona, model):
                     name: [other.pk] if isinstance(field, ModelMultipleChoiceField) else other.pk,
                 }
                 bound = model_admin.get_form(request, obj)(data=data, instance=obj)
-                assert not bound.is_valid() and name in bound.errors, (
-                    f"{model.__name__}.{name} accepted {other!r} from {persona}"
-                )
+                accepted = f"{model.__name__}.{name} accepted {other!r} from {persona}"
+                assert not bound.is_valid(), accepted
+                assert name in bound.errors, accepted

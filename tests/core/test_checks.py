@@ -39,7 +39,8 @@ def test_a_throttle_rate_that_cannot_be_read_is_named(settings, rate):
         "DEFAULT_THROTTLE_RATES": {"shopper": rate},
     }
     errors = [m for m in run_checks() if m.id == "o2o.E002"]
-    assert errors and "'shopper'" in errors[0].msg
+    assert errors
+    assert "'shopper'" in errors[0].msg
 
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")

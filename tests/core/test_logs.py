@@ -42,7 +42,8 @@ def test_a_json_line_carries_the_request_id_and_the_extra_fields():
     finally:
         current_request_id.reset(token)
     line = json.loads(JsonFormatter().format(record))
-    assert line["level"] == "INFO" and line["message"] == "sync #7 applied"
+    assert line["level"] == "INFO"
+    assert line["message"] == "sync #7 applied"
     assert (line["request_id"], line["sync_run"], line["logger"]) == ("trace-1", 7, "o2o")
     assert "time" in line
 
@@ -72,7 +73,8 @@ def test_a_reservation_is_followed_from_the_request_to_the_workers_mail(world, t
             format="json",
             HTTP_X_REQUEST_ID="trace-5e1f",
         )
-        assert made.status_code == 201 and made["X-Request-ID"] == "trace-5e1f"
+        assert made.status_code == 201
+        assert made["X-Request-ID"] == "trace-5e1f"
         code, deadline = made.json()["code"], time.monotonic() + 60
         while not any(line.get("reservation") == code for line in json_lines(log_path)):
             assert time.monotonic() < deadline, log_path.read_text()[-2000:]

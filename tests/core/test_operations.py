@@ -17,7 +17,8 @@ def test_liveness_and_readiness(client, db):
     assert not_yet.json()["checks"] == {"database": "ok", "cache": "ok", "worker": "no heartbeat"}
     worker_heartbeat_task.delay().get()
     ready = client.get("/health/ready/")
-    assert ready.status_code == 200 and ready.json()["status"] == "ok"
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ok"
 
 
 def test_metrics_expose_business_counters(client, world):
@@ -91,7 +92,9 @@ def test_every_page_names_a_favicon_that_exists(client, db):
     from django.contrib.staticfiles import finders
 
     page = client.get("/").content.decode()
-    assert 'rel="icon"' in page and "img/favicon.svg" in page
+    assert 'rel="icon"' in page
+    assert "img/favicon.svg" in page
     assert finders.find("img/favicon.svg")
     redirect = client.get("/favicon.ico")
-    assert redirect.status_code in (301, 302) and redirect["Location"].endswith("favicon.svg")
+    assert redirect.status_code in (301, 302)
+    assert redirect["Location"].endswith("favicon.svg")

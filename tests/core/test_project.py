@@ -16,7 +16,9 @@ from o2o.reservations.models import Reservation
 def test_load_demo_builds_a_realistic_world(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert "aurora-manager" in out and "shop-owner" in out and "POS token" in out
+    assert "aurora-manager" in out
+    assert "shop-owner" in out
+    assert "POS token" in out
     assert Brand.objects.count() >= 3
     for brand in Brand.objects.all():
         assert Product.objects.filter(brand=brand).count() >= 20
@@ -66,7 +68,8 @@ def test_demo_logins_open_their_workspaces(client):
     call_command("load_demo")
     assert client.login(username="shop-owner", password=DEMO_PASSWORD)
     home = client.get("/admin/").content.decode()
-    assert "Open reservations" in home and "Low stock items" in home
+    assert "Open reservations" in home
+    assert "Low stock items" in home
     outlets = client.get("/admin/outlets/outlet/").context["cl"].result_list
     owner_retailers = {o.retailer_id for o in outlets}
     assert len(owner_retailers) == 1
@@ -94,7 +97,8 @@ def test_static_files_collect_with_hashed_names_in_production(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
-    assert "vendor/htmx.min.js" in manifest and "vendor/leaflet/leaflet.js" in manifest
+    assert "vendor/htmx.min.js" in manifest
+    assert "vendor/leaflet/leaflet.js" in manifest
 
 
 def test_demo_shops_have_streets_of_their_own_country(db):
@@ -106,7 +110,8 @@ def test_demo_shops_have_streets_of_their_own_country(db):
     call_command("load_demo")
     for country, others in (("IN", STREETS["CN"]), ("CN", STREETS["IN"])):
         addresses = Outlet.objects.filter(country=country).values_list("address", flat=True)
-        assert addresses and not any(street in a for a in addresses for street in others)
+        assert addresses
+        assert not any(street in a for a in addresses for street in others)
 
 
 @pytest.mark.django_db

@@ -85,7 +85,8 @@ def test_the_partner_map_follows_the_typed_city(page, shop):
     page.locator("#pick-map").click()  # the middle of the map: the middle of Pune
     latitude = float(page.locator("#id_latitude").input_value())
     longitude = float(page.locator("#id_longitude").input_value())
-    assert abs(latitude - 18.52) < 0.05 and abs(longitude - 73.86) < 0.05
+    assert abs(latitude - 18.52) < 0.05
+    assert abs(longitude - 73.86) < 0.05
 
 
 def test_a_delivery_pinned_on_the_map(page, shop):
@@ -107,7 +108,8 @@ def test_a_delivery_pinned_on_the_map(page, shop):
     expect(page.locator("p.code")).to_contain_text("Delivery code")
     expect(page.get_by_text("Directions to the shop")).to_have_count(0)
     reservation = Reservation.objects.get()
-    assert reservation.fulfilment == "delivery" and reservation.delivery_latitude is not None
+    assert reservation.fulfilment == "delivery"
+    assert reservation.delivery_latitude is not None
 
 
 def test_without_javascript_nothing_dead_is_shown(browser, live_server, shop):
@@ -205,7 +207,8 @@ def test_the_stock_list_fits_1280_and_names_a_refused_row(browser, live_server):
     page.goto(f"{live_server.url}/admin/inventory/stocklevel/")
     for column in ("on_hand", "reserved", "available_units"):
         box = page.locator(f"#result_list th.column-{column}").bounding_box()
-        assert box and box["x"] + box["width"] <= 1280, column
+        assert box, column
+        assert box["x"] + box["width"] <= 1280, column
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.locator("#result_list input[name$='-on_hand']").first.fill("0")  # 1 unit is held
     page.get_by_role("button", name="Save").click()

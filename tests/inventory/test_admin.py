@@ -69,7 +69,8 @@ def test_feed_auth_header_is_never_shown_and_kept_when_left_empty(admin_client, 
     )
     assert response.status_code == 302
     feed.refresh_from_db()
-    assert feed.url == "https://pos.example/s2" and feed.auth_header == "Bearer top-secret"
+    assert feed.url == "https://pos.example/s2"
+    assert feed.auth_header == "Bearer top-secret"
 
 
 def test_admin_creates_and_rotates_tokens_shown_once(admin_client, world):
@@ -95,4 +96,5 @@ def test_admin_creates_and_rotates_tokens_shown_once(admin_client, world):
         },
     )
     integration.refresh_from_db()
-    assert integration.token_hash != old_hash and integration.rotated_at
+    assert integration.token_hash != old_hash
+    assert integration.rotated_at

@@ -100,11 +100,13 @@ def test_good_csv_is_pulled_applied_then_short_circuited(world, server, fast_fee
     assert pull_due_feeds_task.delay().get() == 1
     assert level(world) == 12
     feed.refresh_from_db()
-    assert feed.etag == '"v1"' and feed.consecutive_failures == 0
+    assert feed.etag == '"v1"'
+    assert feed.consecutive_failures == 0
     assert "applied" in feed.last_status
     assert FeedHandler.seen_headers[0]["Authorization"] == "Bearer s3cret"
     run = SyncRun.objects.get(feed=feed)
-    assert run.source == "feed" and run.as_of.day == 25  # from Last-Modified
+    assert run.source == "feed"
+    assert run.as_of.day == 25
     assert pull_feed_task.delay(feed.pk).get() == "not modified"
     assert SyncRun.objects.filter(feed=feed).count() == 1
 
@@ -198,7 +200,8 @@ def test_transient_failures_are_retried_with_backoff_then_pause_the_feed(
     feed.refresh_from_db()
     assert message in feed.last_status
     assert feed.consecutive_failures == 3
-    assert not feed.is_active and "paused after 3 failed pulls" in feed.paused_reason
+    assert not feed.is_active
+    assert "paused after 3 failed pulls" in feed.paused_reason
     assert [m.to for m in mailoutbox] == [["o@shop.example"]]
     assert "paused" in mailoutbox[0].subject
     assert level(world) == 5

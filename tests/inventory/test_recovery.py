@@ -63,9 +63,11 @@ def test_after_too_many_restarts_it_fails_and_the_owner_is_told(
     with django_capture_on_commit_callbacks(execute=True):  # told after the commit
         assert recover_sync_runs() == (0, 1)
     run.refresh_from_db()
-    assert run.status == "failed" and "worker was lost" in run.message
+    assert run.status == "failed"
+    assert "worker was lost" in run.message
     told = [m for m in mail.outbox if "boss@shop.example" in m.to]
-    assert told and f"#{run.pk}" in told[0].subject
+    assert told
+    assert f"#{run.pk}" in told[0].subject
 
 
 def test_a_queued_run_whose_message_was_lost_is_sent_again(

@@ -33,7 +33,8 @@ def test_a_replay_inside_the_window_is_answered_and_one_outside_is_new(
     with time_machine.travel(timezone.now() + timedelta(days=6, hours=23)):
         again = push(pos, django_capture_on_commit_callbacks, body, "k1")
         prune_old_records_task.delay()  # the pruner leaves a record inside its window
-    assert again.json() == first.json() and SyncRun.objects.count() == 1
+    assert again.json() == first.json()
+    assert SyncRun.objects.count() == 1
     with time_machine.travel(timezone.now() + timedelta(days=7, hours=1)):
         later = push(pos, django_capture_on_commit_callbacks, body, "k1")
     assert later.status_code == 202
@@ -63,7 +64,8 @@ def test_beat_prunes_old_records_in_batches(world, settings):
 
     counts = prune_old_records_task.delay().get()
 
-    assert counts["idempotency_records"] == 5 and counts["stock_events"] == 5
+    assert counts["idempotency_records"] == 5
+    assert counts["stock_events"] == 5
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
     assert list(StockEvent.objects.values_list("event_id", flat=True)) == ["new"]
     world.level.refresh_from_db()
@@ -95,7 +97,8 @@ def test_old_stock_files_of_finished_runs_leave_the_storage(world, settings):
 
     assert not storage.exists(old_name)
     old.refresh_from_db()
-    assert old.payload_file.name == "" and old.status == SyncRun.Status.APPLIED  # run stays
+    assert old.payload_file.name == ""
+    assert old.status == SyncRun.Status.APPLIED
     for kept in (recent, unfinished):
         kept.refresh_from_db()
         assert storage.exists(kept.payload_file.name)

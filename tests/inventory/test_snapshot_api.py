@@ -206,6 +206,7 @@ def test_a_count_below_held_units_drops_the_newest_holds(
     assert (level.on_hand, level.reserved) == (3, 2)
     assert Reservation.objects.get(pk=older.pk).status == "pending"
     dropped = Reservation.objects.get(pk=newer.pk)
-    assert dropped.status == "declined" and dropped.stock_shortfall
+    assert dropped.status == "declined"
+    assert dropped.stock_shortfall
     assert SyncRun.objects.get(pk=run_id).holds_dropped == 1
     assert [m.to for m in mailoutbox] == [["new@example.com"]]

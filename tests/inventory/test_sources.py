@@ -102,7 +102,8 @@ def test_a_sale_below_held_units_drops_the_newest_hold(
     level = StockLevel.objects.get(pk=world.level.pk)
     assert (level.on_hand, level.reserved) == (1, 0)
     held.refresh_from_db()
-    assert held.status == "declined" and held.stock_shortfall
+    assert held.status == "declined"
+    assert held.stock_shortfall
 
 
 def test_deltas_before_the_applied_count_are_already_in_it(
@@ -233,7 +234,8 @@ def test_files_of_the_wrong_shape_fail_with_a_reason(
 
 def test_file_requests_are_checked(world, pos):
     no_file = pos.post("/api/v1/stock/files/", {"as_of": minutes_ago()}, format="multipart")
-    assert no_file.status_code == 400 and "file" in no_file.json()["fields"]
+    assert no_file.status_code == 400
+    assert "file" in no_file.json()["fields"]
     empty = pos.post(
         "/api/v1/stock/files/",
         {
@@ -242,7 +244,8 @@ def test_file_requests_are_checked(world, pos):
         },
         format="multipart",
     )
-    assert empty.status_code == 400 and "file" in empty.json()["fields"]
+    assert empty.status_code == 400
+    assert "file" in empty.json()["fields"]
     wrong = pos.post(
         "/api/v1/stock/files/",
         {
@@ -251,7 +254,8 @@ def test_file_requests_are_checked(world, pos):
         },
         format="multipart",
     )
-    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_snapshot"
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "invalid_snapshot"
 
 
 # idempotency, history, tokens ------------------------------------------------------

@@ -17,7 +17,8 @@ def test_shopper_is_mailed_once_when_a_sync_brings_the_variant_back(
     assert response.status_code == 302
     assert "available near Pune" in client.get(response["Location"]).content.decode()
     request = BackInStockRequest.objects.get()
-    assert request.email == "priya@example.com" and request.place == "Pune"
+    assert request.email == "priya@example.com"
+    assert request.place == "Pune"
 
     assert notify_back_in_stock_task.delay().get() == 0  # still out of stock: nothing sent
     with django_capture_on_commit_callbacks(execute=True):

@@ -86,18 +86,21 @@ def test_the_copy_follows_moves_suspensions_and_authorisations(settings, network
     # it moves 200 km away (a queryset update: no model signal, the trigger still sees it)
     Outlet.objects.filter(pk=nearest.pk).update(latitude=20.3, longitude=73.86)
     knn, bbox = both_paths(settings, variant, *PUNE)
-    assert knn == bbox and nearest.pk not in [pk for pk, _d, _a in knn]
+    assert knn == bbox
+    assert nearest.pk not in [pk for pk, _d, _a in knn]
     # back, then paused
     Outlet.objects.filter(pk=nearest.pk).update(latitude=PUNE[0], longitude=PUNE[1])
     assert both_paths(settings, variant, *PUNE, limit=1)[0][0][0] == nearest.pk
     Outlet.objects.filter(pk=nearest.pk).update(status=Outlet.Status.PAUSED)
     knn, bbox = both_paths(settings, variant, *PUNE)
-    assert knn == bbox and nearest.pk not in [pk for pk, _d, _a in knn]
+    assert knn == bbox
+    assert nearest.pk not in [pk for pk, _d, _a in knn]
     Outlet.objects.filter(pk=nearest.pk).update(status=Outlet.Status.ACTIVE)
     # authorisation suspended, then removed, then granted again
     OutletAuthorization.objects.filter(outlet=nearest, brand=brand).update(is_active=False)
     knn, bbox = both_paths(settings, variant, *PUNE)
-    assert knn == bbox and nearest.pk not in [pk for pk, _d, _a in knn]
+    assert knn == bbox
+    assert nearest.pk not in [pk for pk, _d, _a in knn]
     OutletAuthorization.objects.filter(outlet=nearest, brand=brand).delete()
     assert both_paths(settings, variant, *PUNE)[0] == both_paths(settings, variant, *PUNE)[1]
     authorise(nearest, brand)
@@ -106,7 +109,8 @@ def test_the_copy_follows_moves_suspensions_and_authorisations(settings, network
     level = StockLevel.objects.get(outlet=nearest, variant=variant)
     StockLevel.objects.filter(pk=level.pk).update(reserved=level.on_hand)
     knn, bbox = both_paths(settings, variant, *PUNE)
-    assert knn == bbox and nearest.pk not in [pk for pk, _d, _a in knn]
+    assert knn == bbox
+    assert nearest.pk not in [pk for pk, _d, _a in knn]
     assert len(outlets) == 120
 
 
@@ -119,7 +123,8 @@ def test_the_query_uses_the_index_and_looks_outlets_up_by_key(settings, network)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
-    assert "stock_variant_spot" in plan and "outlets_outlet_pkey" in plan, plan
+    assert "stock_variant_spot" in plan, plan
+    assert "outlets_outlet_pkey" in plan, plan
 
 
 def test_across_the_antimeridian_the_portable_path_answers(settings, network):
@@ -146,4 +151,5 @@ def test_rows_a_count_creates_are_placed_by_the_engine(settings, network):
         )
         assert cursor.fetchall() == [(True, True)]
     knn, bbox = both_paths(settings, fresh, *PUNE)
-    assert knn == bbox and [pk for pk, _d, _a in knn] == [nearest.pk]
+    assert knn == bbox
+    assert [pk for pk, _d, _a in knn] == [nearest.pk]

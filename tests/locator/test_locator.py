@@ -25,7 +25,8 @@ def test_haversine_and_bounding_box():
 )
 def test_cities_are_found_offline_in_several_languages(query, country):
     place = locate_city(query)
-    assert place is not None and place.country == country
+    assert place is not None
+    assert place.country == country
 
 
 def test_unknown_city_is_none():

@@ -101,7 +101,8 @@ def test_the_provider_and_its_key_come_from_the_environment():
 def test_a_mail_provider_that_cannot_work_stops_the_start(env, says):
     checked = check_under(env)
     assert checked.returncode != 0
-    assert "o2o.E006" in checked.stderr and says in checked.stderr
+    assert "o2o.E006" in checked.stderr
+    assert says in checked.stderr
 
 
 @pytest.fixture
@@ -145,7 +146,8 @@ def test_decisions_and_invitations_are_sent_by_celery_in_the_readers_language(
             {"email": "wei@shop-a.example", "role": "staff"},
             HTTP_ACCEPT_LANGUAGE="zh-hans",
         )
-    assert decided.status_code == 302 and invited.status_code == 302
+    assert decided.status_code == 302
+    assert invited.status_code == 302
     assert mail.outbox == []  # the requests sent nothing themselves: the broker was away
     assert sorted(OutboxMessage.objects.values_list("task", flat=True)) == [
         "o2o.notifications.tasks.send_application_decision_task",
@@ -154,12 +156,15 @@ def test_decisions_and_invitations_are_sent_by_celery_in_the_readers_language(
     run_outbox()
     by_recipient = {message.to[0]: message for message in mail.outbox}
     decision = by_recipient["lakshmi@telecom.example"]
-    assert devanagari(decision.subject) and "No licence." in decision.body
+    assert devanagari(decision.subject)
+    assert "No licence." in decision.body
     invitation = by_recipient["wei@shop-a.example"]
-    assert han(invitation.subject) and han(invitation.body)
+    assert han(invitation.subject)
+    assert han(invitation.body)
     link = re.search(r"https?://\S+", invitation.body)[0]
     opened = Client().get(urlsplit(link).path)
-    assert opened.status_code == 200 and 'name="new_password1"' in opened.content.decode()
+    assert opened.status_code == 200
+    assert 'name="new_password1"' in opened.content.decode()
 
 
 class StubMailgun(BaseHTTPRequestHandler):

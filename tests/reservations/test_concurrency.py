@@ -7,7 +7,7 @@ from django.db import connection
 
 from o2o.inventory.models import StockLevel
 from o2o.reservations import services
-from o2o.reservations.errors import InsufficientStock
+from o2o.reservations.errors import IllegalTransition, InsufficientStock
 from o2o.reservations.models import Reservation
 from tests.factories import make_world
 
@@ -60,7 +60,7 @@ def test_concurrent_collect_and_cancel_move_the_hold_once():
     )
     services.confirm(reservation_id=reservation.pk)
     barrier = threading.Barrier(8)
-    done = []
+    done, refused = [], []
 
     def actor(index):
         try:
@@ -68,8 +68,8 @@ def test_concurrent_collect_and_cancel_move_the_hold_once():
             action = services.collect if index % 2 else services.cancel
             action(reservation_id=reservation.pk)
             done.append(index)
-        except Exception:
-            pass
+        except IllegalTransition:  # the reservation had already moved: the only refusal
+            refused.append(index)
         finally:
             connection.close()
 
@@ -79,6 +79,7 @@ def test_concurrent_collect_and_cancel_move_the_hold_once():
     for thread in threads:
         thread.join()
     assert len(done) == 1
+    assert len(refused) == 7
     level = StockLevel.objects.get(pk=world.level.pk)
     assert level.reserved == 0
     assert level.on_hand in (3, 5)  # collected once, or cancelled once

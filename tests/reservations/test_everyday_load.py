@@ -96,7 +96,8 @@ def test_counts_holds_cancels_and_collections_at_once_answer_no_5xx(settings):
         thread.join()
 
     assert errors == [], errors[:3]
-    assert statuses.count(201) > 0 and statuses.count(202) > 0
+    assert statuses.count(201) > 0
+    assert statuses.count(202) > 0
     level = StockLevel.objects.get(pk=world.level.pk)
     assert 0 <= level.reserved <= level.on_hand
 

@@ -75,7 +75,9 @@ def test_collect_turns_the_hold_into_a_sale(world):
     assert (level(world).on_hand, level(world).reserved) == (3, 0)
     reservation.refresh_from_db()
     assert reservation.status == Status.COLLECTED
-    assert reservation.confirmed_at and reservation.ready_at and reservation.closed_at
+    assert reservation.confirmed_at
+    assert reservation.ready_at
+    assert reservation.closed_at
 
 
 @pytest.mark.parametrize("closing", [Status.CANCELLED, Status.DECLINED, Status.EXPIRED])

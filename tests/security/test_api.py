@@ -37,13 +37,16 @@ def test_catalogue_and_availability(world):
         {"sku": "AUR-12-128-BLK", "brand": "aurora", "lat": 18.52, "lng": 73.855},
     ).json()
     assert [h["outlet"] for h in hits] == ["pune-1", "far"]
-    assert hits[0]["available"] == 5 and hits[0]["distance_km"] < hits[1]["distance_km"]
+    assert hits[0]["available"] == 5
+    assert hits[0]["distance_km"] < hits[1]["distance_km"]
     bad = api.get("/api/v1/availability/", {"sku": "x", "brand": "aurora", "lat": 99})
-    assert bad.status_code == 400 and {"lat", "lng"} <= set(bad.json()["fields"])
+    assert bad.status_code == 400
+    assert {"lat", "lng"} <= set(bad.json()["fields"])
     missing = api.get(
         "/api/v1/availability/", {"sku": "NOPE", "brand": "aurora", "lat": 1, "lng": 1}
     )
-    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found"
 
 
 def test_shopper_reserves_reads_and_cancels(world):
@@ -62,7 +65,8 @@ def test_shopper_reserves_reads_and_cancels(world):
     again = api.post(
         f"/api/v1/reservations/{code}/cancel/", {"email": "priya@example.com"}, format="json"
     )
-    assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
+    assert again.status_code == 409
+    assert again.json()["code"] == "illegal_transition"
 
 
 def test_errors_have_stable_codes(world, settings):
@@ -88,7 +92,8 @@ def test_errors_have_stable_codes(world, settings):
     )
     assert far.json()["code"] == "outside_delivery_radius"
     invalid = api.post("/api/v1/reservations/", {**BODY, "shopper_phone": "call me"}, format="json")
-    assert invalid.status_code == 400 and "shopper_phone" in invalid.json()["fields"]
+    assert invalid.status_code == 400
+    assert "shopper_phone" in invalid.json()["fields"]
     settings.O2O_RESERVATIONS_PER_EMAIL = 1
     api.post("/api/v1/reservations/", {**BODY, "shopper_email": "d@example.com"}, format="json")
     throttled = api.post(
@@ -133,7 +138,8 @@ def test_retailer_and_brand_endpoints_never_leak(tenants, persona):
             continue
         mine = a_outlet.code if retailer == "A" else b_outlet.code
         rows = response.json()["results"]
-        assert rows and all(row.get("outlet", mine) == mine for row in rows)
+        assert rows
+        assert all(row.get("outlet", mine) == mine for row in rows)
     theirs = b_code if retailer == "A" else a_code
     moved = client.post(f"/api/v1/retailer/reservations/{theirs}/confirm/")
     assert moved.status_code in (401, 403, 404)
@@ -191,7 +197,8 @@ def test_categories_nearby_outlets_and_filters(world):
     assert len(pending) == 1
     assert api.get("/api/v1/retailer/reservations/?status=collected").json()["results"] == []
     bad = api.get("/api/v1/retailer/reservations/?status=lost")
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
     empty = api.get("/api/v1/retailer/stock/?out_of_stock=true").json()["results"]
     assert empty == []
     assert len(api.get("/api/v1/retailer/stock/?sku=AUR-12-128-BLK").json()["results"]) == 1

@@ -18,7 +18,8 @@ def products(response):
 
 def test_a_product_page_describes_the_chosen_variant(client, world):
     (product,) = products(client.get(f"/aurora/aurora-12/?variant={world.other_variant.pk}"))
-    assert product["sku"] == "AUR-12-256-BLU" and product["color"] == "Blue"
+    assert product["sku"] == "AUR-12-256-BLU"
+    assert product["color"] == "Blue"
     assert product["brand"] == {"@type": "Brand", "name": "Aurora"}
     offer = product["offers"]
     assert offer["@type"] == "Offer"

@@ -45,7 +45,8 @@ def test_a_hold_made_near_closing_runs_into_the_next_opening(
         page = client.get(location).content.decode()
     # 30 minutes tonight, 90 tomorrow from 10:00: until 11:30 Wednesday, in the shop's zone
     assert "Held for you until 2 Dec, 11:30 IST." in page
-    assert "IST." in page and ".." not in page
+    assert "IST." in page
+    assert ".." not in page
     assert "We hold it for you until 2 Dec, 11:30 IST." in mail.outbox[-1].body
 
 
@@ -99,7 +100,8 @@ def test_the_shop_card_says_when_it_opens_or_closes(client, world, moment, expec
     with time_machine.travel(moment, tick=False):
         page = client.get("/aurora/aurora-12/?city=Pune").content.decode()
     found = re.search(r'data-testid="hours-now">([^<]*)<', page)
-    assert found and found[1] == expected
+    assert found
+    assert found[1] == expected
     assert "Mon–Sat 10:00–21:00; Sun closed" in page
 
 
@@ -119,7 +121,8 @@ def test_hindi_card_and_day_names(client, world):
             "/aurora/aurora-12/?city=Pune", headers={"Accept-Language": "hi"}
         ).content.decode()
     found = re.search(r'data-testid="hours-now">([^<]*)<', page)
-    assert found and found[1] == "अभी बंद · सोम 10:00 बजे खुलेगा"
+    assert found
+    assert found[1] == "अभी बंद · सोम 10:00 बजे खुलेगा"
     assert "सोम–शनि 10:00–21:00; रवि बंद" in page
 
 
@@ -129,7 +132,8 @@ def test_overnight_hours_stay_open_past_midnight():
     saturday_0100 = datetime.datetime(2026, 12, 4, 19, 30, tzinfo=UTC)  # Sat 01:00 IST
     assert late.is_open(saturday_0100, tz) is True
     is_open, until = late.state(saturday_0100, tz)
-    assert is_open and until.strftime("%a %H:%M") == "Sat 02:00"
+    assert is_open
+    assert until.strftime("%a %H:%M") == "Sat 02:00"
     # two hours of hold from 01:00: one tonight, one from Saturday 18:00
     end = late.add_open_time(saturday_0100, datetime.timedelta(hours=2), tz)
     assert end.astimezone(tz).strftime("%a %H:%M") == "Sat 19:00"
@@ -179,4 +183,5 @@ def test_a_hold_lasts_its_open_time(days, minutes, offset):
         assert end == start + duration
     else:
         opened = sum((min(e, end) - b for b, e, _o in spans if b < end), datetime.timedelta())
-        assert opened == duration and end >= start
+        assert opened == duration
+        assert end >= start

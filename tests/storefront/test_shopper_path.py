@@ -97,12 +97,14 @@ def test_htmx_requests_get_the_fragment_only(client, world):
         "/aurora/?q=aurora", headers={"HX-Request": "true", "HX-Target": "product-list"}
     )
     text = response.content.decode()
-    assert "Aurora 12" in text and "<html" not in text
+    assert "Aurora 12" in text
+    assert "<html" not in text
     response = client.get(
         "/aurora/aurora-12/?city=Pune", headers={"HX-Request": "true", "HX-Target": "nearby"}
     )
     text = response.content.decode()
-    assert "Pune Mobiles" in text and "<html" not in text
+    assert "Pune Mobiles" in text
+    assert "<html" not in text
 
 
 def test_reservation_pages_are_private_to_the_shopper(client, world):

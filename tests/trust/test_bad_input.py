@@ -125,7 +125,8 @@ def test_deltas_with_null_and_bad_dates_are_row_errors(
     assert (run.status, run.rows_applied, run.rows_rejected) == ("applied", 1, 4)
     assert StockLevel.objects.get(pk=world.level.pk).on_hand == 3  # 5 - 2, no phantom +5
     reasons = " ".join(run.row_errors.values_list("message", flat=True))
-    assert "future" in reasons and "real date" in reasons
+    assert "future" in reasons
+    assert "real date" in reasons
 
 
 def test_json_nested_deeper_than_the_parser_is_a_json_400(
@@ -240,7 +241,7 @@ def _truncated_member_xlsx(world):
 
 
 @pytest.mark.parametrize(
-    "name,content",
+    ("name", "content"),
     [
         ("count.xlsx", lambda world: _xlsx(world)[:3000]),  # truncated file
         ("count.xlsx", _truncated_member_xlsx),  # truncated sheet inside
@@ -273,7 +274,8 @@ def test_an_unexpected_error_fails_the_run_with_a_message_and_rolls_back(
         run = services.queue_snapshot(outlet=world.outlet, as_of=minutes_ago(1), items=body)
     run.refresh_from_db()
     assert run.status == "failed"
-    assert "boom" not in run.message and "stock is as it was" in run.message
+    assert "boom" not in run.message
+    assert "stock is as it was" in run.message
     assert StockLevel.objects.get(pk=world.level.pk).on_hand == 5
 
 
@@ -301,5 +303,6 @@ def test_sync_run_lists_answer_at_the_edges_of_what_is_stored(world, pos, admin_
             retailer=world.outlet.retailer, outlet=world.outlet, source="push", as_of=as_of
         )
     listed = pos.get("/api/v1/outlets/pune-1/sync-runs/")
-    assert listed.status_code == 200 and len(listed.json()["results"]) == 2
+    assert listed.status_code == 200
+    assert len(listed.json()["results"]) == 2
     assert admin_client.get("/admin/inventory/syncrun/").status_code == 200

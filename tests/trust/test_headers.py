@@ -36,7 +36,8 @@ def test_approving_a_name_with_crlf_invites_the_owner(db, django_capture_on_comm
     assert application.status == "approved"
     assert RetailerMembership.objects.filter(user__email="evil@example.com", role="owner").exists()
     invitation = next(m for m in mail.outbox if m.to == ["evil@example.com"])
-    assert "\n" not in invitation.subject and "\r" not in invitation.subject
+    assert "\n" not in invitation.subject
+    assert "\r" not in invitation.subject
     assert invitation.message()["Bcc"] is None
 
 

@@ -49,7 +49,8 @@ def test_lockout_events_are_visible_and_staff_unlock(owner, settings):
     admin = Client()
     admin.force_login(root)
     page = admin.get("/admin/axes/accessattempt/")
-    assert page.status_code == 200 and "203.0.113.9" in page.content.decode()
+    assert page.status_code == 200
+    assert "203.0.113.9" in page.content.decode()
     attempt = AccessAttempt.objects.get(username="owner")
     admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert sign_in(client)
@@ -99,7 +100,8 @@ def test_the_shopper_throttle_cannot_be_dodged_with_fresh_headers(world, setting
         for n in range(8):
             forwarded = f"9.9.9.{n}, 203.0.113.9" if proxies else f"9.9.9.{n}"
             codes.append(client.get("/api/v1/brands/", HTTP_X_FORWARDED_FOR=forwarded).status_code)
-        assert codes[:3] == [200] * 3 and set(codes[3:]) == {429}
+        assert codes[:3] == [200] * 3
+        assert set(codes[3:]) == {429}
         # and another shopper behind the same proxy is not throttled with them
         other = "198.51.100.7" if proxies else None
         if other:
@@ -121,7 +123,8 @@ def test_reservation_limits_key_on_the_client_behind_the_proxy(world, settings):
         first.post(url, {**SHOPPER, "shopper_email": f"s{n}@example.com"}).status_code
         for n in range(3)
     ]
-    assert codes[:2] == [302, 302] and codes[2] != 302
+    assert codes[:2] == [302, 302]
+    assert codes[2] != 302
     second = Client(**behind, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert second.post(url, {**SHOPPER, "shopper_email": "x@example.com"}).status_code == 302
 
@@ -131,11 +134,13 @@ def test_metrics_answer_only_the_monitoring_network_or_its_token(db, settings):
     settings.O2O_METRICS_TOKEN = "scrape-secret"
     public = Client(REMOTE_ADDR="203.0.113.9")
     refused = public.get("/metrics")
-    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "forbidden"
     assert public.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.3").status_code == 403
     assert public.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     scraped = public.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret")
-    assert scraped.status_code == 200 and "o2o_" in scraped.content.decode()
+    assert scraped.status_code == 200
+    assert "o2o_" in scraped.content.decode()
     assert Client(REMOTE_ADDR="10.1.7.7").get("/metrics").status_code == 200
 
 

@@ -68,7 +68,8 @@ def test_a_feed_on_an_internal_host_is_refused_and_nothing_is_echoed(world, inte
     feed, result = pull(world, f"http://{host}:{port}/secret.csv")
     assert handler.hits == []  # never connected
     assert "not public" in feed.last_status
-    assert "INTERNAL-SECRET" not in feed.last_status and "INTERNAL-SECRET" not in result
+    assert "INTERNAL-SECRET" not in feed.last_status
+    assert "INTERNAL-SECRET" not in result
     assert StockLevel.objects.get(pk=world.level.pk).on_hand == 5
 
 
@@ -138,4 +139,5 @@ def test_a_missing_column_message_does_not_echo_the_file(world, settings):
         httpd.server_close()
     assert "hunter2" not in feed.last_status
     run = feed.sync_runs.get()
-    assert run.status == "failed" and "hunter2" not in run.message
+    assert run.status == "failed"
+    assert "hunter2" not in run.message

@@ -131,7 +131,8 @@ def test_a_brands_import_never_annexes_an_existing_outlet_or_retailer(world):
     )
     assert (done.status, done.outlets_created, done.rows_rejected) == ("done", 1, 2)
     messages = " ".join(error["message"] for error in done.errors)
-    assert "never takes over" in messages and "existing retailer" in messages
+    assert "never takes over" in messages
+    assert "existing retailer" in messages
     assert not OutletAuthorization.objects.filter(outlet=world.outlet, brand=other_brand).exists()
     assert not Outlet.objects.filter(code="new-1").exists()
     assert Outlet.objects.get(code="new-2").retailer != world.outlet.retailer
