@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-db messages
+.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-db messages
 
 # requirements.txt and requirements-dev.txt are locks (every package pinned, with hashes)
 # compiled from requirements.in and requirements-dev.in by `make lock`.
@@ -75,6 +75,7 @@ HTTP_ARGS = --outlets 20000 --duration 4s
 RESERVATIONS_ARGS = --duration 4s
 OSCAR_ARGS = --duration 4s
 CELERY_ARGS = --tasks 5000
+FEEDS_ARGS = --outlets 20000
 else
 INGEST_ARGS = --rows 1000000 --outlets 5000
 ONBOARDING_ARGS = --outlets 5000
@@ -83,6 +84,7 @@ HTTP_ARGS = --outlets 100000
 RESERVATIONS_ARGS = --duration 8s
 OSCAR_ARGS = --duration 8s
 CELERY_ARGS = --tasks 20000
+FEEDS_ARGS = --outlets 100000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 
@@ -121,6 +123,9 @@ bench-reservations: bench-db
 
 bench-http: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.http $(or $(BENCH_ARGS),$(HTTP_ARGS))
+
+bench-feeds: bench-db
+	$(BENCH_ENV) $(BIN)/python -m bench.feeds $(or $(BENCH_ARGS),$(FEEDS_ARGS))
 
 bench-celery: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.celery_acks $(or $(BENCH_ARGS),$(CELERY_ARGS))

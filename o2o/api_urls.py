@@ -3,6 +3,7 @@ from django.urls import include, path
 from o2o.catalogue import api as catalogue
 from o2o.dashboard import api as dashboard
 from o2o.inventory import api as inventory
+from o2o.localfeeds import api as localfeeds
 from o2o.locator import api as locator
 from o2o.outlets import api as outlets
 from o2o.reservations import api as reservations
@@ -53,6 +54,16 @@ urlpatterns = [
         "brand/<slug:brand>/figures/",
         dashboard.BrandFiguresView.as_view(),
         name="api-brand-figures",
+    ),
+    path(
+        "brand/<slug:brand>/google/",
+        localfeeds.LocalFeedList.as_view(),
+        name="api-brand-google-feeds",
+    ),
+    path(
+        "brand/<slug:brand>/google/<slug:kind>.tsv",
+        localfeeds.LocalFeedFile.as_view(),
+        name="api-brand-google-feed",
     ),
     path("", include("o2o.inventory.urls")),
 ]

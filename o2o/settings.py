@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "o2o.inventory",
     "o2o.reservations",
     "o2o.locator",
+    "o2o.localfeeds",
     "o2o.storefront",
     "o2o.notifications",
     "o2o.dashboard",
@@ -233,6 +234,7 @@ CELERY_TASK_ROUTES = {
     "o2o.notifications.tasks.*": {"queue": "notifications"},
     "o2o.locator.tasks.*": {"queue": "notifications"},
     "o2o.dashboard.tasks.*": {"queue": "rollups"},
+    "o2o.localfeeds.tasks.*": {"queue": "rollups"},
 }
 # A publish gives up fast when the broker is away; the task then waits in the outbox
 # (o2o/core/outbox.py), which the beat drains every minute.

@@ -9,6 +9,9 @@ from django.utils.translation import get_language
 
 from o2o.brands.models import Brand
 from o2o.core.exports import safe_rows
+from o2o.localfeeds.models import LocalFeed
+from o2o.localfeeds.responses import feed_response
+from o2o.localfeeds.selectors import feeds_of
 
 from . import selectors
 from .charts import bar_chart
@@ -50,17 +53,31 @@ def brand_dashboard(request, brand_slug):
     if not selectors.brand_for_staff(request.user, brand):
         raise Http404("No such dashboard.")
     figures = selectors.dashboard(brand=brand)
+    feeds = feeds_of(brand=brand)
     selectors.name_places(figures["unmet"], language=get_language() or "en")
     export = request.GET.get("export")
     if export:
         return _csv(brand, export, figures)
     context = {
         "brand": brand,
+        "google_feeds": [(kind, label, feeds.get(kind)) for kind, label in LocalFeed.Kind.choices],
         "figures": figures,
         "chart": bar_chart(figures["daily"]),
         "maps": {"coverage": selectors.coverage(brand=brand), "unmet": figures["unmet"]},
     }
     return render(request, "dashboard/brand.html", context)
+
+
+@login_required
+def google_feed(request, brand_slug, kind):
+    """A brand's Google feed file, for its staff (the same file as the API's)."""
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    if not selectors.brand_for_staff(request.user, brand):
+        raise Http404("No such feed.")
+    feed = feeds_of(brand=brand).get(kind)
+    if feed is None:
+        raise Http404("Not written yet.")
+    return feed_response(feed)
 
 
 def _csv(brand, export, figures):

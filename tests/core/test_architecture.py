@@ -19,6 +19,7 @@ LAYERS = [
     ["reservations"],
     ["notifications"],
     ["locator"],
+    ["localfeeds"],
     ["dashboard", "storefront"],
     ["workspace"],
 ]

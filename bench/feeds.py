@@ -1,0 +1,79 @@
+"""Google local inventory feeds at scale: a brand with 100,000 partner outlets and their SKUs
+(2,000,000 stock rows), both feeds written by the product's own service
+(`o2o.localfeeds.services.generate_feeds`), side by side with PostgreSQL writing the same
+inventory join as text by itself (`COPY (SELECT ...) TO STDOUT`, the floor for any writer).
+Printed: rows, seconds, rows/s, the ratio to the COPY floor, and the peak memory the
+generation added (RSS high-water mark), which must stay flat however many rows there are.
+
+  make bench-feeds BENCH_ARGS="--outlets 100000"
+"""
+
+import argparse
+import resource
+import time
+
+from bench.ingest import configure
+from bench.results import command_line, record
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--outlets", type=int, default=100_000)
+    parser.add_argument("--skus", type=int, default=2000)
+    parser.add_argument("--per-outlet", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep the generated data")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    configure()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from bench.generate import generated
+    from o2o.localfeeds.services import generate_feeds
+
+    brand, _cities, _weights = generated(
+        outlets=args.outlets, skus=args.skus, per_outlet=args.per_outlet, reuse=args.reuse
+    )
+    floor_sql = (
+        "COPY (SELECT o.code, v.sku, v.gtin, greatest(sl.on_hand - sl.reserved, 0),"
+        " v.price FROM inventory_stocklevel sl"
+        " JOIN outlets_outlet o ON o.id = sl.outlet_id"
+        " JOIN outlets_outletauthorization a ON a.outlet_id = o.id AND a.brand_id = %s"
+        " JOIN catalogue_variant v ON v.id = sl.variant_id"
+        " WHERE a.is_active AND o.status = 'active' AND v.brand_id = %s AND v.is_active"
+        " ORDER BY sl.outlet_id, sl.variant_id) TO STDOUT"
+    )
+    with connection.cursor() as cursor:
+        start = time.perf_counter()
+        copied = 0
+        with cursor.cursor.copy(floor_sql.replace("%s", str(brand.pk))) as copy:
+            for block in copy:
+                copied += bytes(block).count(b"\n")
+        floor = time.perf_counter() - start
+    before = rss_mb()
+    start = time.perf_counter()
+    inventory, stores = generate_feeds(brand=brand)
+    seconds = time.perf_counter() - start
+    grown = rss_mb() - before
+    lines = [
+        f"{args.outlets:,} outlets, {inventory.rows:,} inventory rows "
+        f"({inventory.bytes / 2**20:.0f} MB), {stores.rows:,} stores",
+        f"generate_feeds (both files): {seconds:.1f} s, "
+        f"{inventory.rows / seconds:,.0f} inventory rows/s",
+        f"PostgreSQL COPY of the same join as text: {copied:,} rows in {floor:.1f} s "
+        f"({copied / floor:,.0f} rows/s); product / floor time: {seconds / floor:.1f}x",
+        f"peak memory added by the generation: {grown:.0f} MB (RSS high-water mark)",
+    ]
+    text = "\n".join(f"- {line}" for line in lines)
+    print(text)
+    if not args.no_record:
+        record("Google local inventory feeds", command_line("bench-feeds"), text)
+
+
+if __name__ == "__main__":
+    main()
