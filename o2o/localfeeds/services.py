@@ -4,10 +4,12 @@ in one step, so a reader always gets a whole file (the previous one until the ne
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
 from django.core.files import File
 from django.db import transaction
@@ -20,7 +22,7 @@ from .models import LocalFeed
 
 logger = logging.getLogger(__name__)
 
-WRITERS = {
+WRITERS: dict[str, tuple[tuple[str, ...], Callable[..., Iterator[tuple[str, ...]]]]] = {
     LocalFeed.Kind.INVENTORY: (google.INVENTORY_FIELDS, selectors.inventory_rows),
     LocalFeed.Kind.STORES: (google.STORE_FIELDS, selectors.store_rows),
 }
@@ -58,9 +60,9 @@ def _generate(*, brand: Brand, kind: str) -> LocalFeed:
     return feed
 
 
-def _write(raw, fields: Iterable[str], rows: Iterator[tuple[str, ...]]) -> int:
+def _write(raw: IO[bytes], fields: Iterable[str], rows: Iterator[tuple[str, ...]]) -> int:
     """The header and `rows` as UTF-8 TSV into the binary file `raw`; returns the rows."""
-    text = _Utf8(raw)
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     writer = csv.writer(
         text,
         delimiter="\t",
@@ -74,14 +76,6 @@ def _write(raw, fields: Iterable[str], rows: Iterator[tuple[str, ...]]) -> int:
     for row in rows:
         writer.writerow(row)
         count += 1
+    text.flush()
+    text.detach()  # the binary file stays open for the caller
     return count
-
-
-class _Utf8:
-    """A write()-only text view of a binary file (csv writes str)."""
-
-    def __init__(self, raw):
-        self.raw = raw
-
-    def write(self, text: str) -> int:
-        return self.raw.write(text.encode("utf-8"))
