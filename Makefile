@@ -88,7 +88,7 @@ FEEDS_ARGS = --outlets 100000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar
+bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds
 	@echo "bench: every figure above was appended to bench/RESULTS.md"
 
 bench-db: install
