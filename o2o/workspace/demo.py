@@ -16,6 +16,7 @@ from o2o.core.models import User
 from o2o.inventory import services as inventory_services
 from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockLevel
+from o2o.localfeeds.services import generate_feeds
 from o2o.locator.postcodes import chinese_codes as chinese_postcodes
 from o2o.outlets.hours import parse as parse_hours
 from o2o.outlets.models import (
@@ -303,6 +304,8 @@ def load_demo():
     _application(brands[0], cities[0])
     _reservations(rng, outlets)
     _history(rng, brands, variants_by_brand, cities)
+    for brand in brands:  # the dashboard has its Google feeds at once, not at the next hour
+        generate_feeds(brand=brand)
     return DemoSummary(
         len(brands),
         Product.objects.count(),
