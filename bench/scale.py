@@ -35,6 +35,7 @@ def catalogue(
             category=category,
             name=f"{product_name} {i}",
             slug=f"{product_name.lower()}-{i}",
+            status=Product.Status.PUBLISHED,
         )
         for i in range(max(1, skus // 8))
     )

@@ -49,6 +49,10 @@ app.conf.beat_schedule = {
         "task": "o2o.locator.tasks.prune_demand_signals_task",
         "schedule": crontab(hour=4, minute=40),
     },
+    "publish-scheduled-products": {
+        "task": "o2o.catalogue.tasks.publish_due_task",
+        "schedule": crontab(),  # every minute
+    },
     "google-local-inventory-feeds": {
         "task": "o2o.localfeeds.tasks.generate_local_feeds_task",
         "schedule": crontab(minute=20),  # hourly; Google reads them at least daily

@@ -42,6 +42,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory, brand=factory.SelfAttribute("..brand"))
     name = factory.Sequence(lambda n: f"Phone {n}")
     slug = factory.Sequence(lambda n: f"phone-{n}")
+    status = "published"
 
 
 class VariantFactory(factory.django.DjangoModelFactory):

@@ -37,7 +37,7 @@ LIMIT %(limit)s
 VARIANT_SQL = """
 SELECT v.id, v.brand_id FROM catalogue_variant v
 JOIN brands_brand b ON b.id = v.brand_id JOIN catalogue_product p ON p.id = v.product_id
-WHERE v.sku = %s AND b.slug = %s AND v.is_active AND p.is_published
+WHERE v.sku = %s AND b.slug = %s AND v.is_active AND p.status = 'published'
 """
 
 

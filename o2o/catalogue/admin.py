@@ -1,9 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
+from o2o.core.errors import DomainError
 
-from .models import Category, Product, ProductImage, Variant
-from .selectors import categories_visible_to, products_visible_to, variants_visible_to
+from . import services
+from .models import CatalogueChange, Category, Product, ProductImage, Variant
+from .selectors import (
+    categories_visible_to,
+    changes_visible_to,
+    products_visible_to,
+    variants_visible_to,
+)
 
 CATALOGUE_GRANTS = {"brand": {"view"}, "brand_manager": {"view", "add", "change", "delete"}}
 
@@ -21,7 +31,17 @@ class CategoryAdmin(TenantAdmin):
 class VariantInline(TenantInline):
     model = Variant
     extra = 0
-    fields = ["sku", "gtin", "colour", "storage_gb", "price", "is_active"]
+    fields = [
+        "sku",
+        "gtin",
+        "colour",
+        "storage_gb",
+        "price",
+        "sale_price",
+        "sale_starts_at",
+        "sale_ends_at",
+        "is_active",
+    ]
     grants = CATALOGUE_GRANTS
 
 
@@ -32,23 +52,125 @@ class ProductImageInline(TenantInline):
     grants = CATALOGUE_GRANTS
 
 
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("In your time zone's terms, as your browser shows it (UTC on the server)."),
+    )
+
+
+class AuditedAdmin(TenantAdmin):
+    """Every edit in the form leaves its audit entry (catalogue.services.record_edit)."""
+
+    def save_model(self, request, obj, form, change):
+        before = services.snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        services.record_edit(instance=obj, before=before, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Variant:
+            return super().save_formset(request, form, formset, change)
+        befores = {
+            inline.instance.pk: services.snapshot(Variant.objects.get(pk=inline.instance.pk))
+            for inline in formset.forms
+            if inline.instance.pk
+        }
+        super().save_formset(request, form, formset, change)
+        for variant in formset.new_objects + [v for v, _fields in formset.changed_objects]:
+            services.record_edit(
+                instance=variant, before=befores.get(variant.pk, {}), user=request.user
+            )
+        return None
+
+
 @admin.register(Product)
-class ProductAdmin(TenantAdmin):
+class ProductAdmin(AuditedAdmin):
     scope = staticmethod(products_visible_to)
     grants = CATALOGUE_GRANTS
-    list_display = ["name", "brand", "category", "is_published"]
-    list_filter = ["brand", "is_published", "category"]
+    list_display = ["name", "brand", "category", "status", "publish_at"]
+    list_filter = ["brand", "status", "category"]
     search_fields = ["name", "variants__sku"]
     list_select_related = ["brand", "category"]
+    readonly_fields = ["status", "publish_at"]
     inlines = [VariantInline, ProductImageInline]
+    actions = ["publish_now", "schedule", "discontinue", "back_to_draft"]
+
+    def _move(self, request, queryset, status, publish_at=None):
+        for product in queryset:
+            try:
+                services.change_status(
+                    product_id=product.pk, status=status, publish_at=publish_at, user=request.user
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{product.name}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s: %(status)s.")
+                    % {"name": product.name, "status": Product.Status(status).label},
+                )
+
+    @admin.action(description=_("Publish now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        self._move(request, queryset, Product.Status.PUBLISHED)
+
+    @admin.action(description=_("Schedule publication…"), permissions=["change"])
+    def schedule(self, request, queryset):
+        form = ScheduleForm(request.POST if "publish_at" in request.POST else None)
+        if form.is_valid():
+            self._move(request, queryset, Product.Status.SCHEDULED, form.cleaned_data["publish_at"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Schedule publication"),
+            "objects": queryset,
+            "action": "schedule",
+            "opts": self.opts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/catalogue/product/schedule.html", context)
+
+    @admin.action(
+        description=_("Discontinue (still reachable by its link, not reservable)"),
+        permissions=["change"],
+    )
+    def discontinue(self, request, queryset):
+        self._move(request, queryset, Product.Status.DISCONTINUED)
+
+    @admin.action(description=_("Back to draft (hidden from shoppers)"), permissions=["change"])
+    def back_to_draft(self, request, queryset):
+        self._move(request, queryset, Product.Status.DRAFT)
 
 
 @admin.register(Variant)
-class VariantAdmin(TenantAdmin):
+class VariantAdmin(AuditedAdmin):
     scope = staticmethod(variants_visible_to)
     grants = CATALOGUE_GRANTS
-    list_display = ["sku", "product", "colour", "storage_gb", "price", "is_active"]
+    list_display = ["sku", "product", "colour", "storage_gb", "price", "sale_price", "is_active"]
     list_filter = ["brand", "is_active", "storage_gb"]
     search_fields = ["sku", "gtin", "product__name"]
     list_select_related = ["product"]
     autocomplete_fields = ["product"]
+
+
+@admin.register(CatalogueChange)
+class CatalogueChangeAdmin(TenantAdmin):
+    """The catalogue's audit trail: read only."""
+
+    scope = staticmethod(changes_visible_to)
+    grants = {"brand": {"view"}}
+    list_display = ["created_at", "action", "product", "variant", "user"]
+    list_filter = ["brand", "action"]
+    search_fields = ["product__name", "variant__sku"]
+    list_select_related = ["product", "variant", "user"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

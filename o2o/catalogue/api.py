@@ -17,9 +17,26 @@ class BrandSerializer(serializers.Serializer):
 
 
 class VariantSerializer(serializers.ModelSerializer):
+    current_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="What a shopper pays now: the sale price while its sale runs, else the price.",
+    )
+
     class Meta:
         model = Variant
-        fields = ["sku", "gtin", "colour", "storage_gb", "price"]
+        fields = [
+            "sku",
+            "gtin",
+            "colour",
+            "storage_gb",
+            "price",
+            "current_price",
+            "sale_price",
+            "sale_starts_at",
+            "sale_ends_at",
+        ]
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -37,7 +54,7 @@ class ProductDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["slug", "name", "category", "description", "specs", "variants"]
+        fields = ["slug", "name", "category", "status", "description", "specs", "variants"]
 
 
 class BrandListView(ShopperReadView, generics.ListAPIView):

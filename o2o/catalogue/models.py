@@ -1,5 +1,11 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from o2o.brands.models import Brand
@@ -24,7 +30,23 @@ class Category(TimeStampedModel):
         return f"{self.brand} / {self.name}"
 
 
+class ProductQuerySet(models.QuerySet):
+    def listed(self):
+        """Shown in the catalogue and reservable: published."""
+        return self.filter(status=Product.Status.PUBLISHED)
+
+    def reachable(self):
+        """Reachable by their URL: published, or discontinued (shown as such)."""
+        return self.filter(status__in=[Product.Status.PUBLISHED, Product.Status.DISCONTINUED])
+
+
 class Product(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        DISCONTINUED = "discontinued", _("Discontinued")
+
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(_("name"), max_length=160)
@@ -36,17 +58,36 @@ class Product(TimeStampedModel):
         blank=True,
         help_text=_('e.g. {"Display": "6.5-inch AMOLED", "Battery": "5000 mAh"}'),
     )
-    is_published = models.BooleanField(_("published"), default=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, editable=False, help_text=_("When scheduled.")
+    )
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["brand", "slug"], name="unique_product_slug")
+            models.UniqueConstraint(fields=["brand", "slug"], name="unique_product_slug"),
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled") | models.Q(publish_at__isnull=False),
+                name="product_scheduled_has_a_time",
+            ),
         ]
-        indexes = [models.Index(fields=["brand", "is_published", "name"])]
+        indexes = [models.Index(fields=["brand", "status", "name"])]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_discontinued(self) -> bool:
+        return self.status == self.Status.DISCONTINUED
 
 
 class Variant(TimeStampedModel):
@@ -61,6 +102,16 @@ class Variant(TimeStampedModel):
     price = models.DecimalField(
         _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    sale_price = models.DecimalField(
+        _("sale price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    sale_starts_at = models.DateTimeField(_("sale starts"), null=True, blank=True)
+    sale_ends_at = models.DateTimeField(_("sale ends"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -69,6 +120,17 @@ class Variant(TimeStampedModel):
             models.UniqueConstraint(fields=["brand", "sku"], name="unique_variant_sku"),
             models.UniqueConstraint(fields=["brand", "gtin"], name="unique_variant_gtin"),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(sale_price__isnull=True)
+                | models.Q(sale_price__gte=0, sale_price__lt=models.F("price")),
+                name="variant_sale_below_price",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sale_starts_at__isnull=True)
+                | models.Q(sale_ends_at__isnull=True)
+                | models.Q(sale_ends_at__gt=models.F("sale_starts_at")),
+                name="variant_sale_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -78,6 +140,54 @@ class Variant(TimeStampedModel):
         if not self.brand_id and self.product_id:
             self.brand_id = self.product.brand_id
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.sale_price is not None and self.price is not None and self.sale_price >= self.price:
+            errors["sale_price"] = _("A sale price is below the price.")
+        if self.sale_starts_at and self.sale_ends_at and self.sale_ends_at <= self.sale_starts_at:
+            errors["sale_ends_at"] = _("A sale ends after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def on_sale(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the sale price applies at `now` (from its start, until before its end)."""
+        if self.sale_price is None:
+            return False
+        now = now or timezone.now()
+        started = self.sale_starts_at is None or self.sale_starts_at <= now
+        return started and (self.sale_ends_at is None or now < self.sale_ends_at)
+
+    def current_price(self, now: datetime.datetime | None = None) -> Decimal:
+        """What a shopper pays at `now`: the sale price while the sale runs, else the price."""
+        return self.sale_price if self.on_sale(now) else self.price  # type: ignore[return-value]
+
+
+class CatalogueChange(models.Model):
+    """The audit trail of a brand's catalogue: who changed what, from what, to what."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="changes", null=True, blank=True
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="changes", null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=40)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["brand", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.product or self.variant} by {self.user or 'beat'}"
 
 
 class ProductImage(TimeStampedModel):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, When
+from django.utils import timezone
 
 from o2o.brands.models import Brand
 
-from .models import Category, Product, ProductImage, Variant
+from .models import CatalogueChange, Category, Product, ProductImage, Variant
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -30,12 +31,14 @@ def active_brands() -> QuerySet:
 
 def categories_of(brand: Brand) -> QuerySet:
     """The brand's categories that have something published."""
-    return Category.objects.filter(brand=brand, products__is_published=True).distinct()
+    return Category.objects.filter(
+        brand=brand, products__status=Product.Status.PUBLISHED
+    ).distinct()
 
 
 def shoppable_variants() -> QuerySet:
     """Variants shoppers may see: active, of a published product."""
-    return Variant.objects.filter(is_active=True, product__is_published=True)
+    return Variant.objects.filter(is_active=True, product__status=Product.Status.PUBLISHED)
 
 
 def variant_facets(brand: Brand) -> tuple[list[int], list[str]]:
@@ -44,6 +47,21 @@ def variant_facets(brand: Brand) -> tuple[list[int], list[str]]:
     storages = sorted(set(variants.values_list("storage_gb", flat=True)))
     colours = sorted(set(variants.values_list("colour", flat=True)))
     return storages, colours
+
+
+def current_price(prefix: str = "", *, now: Any = None) -> Case:
+    """SQL for what a shopper pays now (Variant.current_price): the sale price while its
+    sale runs, else the price; `prefix` reaches the variant ("variants__")."""
+    now = now or timezone.now()
+    running = (
+        Q(**{f"{prefix}sale_price__isnull": False})
+        & (
+            Q(**{f"{prefix}sale_starts_at__isnull": True})
+            | Q(**{f"{prefix}sale_starts_at__lte": now})
+        )
+        & (Q(**{f"{prefix}sale_ends_at__isnull": True}) | Q(**{f"{prefix}sale_ends_at__gt": now}))
+    )
+    return Case(When(running, then=F(f"{prefix}sale_price")), default=F(f"{prefix}price"))
 
 
 def published_products(
@@ -59,20 +77,23 @@ def published_products(
 ) -> QuerySet:
     """A brand's published products with their lowest price, filtered and sorted (the
     locator adds "in stock near me": `locator.selectors.products_in_stock_near`)."""
-    variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True).annotate(
+        paid=current_price()
+    )
     if storage:
         variants = variants.filter(storage_gb=storage)
     if colour:
         variants = variants.filter(colour__iexact=colour)
     if price_min is not None:
-        variants = variants.filter(price__gte=price_min)
+        variants = variants.filter(paid__gte=price_min)
     if price_max is not None:
-        variants = variants.filter(price__lte=price_max)
+        variants = variants.filter(paid__lte=price_max)
     products = (
-        Product.objects.filter(brand=brand, is_published=True)
+        Product.objects.listed()
+        .filter(brand=brand)
         .filter(Exists(variants))
         .select_related("category")
-        .annotate(price_from=Min("variants__price", filter=Q(variants__is_active=True)))
+        .annotate(price_from=Min(current_price("variants__"), filter=Q(variants__is_active=True)))
         .prefetch_related(Prefetch("images", queryset=ProductImage.objects.all(), to_attr="photos"))
     )
     if category:
@@ -99,7 +120,8 @@ def photos_for(product: Any, variant: Any) -> list:
 def product_for_shopper(*, brand: Brand, slug: str) -> Any:
     variants = Variant.objects.filter(is_active=True).order_by("storage_gb", "colour")
     return (
-        Product.objects.filter(brand=brand, slug=slug, is_published=True)
+        Product.objects.reachable()
+        .filter(brand=brand, slug=slug)
         .select_related("category", "brand")
         .prefetch_related(
             Prefetch("variants", queryset=variants, to_attr="active_variants"),
@@ -125,3 +147,7 @@ def products_visible_to(user: Any, products: QuerySet | None = None) -> QuerySet
 
 def variants_visible_to(user: Any, variants: QuerySet | None = None) -> QuerySet:
     return _brand_scoped(user, Variant.objects.all() if variants is None else variants)
+
+
+def changes_visible_to(user: Any, changes: QuerySet | None = None) -> QuerySet:
+    return _brand_scoped(user, CatalogueChange.objects.all() if changes is None else changes)

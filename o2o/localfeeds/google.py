@@ -4,6 +4,7 @@ store data source): tab-separated, UTF-8, one header row of the attribute names.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from o2o.outlets.hours import WeeklyHours
@@ -14,6 +15,8 @@ INVENTORY_FIELDS = (
     "gtin",
     "quantity",
     "price",
+    "sale_price",
+    "sale_price_effective_date",
     "availability",
     "pickup_method",
     "pickup_sla",
@@ -47,6 +50,23 @@ def availability(units: int, *, low: int) -> str:
 
 def price(amount: Decimal, currency: str) -> str:
     return f"{amount:.2f} {currency}"
+
+
+def sale(
+    amount: Decimal | None,
+    starts: datetime.datetime | None,
+    ends: datetime.datetime | None,
+    currency: str,
+    *,
+    now: datetime.datetime,
+) -> tuple[str, str]:
+    """(sale_price, sale_price_effective_date) of a sale that has not ended: the interval
+    in ISO 8601 ("start/end"; an open start is now, an open end "null"); empty otherwise."""
+    if amount is None or (ends is not None and ends <= now):
+        return "", ""
+    start = (starts or now).isoformat(timespec="minutes")
+    end = ends.isoformat(timespec="minutes") if ends else "null"
+    return price(amount, currency), f"{start}/{end}"
 
 
 def pickup(*, offers_pickup: bool, hours: WeeklyHours) -> tuple[str, str]:

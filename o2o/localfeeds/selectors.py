@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django_countries import countries
 
 from o2o.brands.models import Brand
+from o2o.catalogue.models import Product
 from o2o.inventory.models import StockLevel
 from o2o.outlets.hours import WeeklyHours
 from o2o.outlets.models import Outlet
@@ -58,22 +60,30 @@ def inventory_rows(*, brand: Brand) -> Iterator[tuple[str, ...]]:
             outlet__in=feed_outlets(brand=brand).values("pk"),
             variant__brand=brand,
             variant__is_active=True,
-            variant__product__is_published=True,
+            variant__product__status=Product.Status.PUBLISHED,
         )
         .order_by("outlet_id", "variant_id")
         .values_list(
-            "outlet_id", "variant__sku", "variant__gtin", "variant__price", "on_hand", "reserved"
+            "outlet_id",
+            "variant__sku",
+            "variant__gtin",
+            "variant__price",
+            "variant__sale_price",
+            "variant__sale_starts_at",
+            "variant__sale_ends_at",
+            "on_hand",
+            "reserved",
         )
         .iterator(chunk_size=CHUNK)
     )
-    currency = brand.currency
+    currency, now = brand.currency, timezone.now()
     level = next(levels, None)
     for pk, code, low, offers_pickup, weekly_hours in outlets:
         method, sla = google.pickup(offers_pickup=offers_pickup, hours=_hours(weekly_hours))
         while level is not None and level[0] < pk:  # an outlet the first query did not see
             level = next(levels, None)
         while level is not None and level[0] == pk:
-            _outlet, sku, gtin, price, on_hand, reserved = level
+            _outlet, sku, gtin, price, sale, starts, ends, on_hand, reserved = level
             units = max(on_hand - reserved, 0)
             yield (
                 google.cell(code),
@@ -81,6 +91,7 @@ def inventory_rows(*, brand: Brand) -> Iterator[tuple[str, ...]]:
                 google.cell(gtin or ""),
                 str(units),
                 google.price(price, currency),
+                *google.sale(sale, starts, ends, currency, now=now),
                 google.availability(units, low=low),
                 method,
                 sla,

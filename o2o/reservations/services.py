@@ -201,7 +201,10 @@ def reserve(
         user=user,
     )
     ReservationLine.objects.create(
-        reservation=reservation, variant=variant, quantity=quantity, unit_price=variant.price
+        reservation=reservation,
+        variant=variant,
+        quantity=quantity,
+        unit_price=variant.current_price(),
     )
     ReservationEvent.objects.create(reservation=reservation, to_status=Status.PENDING, user=user)
     _notify_on_commit(reservation.pk)

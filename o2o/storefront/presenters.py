@@ -120,14 +120,18 @@ def product_json_ld(*, product, variant, photos, nearby, place_known):
     )
     stocked = "InStock" if nearby else "OutOfStock"
     availability = stocked if place_known else "InStoreOnly"
+    if product.is_discontinued:
+        availability = "Discontinued"
     offer = {
         "@type": "Offer",
         "url": f"{page}?variant={variant.pk}",
-        "price": str(variant.price),
+        "price": str(variant.current_price()),
         "priceCurrency": brand.currency,
         "availability": SCHEMA + availability,
         "itemCondition": SCHEMA + "NewCondition",
     }
+    if variant.on_sale() and variant.sale_ends_at:
+        offer["priceValidUntil"] = variant.sale_ends_at.date().isoformat()
     if nearby:
         offer["availableAtOrFrom"] = [_store(row.outlet) for row in nearby[:JSON_LD_SHOPS]]
     data = {

@@ -143,7 +143,10 @@ def product_detail(request, brand_slug, product_slug):
     if not product or not product.active_variants:
         raise Http404(_("No such product."))
     variant = _chosen_variant(product, request.GET.get("variant"))
-    form, nearby, place = _nearby(request, variant)
+    if product.is_discontinued:  # reachable, shown as such, never searched or reserved
+        form, nearby, place = LocationForm(), None, None
+    else:
+        form, nearby, place = _nearby(request, variant)
     photos = photos_for(product, variant)
     json_ld = product_json_ld(
         product=product,

@@ -141,7 +141,9 @@ def _catalogue(rng, brand, lines):
                 "Network": "5G" if "5G" in name else "4G",
                 "Dual SIM": "Yes",
             },
-            is_published=index != PRODUCTS_PER_BRAND - 1,  # one draft
+            status=Product.Status.DRAFT  # one draft
+            if index == PRODUCTS_PER_BRAND - 1
+            else Product.Status.PUBLISHED,
         )
         for storage in rng.sample(STORAGES[: 2 + index % 3], k=min(2, 2 + index % 3)):
             for colour in rng.sample(COLOURS, k=3):

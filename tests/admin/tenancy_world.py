@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from o2o.brands.models import BrandMembership
+from o2o.catalogue.models import CatalogueChange
 from o2o.core.models import User
 from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockFeed, StockMovement, SyncRowError, SyncRun
@@ -86,6 +87,12 @@ def build():
         category = world.tag(CategoryFactory(brand=brand), b)
         product = world.tag(ProductFactory(brand=brand, category=category), b)
         variant = world.tag(VariantFactory(product=product), b)
+        world.tag(
+            CatalogueChange.objects.create(
+                brand=brand, product=product, variant=variant, action="variant:created"
+            ),
+            b,
+        )
         outlet = world.tag(OutletFactory(retailer=retailer), r, b)
         world.tag(authorise(outlet, brand), r, b)
         world.tag(stock(outlet, variant, 10), r, b)

@@ -24,6 +24,7 @@ SPEC = {
     "catalogue.category": CATALOGUE,
     "catalogue.product": CATALOGUE,
     "catalogue.variant": CATALOGUE,
+    "catalogue.cataloguechange": BRAND_VIEW,
     "outlets.retailer": {
         "a_owner": {"view", "change"},
         "a_staff": {"view"},

@@ -57,7 +57,7 @@ def test_reserve_refuses_what_shoppers_cannot_buy(world, case):
     elif case == "unauthorised":
         outlet = OutletFactory()
     elif case == "unpublished":
-        world.product.is_published = False
+        world.product.status = "draft"
         world.product.save()
     elif case == "zero":
         quantity = 0

@@ -48,7 +48,7 @@ def test_catalogue_changes_show_at_once(client, world):
     world.other_variant.price = Decimal("18999.00")
     world.other_variant.save()
     assert "17,999" in client.get("/aurora/").content.decode()
-    world.product.is_published = False
+    world.product.status = "draft"
     world.product.save()
     assert _names(client.get("/aurora/")) == []
 
@@ -69,7 +69,7 @@ def test_the_product_is_cached_and_its_changes_show_at_once(
     world.product.description = "Now with a bigger battery."
     world.product.save()
     assert "bigger battery" in client.get("/aurora/aurora-12/").content.decode()
-    world.product.is_published = False
+    world.product.status = "draft"
     world.product.save()
     assert client.get("/aurora/aurora-12/").status_code == 404
 

@@ -45,7 +45,6 @@ def upload(client, product, photo, colour=""):
         "slug": product.slug,
         "description": product.description,
         "specs": "{}",
-        "is_published": "on",
         "variants-TOTAL_FORMS": str(len(variants)),
         "variants-INITIAL_FORMS": str(len(variants)),
         "images-TOTAL_FORMS": "1",

@@ -120,7 +120,7 @@ def test_reservation_pages_are_private_to_the_shopper(client, world):
 
 
 def test_unpublished_products_are_not_shown(client, world):
-    ProductFactory(brand=world.brand, name="Secret 99", slug="secret-99", is_published=False)
+    ProductFactory(brand=world.brand, name="Secret 99", slug="secret-99", status="draft")
     assert "Secret 99" not in client.get("/aurora/").content.decode()
     assert client.get("/aurora/secret-99/").status_code == 404
 
