@@ -22,7 +22,7 @@ from .models import CatalogueChange, Product, Variant
 Status = Product.Status
 
 # from -> the states a brand may move a product to by hand
-MOVES = {
+MOVES: dict[str, set[str]] = {
     Status.DRAFT: {Status.SCHEDULED, Status.PUBLISHED},
     Status.SCHEDULED: {Status.DRAFT, Status.PUBLISHED, Status.SCHEDULED},
     Status.PUBLISHED: {Status.DISCONTINUED, Status.DRAFT},
