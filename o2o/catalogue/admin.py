@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +8,19 @@ from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
 
 from . import services
-from .models import CatalogueChange, Category, Product, ProductImage, Variant
+from .models import (
+    CatalogueChange,
+    Category,
+    EShop,
+    EShopListing,
+    Product,
+    ProductImage,
+    Variant,
+)
 from .selectors import (
     categories_visible_to,
     changes_visible_to,
+    eshops_visible_to,
     products_visible_to,
     variants_visible_to,
 )
@@ -50,6 +60,23 @@ class ProductImageInline(TenantInline):
     extra = 0
     fields = ["image", "colour", "alt_text", "position"]
     grants = CATALOGUE_GRANTS
+
+
+class EShopListingInline(TenantInline):
+    model = EShopListing
+    extra = 0
+    fields = ["eshop", "url"]
+    grants = CATALOGUE_GRANTS
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        match = getattr(request, "resolver_match", None)
+        product_id = match.kwargs.get("object_id") if match else None
+        if db_field.name == "eshop" and field is not None and product_id:
+            # only the product's own brand's partners (its clean() refuses any other)
+            field.queryset = field.queryset.filter(brand__products=product_id)
+        return field
 
 
 class ScheduleForm(forms.Form):
@@ -93,7 +120,7 @@ class ProductAdmin(AuditedAdmin):
     search_fields = ["name", "variants__sku"]
     list_select_related = ["brand", "category"]
     readonly_fields = ["status", "publish_at"]
-    inlines = [VariantInline, ProductImageInline]
+    inlines = [VariantInline, ProductImageInline, EShopListingInline]
     actions = ["publish_now", "schedule", "discontinue", "back_to_draft"]
 
     def _move(self, request, queryset, status, publish_at=None):
@@ -174,3 +201,13 @@ class CatalogueChangeAdmin(TenantAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EShop)
+class EShopAdmin(TenantAdmin):
+    scope = staticmethod(eshops_visible_to)
+    grants = CATALOGUE_GRANTS
+    list_display = ["name", "brand", "tracking", "is_active"]
+    list_filter = ["brand", "is_active"]
+    search_fields = ["name"]
+    list_select_related = ["brand"]

@@ -1,6 +1,9 @@
 """Public catalogue API: brands, products with their variants."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
 from o2o.core.api_views import Pages, ShopperReadView
@@ -48,13 +51,37 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "category", "price_from"]
 
 
+class EShopLinkSerializer(serializers.Serializer):
+    name = serializers.CharField(source="eshop.name")
+    url = serializers.SerializerMethodField(help_text="o2o's link: counted, then redirected")
+
+    def get_url(self, listing) -> str:
+        return f"{settings.O2O_PUBLIC_URL}{reverse('storefront:to-eshop', args=[listing.pk])}"
+
+
 class ProductDetailSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name")
     variants = VariantSerializer(many=True, source="active_variants")
+    eshops = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
-        fields = ["slug", "name", "category", "status", "description", "specs", "variants"]
+        fields = [
+            "slug",
+            "name",
+            "category",
+            "status",
+            "channels",
+            "description",
+            "specs",
+            "variants",
+            "eshops",
+        ]
+
+    @extend_schema_field(EShopLinkSerializer(many=True))
+    def get_eshops(self, product):
+        listings = product.eshop_listings if product.online else []
+        return EShopLinkSerializer(listings, many=True).data
 
 
 class BrandListView(ShopperReadView, generics.ListAPIView):

@@ -47,6 +47,11 @@ class Product(TimeStampedModel):
         PUBLISHED = "published", _("Published")
         DISCONTINUED = "discontinued", _("Discontinued")
 
+    class Channels(models.TextChoices):
+        SHOPS = "shops", _("Partner shops")
+        ONLINE = "online", _("Partner e-shops only")
+        BOTH = "both", _("Partner shops and e-shops")
+
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(_("name"), max_length=160)
@@ -63,6 +68,9 @@ class Product(TimeStampedModel):
     )
     publish_at = models.DateTimeField(
         _("publish at"), null=True, blank=True, editable=False, help_text=_("When scheduled.")
+    )
+    channels = models.CharField(
+        _("sold through"), max_length=8, choices=Channels.choices, default=Channels.SHOPS
     )
 
     objects = ProductQuerySet.as_manager()
@@ -88,6 +96,14 @@ class Product(TimeStampedModel):
     @property
     def is_discontinued(self) -> bool:
         return self.status == self.Status.DISCONTINUED
+
+    @property
+    def in_shops(self) -> bool:
+        return self.channels != self.Channels.ONLINE
+
+    @property
+    def online(self) -> bool:
+        return self.channels != self.Channels.SHOPS
 
 
 class Variant(TimeStampedModel):
@@ -229,3 +245,69 @@ class ProductImage(TimeStampedModel):
             self.width, self.height = size
             self.thumbnail.save(thumb.name, thumb, save=False)
         super().save(*args, **kwargs)
+
+
+class EShop(TimeStampedModel):
+    """A brand's partner e-shop (a marketplace or retailer's web shop)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="eshops")
+    name = models.CharField(_("name"), max_length=80)
+    logo = models.ImageField(
+        _("logo"), upload_to="eshops/", blank=True, validators=[images.validate_photo]
+    )
+    tracking = models.CharField(
+        _("tracking parameters"),
+        max_length=255,
+        blank=True,
+        help_text=_("Added to every link, e.g. utm_source=o2o&utm_medium=referral"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner e-shop")
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="unique_eshop_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class EShopListing(models.Model):
+    """Where a product is sold on one of its brand's partner e-shops."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
+    eshop = models.ForeignKey(EShop, on_delete=models.CASCADE, related_name="listings")
+    url = models.URLField(_("listing URL"), max_length=500)
+
+    class Meta:
+        ordering = ["eshop__name"]
+        verbose_name = _("e-shop listing")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "eshop"], name="unique_eshop_listing")
+        ]
+
+    def __str__(self):
+        return f"{self.product} on {self.eshop}"
+
+    def clean(self):
+        super().clean()
+        if self.eshop_id and self.product_id and self.eshop.brand_id != self.product.brand_id:
+            raise ValidationError({"eshop": _("This e-shop is another brand's partner.")})
+
+
+class EShopClicks(models.Model):
+    """Shoppers sent to an e-shop listing, per day (the dashboard's "e-shop clicks")."""
+
+    listing = models.ForeignKey(EShopListing, on_delete=models.CASCADE, related_name="clicks")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    clicks = models.PositiveIntegerField(_("clicks"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "day"], name="unique_listing_day")
+        ]
+        indexes = [models.Index(fields=["brand", "day"])]
+
+    def __str__(self):
+        return f"{self.listing} {self.day}: {self.clicks}"

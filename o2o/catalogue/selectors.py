@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from o2o.brands.models import Brand
 
-from .models import CatalogueChange, Category, Product, ProductImage, Variant
+from .models import (
+    CatalogueChange,
+    Category,
+    EShop,
+    EShopListing,
+    Product,
+    ProductImage,
+    Variant,
+)
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -119,6 +127,7 @@ def photos_for(product: Any, variant: Any) -> list:
 
 def product_for_shopper(*, brand: Brand, slug: str) -> Any:
     variants = Variant.objects.filter(is_active=True).order_by("storage_gb", "colour")
+    listings = EShopListing.objects.filter(eshop__is_active=True).select_related("eshop")
     return (
         Product.objects.reachable()
         .filter(brand=brand, slug=slug)
@@ -126,9 +135,30 @@ def product_for_shopper(*, brand: Brand, slug: str) -> Any:
         .prefetch_related(
             Prefetch("variants", queryset=variants, to_attr="active_variants"),
             Prefetch("images", queryset=ProductImage.objects.all(), to_attr="photos"),
+            Prefetch("listings", queryset=listings, to_attr="eshop_listings"),
         )
         .first()
     )
+
+
+def listing_for_shopper(*, listing_id: int) -> EShopListing | None:
+    """An e-shop listing a shopper may be sent to: an active e-shop, a product of an active
+    brand that is reachable and sold online."""
+    return (
+        EShopListing.objects.select_related("eshop", "product")
+        .filter(
+            pk=listing_id,
+            eshop__is_active=True,
+            product__brand__is_active=True,
+            product__status__in=[Product.Status.PUBLISHED, Product.Status.DISCONTINUED],
+        )
+        .exclude(product__channels=Product.Channels.SHOPS)
+        .first()
+    )
+
+
+def eshops_visible_to(user: Any, eshops: QuerySet | None = None) -> QuerySet:
+    return _brand_scoped(user, EShop.objects.all() if eshops is None else eshops)
 
 
 def _brand_scoped(user: Any, queryset: QuerySet) -> QuerySet:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from o2o.core.errors import DomainError
 from o2o.core.generations import availability_changed
 
-from .models import CatalogueChange, Product, Variant
+from .models import CatalogueChange, EShopClicks, EShopListing, Product, Variant
 
 Status = Product.Status
 
@@ -174,7 +176,7 @@ def set_sale(
 
 
 AUDITED = {
-    Product: ("name", "slug", "category", "description", "specs"),
+    Product: ("name", "slug", "category", "description", "specs", "channels"),
     Variant: (
         "sku",
         "gtin",
@@ -211,3 +213,27 @@ def record_edit(*, instance: Product | Variant, before: dict, user: Any = None) 
         before={name: before.get(name) for name in changed},
         after={name: after[name] for name in changed},
     )
+
+
+def tracked_url(*, listing: EShopListing) -> str:
+    """The listing's URL with its e-shop's tracking parameters added (the listing's own
+    query parameters kept; a parameter both give takes the e-shop's value)."""
+    parts = urlsplit(listing.url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.update(parse_qsl(listing.eshop.tracking, keep_blank_values=True))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def record_click(*, listing: EShopListing, day: datetime.date | None = None) -> None:
+    """Count one shopper sent to `listing` today (one row per listing and day)."""
+    day = day or timezone.localdate()
+    counted = EShopClicks.objects.filter(listing=listing, day=day)
+    if counted.update(clicks=F("clicks") + 1):
+        return
+    try:
+        with transaction.atomic():
+            EShopClicks.objects.create(
+                listing=listing, brand_id=listing.eshop.brand_id, day=day, clicks=1
+            )
+    except IntegrityError:  # another request created today's row first
+        counted.update(clicks=F("clicks") + 1)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Sum
 from django.utils import timezone
 
+from o2o.catalogue.models import EShopClicks
 from o2o.core.tenancy import tenancy_of
 from o2o.locator.geocoding import nearest_city
 from o2o.outlets.models import Outlet
@@ -69,6 +70,12 @@ def dashboard(*, brand: Brand, days: int = 30, today: datetime.date | None = Non
             .values("product__name")
             .annotate(reservations=Sum("reservations"), units=Sum("collected_units"))
             .order_by("-units", "-reservations")[:TOP]
+        ),
+        "eshop_clicks": list(
+            EShopClicks.objects.filter(**period)
+            .values("listing__eshop__name")
+            .annotate(clicks=Sum("clicks"))
+            .order_by("-clicks", "listing__eshop__name")[:TOP]
         ),
         "unmet": list(
             UnmetDemandCell.objects.filter(**period)

@@ -61,6 +61,7 @@ def inventory_rows(*, brand: Brand) -> Iterator[tuple[str, ...]]:
             variant__brand=brand,
             variant__is_active=True,
             variant__product__status=Product.Status.PUBLISHED,
+            variant__product__channels__in=[Product.Channels.SHOPS, Product.Channels.BOTH],
         )
         .order_by("outlet_id", "variant_id")
         .values_list(

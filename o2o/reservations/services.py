@@ -76,6 +76,8 @@ def _check_reservable(*, outlet: Outlet, variant: Variant, quantity: int) -> Non
         raise ReservationNotAllowed(_("This shop is not taking reservations."))
     if not (variant.is_active and variant.product.is_published):
         raise ReservationNotAllowed(_("This item is not available."))
+    if not variant.product.in_shops:
+        raise ReservationNotAllowed(_("This item is sold online only, by our partner e-shops."))
     authorised = OutletAuthorization.objects.filter(
         outlet=outlet, brand_id=variant.brand_id, is_active=True
     ).exists()

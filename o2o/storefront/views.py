@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,11 +14,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from o2o.catalogue import services as catalogue_services
 from o2o.catalogue.selectors import (
     active_brands,
     categories_of,
+    listing_for_shopper,
     photos_for,
     product_for_shopper,
     published_products,
@@ -143,7 +145,7 @@ def product_detail(request, brand_slug, product_slug):
     if not product or not product.active_variants:
         raise Http404(_("No such product."))
     variant = _chosen_variant(product, request.GET.get("variant"))
-    if product.is_discontinued:  # reachable, shown as such, never searched or reserved
+    if product.is_discontinued or not product.in_shops:  # no shop to search or reserve at
         form, nearby, place = LocationForm(), None, None
     else:
         form, nearby, place = _nearby(request, variant)
@@ -393,3 +395,18 @@ def partner_apply(request, brand_slug):
     return render(
         request, "storefront/partner_apply.html", {"brand": brand, "form": form}, status=status
     )
+
+
+@require_GET
+def to_eshop(request, listing_id):
+    """A shopper leaving for a partner e-shop: counted (the brand's dashboard), then sent to
+    the listing with the brand's tracking parameters. Only stored listings: no open
+    redirect."""
+    listing = listing_for_shopper(listing_id=listing_id)
+    if listing is None:
+        raise Http404(_("No such link."))
+    catalogue_services.record_click(listing=listing)
+    response = HttpResponseRedirect(catalogue_services.tracked_url(listing=listing))
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

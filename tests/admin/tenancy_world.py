@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from o2o.brands.models import BrandMembership
-from o2o.catalogue.models import CatalogueChange
+from o2o.catalogue.models import CatalogueChange, EShop, EShopListing
 from o2o.core.models import User
 from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockFeed, StockMovement, SyncRowError, SyncRun
@@ -87,6 +87,11 @@ def build():
         category = world.tag(CategoryFactory(brand=brand), b)
         product = world.tag(ProductFactory(brand=brand, category=category), b)
         variant = world.tag(VariantFactory(product=product), b)
+        eshop = world.tag(EShop.objects.create(brand=brand, name=f"{b} Mart"), b)
+        world.tag(
+            EShopListing.objects.create(product=product, eshop=eshop, url=f"https://{b}.example/p"),
+            b,
+        )
         world.tag(
             CatalogueChange.objects.create(
                 brand=brand, product=product, variant=variant, action="variant:created"

@@ -25,6 +25,7 @@ SPEC = {
     "catalogue.product": CATALOGUE,
     "catalogue.variant": CATALOGUE,
     "catalogue.cataloguechange": BRAND_VIEW,
+    "catalogue.eshop": CATALOGUE,
     "outlets.retailer": {
         "a_owner": {"view", "change"},
         "a_staff": {"view"},

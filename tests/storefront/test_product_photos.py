@@ -38,6 +38,10 @@ def manager(world):
 
 def upload(client, product, photo, colour=""):
     variants = list(product.variants.all())
+    listings = [
+        {"id": listing.pk, "product": product.pk, "eshop": listing.eshop_id, "url": listing.url}
+        for listing in product.listings.all()
+    ]
     data = {
         "brand": product.brand_id,
         "category": product.category_id,
@@ -45,6 +49,7 @@ def upload(client, product, photo, colour=""):
         "slug": product.slug,
         "description": product.description,
         "specs": "{}",
+        "channels": product.channels,
         "variants-TOTAL_FORMS": str(len(variants)),
         "variants-INITIAL_FORMS": str(len(variants)),
         "images-TOTAL_FORMS": "1",
@@ -53,6 +58,13 @@ def upload(client, product, photo, colour=""):
         "images-0-colour": colour,
         "images-0-alt_text": "Front view",
         "images-0-position": "0",
+        **{
+            f"listings-{n}-{key}": value
+            for n, listing in enumerate(listings)
+            for key, value in listing.items()
+        },
+        "listings-TOTAL_FORMS": str(len(listings)),
+        "listings-INITIAL_FORMS": str(len(listings)),
     }
     for n, v in enumerate(variants):
         data.update(
