@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from o2o.brands.models import Brand, BrandMembership
-from o2o.catalogue.models import Category, Product, Variant
+from o2o.catalogue.models import Category, EShop, EShopListing, Product, Variant
+from o2o.catalogue.services import set_sale
 from o2o.core.models import User
 from o2o.inventory import services as inventory_services
 from o2o.inventory.integrations import create_integration
@@ -306,6 +307,7 @@ def load_demo():
     _application(brands[0], cities[0])
     _reservations(rng, outlets)
     _history(rng, brands, variants_by_brand, cities)
+    _channels_and_a_sale(brands[0])
     for brand in brands:  # the dashboard has its Google feeds at once, not at the next hour
         generate_feeds(brand=brand)
     return DemoSummary(
@@ -316,6 +318,37 @@ def load_demo():
         len(outlets),
         stock_levels,
         token,
+    )
+
+
+def _channels_and_a_sale(brand):
+    """Two partner e-shops for the first brand: its first product sold in shops and on both,
+    its second online only; a week's sale on a variant of its third."""
+    shops = [
+        EShop.objects.create(
+            brand=brand, name=name, tracking=f"utm_source=o2o&utm_campaign={brand.slug}"
+        )
+        for name in ("ShopKart", "BuyNow")
+    ]
+    products = list(Product.objects.filter(brand=brand, status=Product.Status.PUBLISHED)[:3])
+    for product, channels in zip(
+        products, (Product.Channels.BOTH, Product.Channels.ONLINE), strict=False
+    ):
+        product.channels = channels
+        product.save(update_fields=["channels", "updated_at"])
+        for shop in shops:
+            EShopListing.objects.create(
+                product=product,
+                eshop=shop,
+                url=f"https://{shop.name.lower()}.example/{brand.slug}/{product.slug}",
+            )
+    variant = products[2].variants.order_by("pk").first()
+    now = timezone.now()
+    set_sale(
+        variant_id=variant.pk,
+        sale_price=(variant.price * Decimal("0.9")).quantize(Decimal("1")),
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=7),
     )
 
 
