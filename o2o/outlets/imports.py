@@ -7,8 +7,6 @@ own (progress is visible and a retried task skips the outlets it created). A row
 existing outlet or retailer is refused with its reason: a brand never takes over a
 retailer's shop or business."""
 
-import csv
-import io
 import re
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from django_countries import countries
 
 from o2o.core.generations import availability_changed
 from o2o.core.phones import country_code, phone_in
+from o2o.core.tables import TableError, table_rows
 
 from . import hours
 from .models import (
@@ -55,36 +54,11 @@ class ImportFileError(Exception):
 
 def read_rows(import_):
     """Yield (line, {column: value}) from the import's CSV or XLSX file."""
-    name = import_.file.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(import_.file.path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFileError("The file is not a readable XLSX workbook.") from exc
-        records = book.worksheets[0].iter_rows(values_only=True)
-    else:
+    try:
         with import_.file.open("rb") as handle:
-            text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
-            records = list(csv.reader(text))
-    records = iter(records)
-    header = [str(cell or "").strip().lower() for cell in next(records, [])]
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        raise ImportFileError(f"Missing columns: {', '.join(missing)}.")
-    for line, record in enumerate(records, start=2):
-        if not record or all(cell in (None, "") for cell in record):
-            continue
-        yield (
-            line,
-            {
-                column: str(record[index]).strip()
-                if index < len(record) and record[index] is not None
-                else ""
-                for index, column in enumerate(header)
-            },
-        )
+            yield from table_rows(handle, name=import_.file.name, required=REQUIRED)
+    except TableError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def validate(row):
