@@ -231,6 +231,7 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {
     "o2o.inventory.tasks.*": {"queue": "sync"},
     "o2o.outlets.tasks.*": {"queue": "sync"},
+    "o2o.catalogue.tasks.import_catalogue_task": {"queue": "sync"},
     "o2o.notifications.tasks.*": {"queue": "notifications"},
     "o2o.locator.tasks.*": {"queue": "notifications"},
     "o2o.dashboard.tasks.*": {"queue": "rollups"},

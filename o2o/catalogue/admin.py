@@ -1,15 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from o2o.brands.models import Brand
+from o2o.brands.selectors import brands_visible_to
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
+from o2o.core.tenancy import tenancy_of
 
-from . import services
+from . import services, sheets
 from .models import (
     CatalogueChange,
+    CatalogueImport,
     Category,
     EShop,
     EShopListing,
@@ -21,6 +28,7 @@ from .selectors import (
     categories_visible_to,
     changes_visible_to,
     eshops_visible_to,
+    imports_visible_to,
     products_visible_to,
     variants_visible_to,
 )
@@ -211,3 +219,110 @@ class EShopAdmin(TenantAdmin):
     list_filter = ["brand", "is_active"]
     search_fields = ["name"]
     list_select_related = ["brand"]
+
+
+class CatalogueImportForm(forms.Form):
+    brand = forms.ModelChoiceField(Brand.objects.none(), label=_("Brand"))
+    file = forms.FileField(
+        label=_("Sheet (CSV or XLSX)"),
+        help_text=_(
+            "One row per SKU, as the export writes it: product, product_slug, category, "
+            "description, specs, status, publish_at, channels, sku, gtin, colour, storage_gb, "
+            "price, sale_price, sale_starts, sale_ends, active, images."
+        ),
+    )
+    images = forms.FileField(
+        label=_("Photos (ZIP, optional)"),
+        required=False,
+        help_text=_("Matched by file name with the images column."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        brands = Brand.objects.all()
+        if not user.is_superuser:
+            brands = brands.filter(pk__in=tenancy_of(user).manager_brand_ids)
+        self.fields["brand"].queryset = brands
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+    def clean_images(self):
+        upload = self.cleaned_data.get("images")
+        if upload and not upload.name.lower().endswith(".zip"):
+            raise forms.ValidationError(_("Upload the photos as one .zip file."))
+        return upload
+
+
+@admin.register(CatalogueImport)
+class CatalogueImportAdmin(TenantAdmin):
+    scope = staticmethod(imports_visible_to)
+    grants = {"brand": {"view"}, "brand_manager": {"view", "add", "change"}}
+    list_display = ["pk", "brand", "status", "rows_total", "created", "updated", "rows_rejected"]
+    list_filter = ["status", "brand"]
+    list_select_related = ["brand"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Upload a sheet (and its photos): checked row by row, nothing written yet."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CatalogueImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            import_ = CatalogueImport.objects.create(created_by=request.user, **form.cleaned_data)
+            sheets.preview(import_)
+            return redirect(reverse("admin:catalogue_catalogueimport_change", args=[import_.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.opts,
+            "title": _("Import a catalogue sheet"),
+        }
+        return render(request, "admin/catalogue/catalogueimport/upload.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        import_ = self.get_object(request, object_id)
+        if import_ is None:
+            raise Http404
+        if request.method == "POST":
+            if not self.has_change_permission(request, import_):
+                raise PermissionDenied
+            if "start" in request.POST:
+                sheets.start(import_id=import_.pk)
+            return redirect(reverse("admin:catalogue_catalogueimport_change", args=[import_.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "import": import_,
+            "opts": self.opts,
+            "title": str(import_),
+            "can_start": self.has_change_permission(request, import_),
+        }
+        if request.headers.get("HX-Request") or "progress" in request.GET:
+            return render(request, "admin/catalogue/catalogueimport/progress.html", context)
+        return render(request, "admin/catalogue/catalogueimport/change_form.html", context)
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [
+            path("export/<slug:brand_slug>.<str:kind>", export, name="catalogue_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, brand_slug, kind):
+        """The brand's whole catalogue as a sheet that imports back unchanged."""
+        brand = get_object_or_404(brands_visible_to(request.user), slug=brand_slug)
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        content = (sheets.export_csv if kind == "csv" else sheets.export_xlsx)(brand=brand)
+        types = {
+            "csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        response = HttpResponse(content, content_type=types[kind])
+        response["Content-Disposition"] = f'attachment; filename="{brand.slug}-catalogue.{kind}"'
+        return response

@@ -11,6 +11,7 @@ from o2o.brands.models import Brand
 
 from .models import (
     CatalogueChange,
+    CatalogueImport,
     Category,
     EShop,
     EShopListing,
@@ -181,3 +182,7 @@ def variants_visible_to(user: Any, variants: QuerySet | None = None) -> QuerySet
 
 def changes_visible_to(user: Any, changes: QuerySet | None = None) -> QuerySet:
     return _brand_scoped(user, CatalogueChange.objects.all() if changes is None else changes)
+
+
+def imports_visible_to(user: Any, imports: QuerySet | None = None) -> QuerySet:
+    return _brand_scoped(user, CatalogueImport.objects.all() if imports is None else imports)

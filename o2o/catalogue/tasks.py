@@ -17,3 +17,10 @@ def publish_due_task():
     now = timezone.now()
     services.sales_turning(since=now - SALE_WINDOW, now=now)
     return services.publish_due(now=now)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def import_catalogue_task(import_id):
+    from . import sheets
+
+    sheets.run(import_id)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from o2o.brands.models import BrandMembership
-from o2o.catalogue.models import CatalogueChange, EShop, EShopListing
+from o2o.catalogue.models import CatalogueChange, CatalogueImport, EShop, EShopListing
 from o2o.core.models import User
 from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockFeed, StockMovement, SyncRowError, SyncRun
@@ -88,6 +88,7 @@ def build():
         product = world.tag(ProductFactory(brand=brand, category=category), b)
         variant = world.tag(VariantFactory(product=product), b)
         eshop = world.tag(EShop.objects.create(brand=brand, name=f"{b} Mart"), b)
+        world.tag(CatalogueImport.objects.create(brand=brand, file=f"catalogue-imports/{b}.csv"), b)
         world.tag(
             EShopListing.objects.create(product=product, eshop=eshop, url=f"https://{b}.example/p"),
             b,

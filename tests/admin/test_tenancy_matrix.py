@@ -26,6 +26,7 @@ SPEC = {
     "catalogue.variant": CATALOGUE,
     "catalogue.cataloguechange": BRAND_VIEW,
     "catalogue.eshop": CATALOGUE,
+    "catalogue.catalogueimport": {"x_manager": {"view", "add", "change"}, "y_analyst": {"view"}},
     "outlets.retailer": {
         "a_owner": {"view", "change"},
         "a_staff": {"view"},
