@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-db messages
+.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-db messages
 
 # requirements.txt and requirements-dev.txt are locks (every package pinned, with hashes)
 # compiled from requirements.in and requirements-dev.in by `make lock`.
@@ -88,7 +88,7 @@ FEEDS_ARGS = --outlets 100000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds
+bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue
 	@echo "bench: every figure above was appended to bench/RESULTS.md"
 
 bench-db: install
@@ -123,6 +123,9 @@ bench-reservations: bench-db
 
 bench-http: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.http $(or $(BENCH_ARGS),$(HTTP_ARGS))
+
+bench-catalogue: bench-db
+	$(BENCH_ENV) $(BIN)/python -m bench.catalogue_import $(BENCH_ARGS)
 
 bench-feeds: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.feeds $(or $(BENCH_ARGS),$(FEEDS_ARGS))
