@@ -1,17 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from o2o.brands.models import Brand
+from o2o.brands.forms import BrandImportForm
 from o2o.brands.selectors import brands_visible_to
+from o2o.core.admin_imports import PreviewedImportAdmin
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
-from o2o.core.tenancy import tenancy_of
 
 from . import services, sheets
 from .models import (
@@ -49,17 +48,7 @@ class CategoryAdmin(TenantAdmin):
 class VariantInline(TenantInline):
     model = Variant
     extra = 0
-    fields = [
-        "sku",
-        "gtin",
-        "colour",
-        "storage_gb",
-        "price",
-        "sale_price",
-        "sale_starts_at",
-        "sale_ends_at",
-        "is_active",
-    ]
+    fields = list(services.AUDITED[Variant])
     grants = CATALOGUE_GRANTS
 
 
@@ -221,8 +210,7 @@ class EShopAdmin(TenantAdmin):
     list_select_related = ["brand"]
 
 
-class CatalogueImportForm(forms.Form):
-    brand = forms.ModelChoiceField(Brand.objects.none(), label=_("Brand"))
+class CatalogueImportForm(BrandImportForm):
     file = forms.FileField(
         label=_("Sheet (CSV or XLSX)"),
         help_text=_(
@@ -237,19 +225,6 @@ class CatalogueImportForm(forms.Form):
         help_text=_("Matched by file name with the images column."),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        brands = Brand.objects.all()
-        if not user.is_superuser:
-            brands = brands.filter(pk__in=tenancy_of(user).manager_brand_ids)
-        self.fields["brand"].queryset = brands
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        return upload
-
     def clean_images(self):
         upload = self.cleaned_data.get("images")
         if upload and not upload.name.lower().endswith(".zip"):
@@ -258,53 +233,19 @@ class CatalogueImportForm(forms.Form):
 
 
 @admin.register(CatalogueImport)
-class CatalogueImportAdmin(TenantAdmin):
+class CatalogueImportAdmin(PreviewedImportAdmin):
     scope = staticmethod(imports_visible_to)
     grants = {"brand": {"view"}, "brand_manager": {"view", "add", "change"}}
     list_display = ["pk", "brand", "status", "rows_total", "created", "updated", "rows_rejected"]
     list_filter = ["status", "brand"]
     list_select_related = ["brand"]
+    upload_form = CatalogueImportForm
+    importer = sheets
+    upload_title = _("Import a catalogue sheet")
+    progress_counts = ("created", "updated", "unchanged")
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """Upload a sheet (and its photos): checked row by row, nothing written yet."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = CatalogueImportForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            import_ = CatalogueImport.objects.create(created_by=request.user, **form.cleaned_data)
-            sheets.preview(import_)
-            return redirect(reverse("admin:catalogue_catalogueimport_change", args=[import_.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "opts": self.opts,
-            "title": _("Import a catalogue sheet"),
-        }
-        return render(request, "admin/catalogue/catalogueimport/upload.html", context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        import_ = self.get_object(request, object_id)
-        if import_ is None:
-            raise Http404
-        if request.method == "POST":
-            if not self.has_change_permission(request, import_):
-                raise PermissionDenied
-            if "start" in request.POST:
-                sheets.start(import_id=import_.pk)
-            return redirect(reverse("admin:catalogue_catalogueimport_change", args=[import_.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "import": import_,
-            "opts": self.opts,
-            "title": str(import_),
-            "can_start": self.has_change_permission(request, import_),
-        }
-        if request.headers.get("HX-Request") or "progress" in request.GET:
-            return render(request, "admin/catalogue/catalogueimport/progress.html", context)
-        return render(request, "admin/catalogue/catalogueimport/change_form.html", context)
+    def create_import(self, request, form):
+        return CatalogueImport.objects.create(created_by=request.user, **form.cleaned_data)
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)

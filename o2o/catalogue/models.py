@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from o2o.brands.models import Brand
-from o2o.core.models import TimeStampedModel
+from o2o.core.models import PreviewedImport, TimeStampedModel
 
 from . import images
 
@@ -316,39 +316,16 @@ class EShopClicks(models.Model):
         return f"{self.listing} {self.day}: {self.clicks}"
 
 
-class CatalogueImport(TimeStampedModel):
+class CatalogueImport(PreviewedImport):
     """A brand's catalogue sheet (CSV or XLSX) and optional ZIP of photos: checked row by row
     first (nothing written), then applied by Celery with progress (catalogue/sheets.py)."""
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", _("Preview")
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="catalogue_imports")
     file = models.FileField(_("sheet"), upload_to="catalogue-imports/")
     images = models.FileField(_("photos (ZIP)"), upload_to="catalogue-imports/", blank=True)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.PREVIEW
-    )
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(_("SKUs created"), default=0)
     updated = models.PositiveIntegerField(_("SKUs changed"), default=0)
     unchanged = models.PositiveIntegerField(_("SKUs unchanged"), default=0)
-    errors = models.JSONField(default=list, blank=True)
-    sample = models.JSONField(default=list, blank=True)
-    message = models.CharField(max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     def __str__(self):
         return f"Catalogue import #{self.pk} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

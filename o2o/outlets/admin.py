@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from o2o.brands.models import Brand
+from o2o.brands.forms import BrandImportForm
+from o2o.core.admin_imports import PreviewedImportAdmin
 from o2o.core.admin_tenancy import TenantAdmin, TenantInline
 from o2o.core.errors import DomainError
 from o2o.core.phones import LocalPhoneField
@@ -350,8 +351,8 @@ class OutletApplicationAdmin(TenantAdmin):
         return FileResponse(document.file.open("rb"), content_type=document.content_type)
 
 
-class OutletImportForm(forms.Form):
-    brand = forms.ModelChoiceField(Brand.objects.none(), label=_("Brand"))
+class OutletImportForm(BrandImportForm):
+    brand_ids = "onboarding_brand_ids"
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         help_text=_(
@@ -360,22 +361,9 @@ class OutletImportForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        brands = Brand.objects.all()
-        if not user.is_superuser:
-            brands = brands.filter(pk__in=tenancy_of(user).onboarding_brand_ids)
-        self.fields["brand"].queryset = brands
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        return upload
-
 
 @admin.register(OutletImport)
-class OutletImportAdmin(TenantAdmin):
+class OutletImportAdmin(PreviewedImportAdmin):
     scope = staticmethod(selectors.imports_visible_to)
     grants = {"brand_onboarding": {"view", "add", "change"}}
     list_display = [
@@ -389,68 +377,15 @@ class OutletImportAdmin(TenantAdmin):
     ]
     list_filter = ["status", "brand"]
     list_select_related = ["brand"]
-    change_form_template = "admin/outlets/outletimport/change_form.html"
+    upload_form = OutletImportForm
+    importer = imports
+    upload_title = _("Import outlets")
+    progress_counts = ("outlets_created",)
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def add_view(self, request, form_url="", extra_context=None):
-        """Upload a file: it is checked row by row (nothing written) for a preview."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = OutletImportForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            import_ = OutletImport.objects.create(
-                brand=form.cleaned_data["brand"],
-                file=form.cleaned_data["file"],
-                created_by=request.user,
-                language=get_language() or settings.LANGUAGE_CODE,
-            )
-            imports.preview(import_)
-            return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "opts": self.opts,
-            "title": _("Import outlets"),
-        }
-        return render(request, "admin/outlets/outletimport/upload.html", context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        import_ = self.get_object(request, object_id)
-        if request.method == "POST" and "start" in request.POST:
-            if not self.has_change_permission(request, import_):
-                raise PermissionDenied
-            imports.start(import_id=import_.pk)
-            return redirect(reverse("admin:outlets_outletimport_change", args=[import_.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "import": import_,
-            "opts": self.opts,
-            "title": str(import_),
-            "can_start": self.has_change_permission(request, import_),
-        }
-        if request.headers.get("HX-Request") or "progress" in request.GET:
-            return render(request, "admin/outlets/outletimport/progress.html", context)
-        return render(request, self.change_form_template, context)
-
-    def get_urls(self):
-        progress = self.admin_site.admin_view(self.progress_view)
-        return [
-            path("<int:import_id>/progress/", progress, name="outlets_outletimport_progress"),
-            *super().get_urls(),
-        ]
-
-    def progress_view(self, request, import_id):
-        """JSON for scripts; the page polls the HTML fragment of change_view."""
-        import_ = get_object_or_404(self.get_queryset(request), pk=import_id)
-        return JsonResponse(
-            {
-                "status": import_.status,
-                "rows_total": import_.rows_total,
-                "rows_done": import_.rows_done,
-                "percent": import_.percent,
-                "outlets_created": import_.outlets_created,
-                "rows_rejected": import_.rows_rejected,
-            }
+    def create_import(self, request, form):
+        return OutletImport.objects.create(
+            brand=form.cleaned_data["brand"],
+            file=form.cleaned_data["file"],
+            created_by=request.user,
+            language=get_language() or settings.LANGUAGE_CODE,
         )

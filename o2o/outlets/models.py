@@ -12,7 +12,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from timezone_field import TimeZoneField
 
 from o2o.brands.models import Brand
-from o2o.core.models import TimeStampedModel
+from o2o.core.models import PreviewedImport, TimeStampedModel
 from o2o.core.phones import check_phone
 
 from . import hours
@@ -322,33 +322,14 @@ class ApplicationDocument(models.Model):
         return self.file.name
 
 
-class OutletImport(TimeStampedModel):
+class OutletImport(PreviewedImport):
     """A file of outlets for a brand: previewed, then imported by Celery with progress."""
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", _("Preview")
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="outlet_imports")
     file = models.FileField(_("file"), upload_to="outlet-imports/")
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.PREVIEW
-    )
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
     outlets_created = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    sample = models.JSONField(default=list, blank=True)
     retailers = models.JSONField(
         default=dict, blank=True, help_text="Retailers this import created: business -> id."
-    )
-    message = models.CharField(max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     language = models.CharField(
         _("language"),
@@ -359,7 +340,3 @@ class OutletImport(TimeStampedModel):
 
     def __str__(self):
         return f"Import #{self.pk} ({self.status})"
-
-    @property
-    def percent(self):
-        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
