@@ -53,6 +53,10 @@ app.conf.beat_schedule = {
         "task": "o2o.catalogue.tasks.publish_due_task",
         "schedule": crontab(),  # every minute
     },
+    "open-due-launches": {
+        "task": "o2o.launches.tasks.open_due_launches_task",
+        "schedule": crontab(),
+    },
     "google-local-inventory-feeds": {
         "task": "o2o.localfeeds.tasks.generate_local_feeds_task",
         "schedule": crontab(minute=20),  # hourly; Google reads them at least daily

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "o2o.outlets",
     "o2o.inventory",
     "o2o.reservations",
+    "o2o.launches",
     "o2o.locator",
     "o2o.localfeeds",
     "o2o.storefront",

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from o2o.inventory.models import StockFeed, SyncRun
+from o2o.launches.models import Launch, LaunchInterest
 from o2o.outlets.models import OutletApplication, RetailerMembership
 from o2o.outlets.services import invitation_url
 from o2o.reservations.models import Reservation
@@ -156,3 +157,33 @@ def _tell_owners(*, retailer: Any, subject: str, body: str) -> bool:
     )
     recipients.add(retailer.contact_email)
     return bool(deliver_mail(subject=subject, body=body, recipients=sorted(recipients)))
+
+
+LAUNCH_BATCH = 500
+
+
+def send_launch_opened(*, launch_id: int) -> int:
+    """Tell every shopper who registered interest that the launch has started, each in
+    their language, once (a retried task skips those already told); returns how many."""
+    launch = Launch.objects.select_related("product", "brand").filter(pk=launch_id).first()
+    if launch is None:
+        return 0
+    url = f"{settings.O2O_PUBLIC_URL}/{launch.brand.slug}/{launch.product.slug}/"
+    told = 0
+    while True:
+        batch = list(
+            LaunchInterest.objects.filter(launch=launch, notified_at__isnull=True).order_by("pk")[
+                :LAUNCH_BATCH
+            ]
+        )
+        if not batch:
+            return told
+        for interest in batch:
+            with translation.override(interest.language or settings.LANGUAGE_CODE):
+                subject = _("%(product)s is on sale now") % {"product": launch.product.name}
+                body = render_to_string(
+                    "notifications/launch_opened.txt", {"launch": launch, "url": url}
+                )
+            deliver_mail(subject=subject, body=body, recipients=[interest.email])
+            LaunchInterest.objects.filter(pk=interest.pk).update(notified_at=timezone.now())
+            told += 1

@@ -51,3 +51,8 @@ def send_sync_run_failed_task(sync_run_id):
 @shared_task(**RETRIED)
 def send_feed_paused_task(feed_id, reason):
     return services.send_feed_paused(feed_id=feed_id, reason=reason)
+
+
+@shared_task(**RETRIED)
+def send_launch_opened_task(launch_id):
+    return services.send_launch_opened(launch_id=launch_id)

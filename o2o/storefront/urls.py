@@ -29,6 +29,7 @@ urlpatterns = [
     path("notify/<int:variant_id>/", views.back_in_stock, name="back-in-stock"),
     path("reserve/<slug:outlet_code>/<int:variant_id>/", views.reserve, name="reserve"),
     path("go/<int:listing_id>/", views.to_eshop, name="to-eshop"),
+    path("launch/<slug:brand_slug>/<slug:product_slug>/", views.launch, name="launch"),
     path("<slug:brand_slug>/", views.catalogue, name="catalogue"),
     path("<slug:brand_slug>/<slug:product_slug>/", views.product_detail, name="product"),
 ]

@@ -15,6 +15,7 @@ from o2o.catalogue.models import CatalogueChange, CatalogueImport, EShop, EShopL
 from o2o.core.models import User
 from o2o.inventory.integrations import create_integration
 from o2o.inventory.models import StockFeed, StockMovement, SyncRowError, SyncRun
+from o2o.launches.models import Launch
 from o2o.locator.models import BackInStockRequest, DemandSignal
 from o2o.outlets.models import OutletApplication, RetailerMembership
 from o2o.reservations import services as reservations
@@ -88,6 +89,19 @@ def build():
         product = world.tag(ProductFactory(brand=brand, category=category), b)
         variant = world.tag(VariantFactory(product=product), b)
         eshop = world.tag(EShop.objects.create(brand=brand, name=f"{b} Mart"), b)
+        upcoming = world.tag(
+            ProductFactory(
+                brand=brand,
+                category=category,
+                status="scheduled",
+                publish_at=timezone.now() + timedelta(days=30),
+            ),
+            b,
+        )
+        world.tag(
+            Launch.objects.create(brand=brand, product=upcoming, starts_at=upcoming.publish_at),
+            b,
+        )
         world.tag(CatalogueImport.objects.create(brand=brand, file=f"catalogue-imports/{b}.csv"), b)
         world.tag(
             EShopListing.objects.create(product=product, eshop=eshop, url=f"https://{b}.example/p"),

@@ -26,6 +26,7 @@ SPEC = {
     "catalogue.variant": CATALOGUE,
     "catalogue.cataloguechange": BRAND_VIEW,
     "catalogue.eshop": CATALOGUE,
+    "launches.launch": {"x_manager": {"view", "add", "change"}, "y_analyst": {"view"}},
     "catalogue.catalogueimport": {"x_manager": {"view", "add", "change"}, "y_analyst": {"view"}},
     "outlets.retailer": {
         "a_owner": {"view", "change"},

@@ -105,7 +105,7 @@ def test_a_product_sold_in_shops_only_has_no_eshop_links(client, world, listings
 
 def test_the_brand_sees_the_clicks_and_cannot_list_on_another_brands_eshop(db):
     tenancy = build()
-    product = tenancy.sides[0][1].products.get()
+    product = tenancy.sides[0][3].product
     own_listing = product.listings.get()
     Product.objects.filter(pk=product.pk).update(channels="both")
     APIClient().get(f"/go/{own_listing.pk}/")

@@ -152,7 +152,7 @@ def test_a_sale_that_cannot_be_is_refused(world):
 
 
 def test_brand_staff_publish_by_admin_action_and_every_edit_is_audited(tenancy):
-    product = tenancy.sides[0][1].products.get()
+    product = tenancy.sides[0][3].product
     variant = product.variants.get()
     Product.objects.filter(pk=product.pk).update(status="draft")
     staff = login(tenancy, "x_manager")

@@ -17,6 +17,7 @@ LAYERS = [
     ["outlets"],
     ["inventory"],
     ["reservations"],
+    ["launches"],
     ["notifications"],
     ["locator"],
     ["localfeeds"],

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from o2o.catalogue.models import Product, ProductImage
+from o2o.catalogue.models import ProductImage
 from tests.admin.tenancy_world import PASSWORD, build
 
 
@@ -83,7 +83,7 @@ def upload(client, product, photo, colour=""):
 
 
 def x_product(world):
-    return Product.objects.get(brand=world.sides[0][1])
+    return world.sides[0][3].product
 
 
 def test_an_uploaded_photo_is_thumbnailed_once_and_shown_sized_and_lazy(world):
@@ -175,7 +175,7 @@ def test_only_product_photos_are_public(world, settings, tmp_path):
 
 
 def test_another_brand_cannot_add_photos_to_my_product(world):
-    theirs = Product.objects.get(brand=world.sides[1][1])
+    theirs = world.sides[1][3].product
     response = upload(manager(world), theirs, png())
     assert response.status_code in (302, 403, 404)
     assert not ProductImage.objects.filter(product=theirs).exists()

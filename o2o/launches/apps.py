@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LaunchesConfig(AppConfig):
+    name = "o2o.launches"
+    label = "launches"

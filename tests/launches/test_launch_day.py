@@ -1,0 +1,119 @@
+"""Launch day, first part (issue 17, part 5): a brand schedules a launch of a product not yet
+on sale; shoppers register interest before it, in their language; at the start beat puts
+the product on sale and tells each of them once, in their language."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from rest_framework.test import APIClient
+
+from o2o.catalogue.models import Product
+from o2o.launches.models import Launch, LaunchInterest
+from o2o.launches.tasks import open_due_launches_task
+from tests.admin.tenancy_world import build, login
+from tests.factories import api_reservation
+
+NOW = datetime.datetime(2026, 12, 10, 4, 30, tzinfo=datetime.UTC)  # 10:00 in India
+
+
+def devanagari(text):
+    return any("\u0900" <= character <= "\u097f" for character in text)
+
+
+@pytest.fixture
+def tenancy(db):
+    return build()
+
+
+def test_a_launch_from_the_admin_to_the_shoppers_it_tells(
+    world, tenancy, django_capture_on_commit_callbacks
+):
+    Product.objects.filter(pk=world.product.pk).update(status="draft", brand=world.brand)
+    with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
+        from o2o.brands.models import BrandMembership
+
+        manager = tenancy.users["x_manager"]
+        BrandMembership.objects.create(user=manager, brand=world.brand, role="owner")
+        staff = login(tenancy, "x_manager")
+        form = staff.get("/admin/launches/launch/add/").content.decode()
+        assert world.product.name in form
+        created = staff.post(
+            "/admin/launches/launch/add/",
+            {
+                "product": world.product.pk,
+                "starts_at_0": "2026-12-10",
+                "starts_at_1": "04:30:00",
+                "timezone": "Asia/Kolkata",
+                "per_shopper_limit": "1",
+            },
+        )
+        assert created.status_code == 302, created.content.decode()[:3000]
+        launch = Launch.objects.get(product=world.product)
+        product = Product.objects.get(pk=world.product.pk)
+        assert (product.status, product.publish_at) == ("scheduled", launch.starts_at)
+        url = f"/launch/{world.brand.slug}/{world.product.slug}/"
+        page = Client().get(url).content.decode()
+        assert "On sale from 10 Dec, 10:00 IST." in page
+        assert Client().get(f"/{world.brand.slug}/{world.product.slug}/").status_code == 404
+        hindi = Client(HTTP_ACCEPT_LANGUAGE="hi")
+        assert hindi.post(url, {"email": "Asha@Example.com"}).status_code == 302
+        assert hindi.post(url, {"email": "asha@example.com"}).status_code == 302  # once
+        assert Client().post(url, {"email": "ravi@example.com"}).status_code == 302
+        assert Client().post(url, {"email": "not an address"}).status_code == 400
+        assert sorted(LaunchInterest.objects.values_list("email", "language")) == [
+            ("asha@example.com", "hi"),
+            ("ravi@example.com", "en"),
+        ]
+        early = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
+        assert early.status_code == 400  # not on sale before the start
+        with django_capture_on_commit_callbacks(execute=True):
+            open_due_launches_task.delay()
+        assert mail.outbox == []
+    with time_machine.travel(NOW + datetime.timedelta(seconds=30), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            open_due_launches_task.delay()
+            open_due_launches_task.delay()  # a second tick tells nobody twice
+        told = {message.to[0]: message for message in mail.outbox}
+        assert sorted(told) == ["asha@example.com", "ravi@example.com"]
+        assert devanagari(told["asha@example.com"].subject)
+        assert told["ravi@example.com"].subject == f"{world.product.name} is on sale now"
+        assert f"/{world.brand.slug}/{world.product.slug}/" in told["ravi@example.com"].body
+        assert Launch.objects.get(product=world.product).status == "open"
+        assert 'data-testid="launch-open"' in Client().get(url).content.decode()
+        made = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
+        assert made.status_code == 201
+        late = Client().post(url, {"email": "late@example.com"})
+        assert late.status_code == 400
+        assert "This launch has started: the product is on sale." in late.content.decode()
+        assert not LaunchInterest.objects.filter(email="late@example.com").exists()
+
+
+def test_only_a_brands_owners_launch_its_products_not_yet_on_sale(tenancy):
+    product = tenancy.sides[0][3].product  # published
+    staff = login(tenancy, "x_manager")
+    form = staff.get("/admin/launches/launch/add/").content.decode()
+    assert product.name not in form  # on sale already: nothing to launch
+    Product.objects.filter(pk=product.pk).update(status="draft")
+    theirs = tenancy.sides[1][3].product
+    Product.objects.filter(pk=theirs.pk).update(status="draft")
+    form = staff.get("/admin/launches/launch/add/").content.decode()
+    assert product.name in form
+    assert theirs.name not in form
+    refused = staff.post(
+        "/admin/launches/launch/add/",
+        {
+            "product": theirs.pk,
+            "starts_at_0": "2030-01-01",
+            "starts_at_1": "10:00:00",
+            "timezone": "Asia/Kolkata",
+            "per_shopper_limit": "1",
+        },
+    )
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+    assert not Launch.objects.filter(product=theirs).exists()
+    analyst = login(tenancy, "y_analyst")
+    assert analyst.get("/admin/launches/launch/add/").status_code == 403
