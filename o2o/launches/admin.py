@@ -16,7 +16,7 @@ from .selectors import launches_visible_to
 class LaunchForm(forms.ModelForm):
     class Meta:
         model = Launch
-        fields = ["product", "starts_at", "timezone", "per_shopper_limit"]
+        fields = ["product", "starts_at", "timezone"]
 
 
 @admin.register(Launch)
@@ -26,7 +26,7 @@ class LaunchAdmin(TenantAdmin):
     scope = staticmethod(launches_visible_to)
     grants = {"brand": {"view"}, "brand_manager": {"view", "add", "change"}}
     form = LaunchForm
-    list_display = ["product", "starts_at", "status", "per_shopper_limit", "interested"]
+    list_display = ["product", "starts_at", "status", "interested"]
     list_filter = ["status", "brand"]
     list_select_related = ["product"]
 
@@ -50,7 +50,6 @@ class LaunchAdmin(TenantAdmin):
             saved = services.schedule_launch(
                 product=form.cleaned_data["product"],
                 starts_at=form.cleaned_data["starts_at"],
-                per_shopper_limit=form.cleaned_data["per_shopper_limit"],
                 zone=form.cleaned_data["timezone"],
                 user=request.user,
             )

@@ -24,7 +24,6 @@ class Launch(models.Model):
         use_pytz=False,
         help_text=_("The start is shown to shoppers in this zone."),
     )
-    per_shopper_limit = models.PositiveSmallIntegerField(_("units per shopper"), default=1)
     status = models.CharField(
         _("status"),
         max_length=12,

@@ -31,7 +31,6 @@ def schedule_launch(
     *,
     product: Product,
     starts_at: datetime.datetime,
-    per_shopper_limit: int = 1,
     zone: Any = "Asia/Kolkata",
     user: Any = None,
 ) -> Launch:
@@ -47,7 +46,6 @@ def schedule_launch(
             "brand_id": product.brand_id,
             "starts_at": starts_at,
             "timezone": zone,
-            "per_shopper_limit": per_shopper_limit,
             "created_by": user if getattr(user, "pk", None) else None,
         },
     )

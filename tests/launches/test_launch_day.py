@@ -47,7 +47,6 @@ def test_a_launch_from_the_admin_to_the_shoppers_it_tells(
                 "starts_at_0": "2026-12-10",
                 "starts_at_1": "04:30:00",
                 "timezone": "Asia/Kolkata",
-                "per_shopper_limit": "1",
             },
         )
         assert created.status_code == 302, created.content.decode()[:3000]
@@ -109,7 +108,6 @@ def test_only_a_brands_owners_launch_its_products_not_yet_on_sale(tenancy):
             "starts_at_0": "2030-01-01",
             "starts_at_1": "10:00:00",
             "timezone": "Asia/Kolkata",
-            "per_shopper_limit": "1",
         },
     )
     assert refused.status_code == 200
