@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from o2o.brands.models import Brand
 from o2o.core.exports import safe_rows
+from o2o.launches.selectors import launch_figures
 from o2o.localfeeds.models import LocalFeed
 from o2o.localfeeds.responses import feed_response
 from o2o.localfeeds.selectors import feeds_of
@@ -60,6 +61,7 @@ def brand_dashboard(request, brand_slug):
         return _csv(brand, export, figures)
     context = {
         "brand": brand,
+        "launches": launch_figures(brand=brand),
         "google_feeds": [(kind, label, feeds.get(kind)) for kind, label in LocalFeed.Kind.choices],
         "figures": figures,
         "chart": bar_chart(figures["daily"]),

@@ -20,3 +20,57 @@ def launches_visible_to(user: Any, launches: QuerySet | None = None) -> QuerySet
 
     launches = Launch.objects.all() if launches is None else launches
     return visible_to(user, launches, lambda tenancy: Q(brand_id__in=tenancy.brand_ids))
+
+
+LAUNCHES_SHOWN = 5
+OUTLETS_SHOWN = 10
+
+
+def launch_figures(*, brand: Any) -> list[dict[str, Any]]:
+    """The brand's latest launches: each `launch` with `interested` and `told` (shoppers
+    who registered, and those already told), its units `reserved` (held or collected, since
+    the start) and `collected`, and `outlets`: those figures per outlet, most reserved
+    first. Two queries whatever the number of launches and outlets."""
+    from django.db.models import Count, F, Sum
+
+    from o2o.reservations.models import Reservation, ReservationLine
+
+    launches = list(
+        Launch.objects.filter(brand=brand)
+        .select_related("product")
+        .annotate(
+            interested=Count("interests", distinct=True),
+            told=Count("interests", filter=Q(interests__notified_at__isnull=False), distinct=True),
+        )
+        .order_by("-starts_at")[:LAUNCHES_SHOWN]
+    )
+    gone = [Reservation.Status.CANCELLED, Reservation.Status.DECLINED, Reservation.Status.EXPIRED]
+    rows = (
+        ReservationLine.objects.filter(
+            variant__product__launch__in=launches,
+            reservation__created_at__gte=F("variant__product__launch__starts_at"),
+        )
+        .values("variant__product_id", "reservation__outlet__code", "reservation__outlet__name")
+        .annotate(
+            reserved=Sum("quantity", filter=~Q(reservation__status__in=gone)),
+            collected=Sum("quantity", filter=Q(reservation__status=Reservation.Status.COLLECTED)),
+        )
+        .order_by("variant__product_id", "-reserved", "reservation__outlet__code")
+    )
+    by_product: dict[int, list[Any]] = {}
+    for row in rows:
+        by_product.setdefault(row["variant__product_id"], []).append(row)
+    figures = []
+    for launch in launches:
+        outlets = by_product.get(launch.product_id, [])
+        figures.append(
+            {
+                "launch": launch,
+                "interested": launch.interested,
+                "told": launch.told,
+                "reserved": sum(row["reserved"] or 0 for row in outlets),
+                "collected": sum(row["collected"] or 0 for row in outlets),
+                "outlets": outlets[:OUTLETS_SHOWN],
+            }
+        )
+    return figures

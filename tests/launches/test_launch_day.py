@@ -84,6 +84,10 @@ def test_a_launch_from_the_admin_to_the_shoppers_it_tells(
         assert 'data-testid="launch-open"' in Client().get(url).content.decode()
         made = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
         assert made.status_code == 201
+        dashboard = staff.get(f"/dashboard/{world.brand.slug}/").content.decode()
+        section = dashboard[dashboard.index('data-testid="launches"') :].split("</section>")[0]
+        assert "Registered interest: 2 (2 told) · units reserved: 1 · collected: 0" in section
+        assert "<td>Pune Mobiles</td><td>1</td><td>0</td>" in section
         late = Client().post(url, {"email": "late@example.com"})
         assert late.status_code == 400
         assert "This launch has started: the product is on sale." in late.content.decode()
@@ -115,3 +119,29 @@ def test_only_a_brands_owners_launch_its_products_not_yet_on_sale(tenancy):
     assert not Launch.objects.filter(product=theirs).exists()
     analyst = login(tenancy, "y_analyst")
     assert analyst.get("/admin/launches/launch/add/").status_code == 403
+
+
+def test_the_launches_on_the_dashboard_cost_the_same_queries_for_any_number(
+    tenancy, django_assert_max_num_queries
+):
+    from o2o.launches.models import LaunchInterest
+    from tests.factories import OutletFactory, ProductFactory, VariantFactory, authorise, stock
+
+    brand = tenancy.sides[0][1]
+    staff = login(tenancy, "x_manager")
+    staff.get(f"/dashboard/{brand.slug}/")  # warm: sessions, caches
+    with django_assert_max_num_queries(30) as few:
+        staff.get(f"/dashboard/{brand.slug}/")
+    category = tenancy.sides[0][3].product.category
+    for index in range(4):
+        product = ProductFactory(brand=brand, category=category, status="draft")
+        launch = Launch.objects.create(brand=brand, product=product, starts_at=NOW)
+        LaunchInterest.objects.create(launch=launch, email=f"s{index}@example.com")
+        variant = VariantFactory(product=product)
+        for _shop in range(3):
+            outlet = OutletFactory()
+            authorise(outlet, brand)
+            stock(outlet, variant, 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = staff.get(f"/dashboard/{brand.slug}/").content.decode()
+    assert page.count("Registered interest: 1 (0 told)") == 4
