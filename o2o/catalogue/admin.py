@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from o2o.brands.forms import BrandImportForm
@@ -246,6 +246,20 @@ class CatalogueImportAdmin(PreviewedImportAdmin):
 
     def create_import(self, request, form):
         return CatalogueImport.objects.create(created_by=request.user, **form.cleaned_data)
+
+    def upload_context(self, request, form):
+        """Each of the user's brands' catalogue to download, edit and bring back."""
+        route = "admin:catalogue_export"
+        return {
+            "exports": [
+                (
+                    brand,
+                    reverse(route, args=[brand.slug, "csv"]),
+                    reverse(route, args=[brand.slug, "xlsx"]),
+                )
+                for brand in form.fields["brand"].queryset
+            ]
+        }
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)

@@ -40,11 +40,16 @@ class PreviewedImportAdmin(TenantAdmin):
             return redirect(reverse(self._route("change"), args=[import_.pk]))
         context = {
             **self.admin_site.each_context(request),
+            **self.upload_context(request, form),
             "form": form,
             "opts": self.opts,
             "title": self.upload_title,
         }
         return render(request, "admin/import_upload.html", context)
+
+    def upload_context(self, request, form) -> dict:
+        """More for the upload page (a subclass's downloads)."""
+        return {}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         import_ = self.get_object(request, object_id)

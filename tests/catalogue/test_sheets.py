@@ -226,6 +226,11 @@ def test_staff_import_only_into_their_own_brand(tenancy):
     form = staff.get("/admin/catalogue/catalogueimport/add/").content.decode()
     assert "X Phones" in form
     assert "Y Phones" not in form
+    downloads = form[form.index('data-testid="exports"') :].split("</div>")[0]
+    own = f"/admin/catalogue/catalogueimport/export/{tenancy.sides[0][1].slug}.xlsx"
+    assert own in downloads
+    assert staff.get(own).status_code == 200
+    assert theirs.slug not in downloads
     refused = staff.post(
         "/admin/catalogue/catalogueimport/add/",
         {"brand": theirs.pk, "file": SimpleUploadedFile("c.csv", b"product\n")},
