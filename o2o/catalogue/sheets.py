@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from o2o.core.errors import DomainError
+from o2o.core.exports import read_safe_cell, safe_rows
 from o2o.core.tables import TableError, table_rows
 
 from . import images as photos
@@ -111,8 +112,10 @@ def export_rows(*, brand: Any) -> Iterator[list[str]]:
 
 
 def export_csv(*, brand: Any) -> bytes:
+    """Text that could run as a formula in a spreadsheet is quoted (core.exports); the
+    import reads it back as it was."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(export_rows(brand=brand))
+    csv.writer(buffer, lineterminator="\n").writerows(safe_rows(export_rows(brand=brand)))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -121,7 +124,7 @@ def export_xlsx(*, brand: Any) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("catalogue")
-    for row in export_rows(brand=brand):
+    for row in safe_rows(export_rows(brand=brand)):
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -137,7 +140,10 @@ def _iso(moment: datetime.datetime | None) -> str:
 
 def read_rows(import_: CatalogueImport) -> list[tuple[int, dict[str, str]]]:
     with import_.file.open("rb") as handle:
-        return list(table_rows(handle, name=import_.file.name, required=REQUIRED))
+        return [
+            (line, {column: read_safe_cell(value) for column, value in raw.items()})
+            for line, raw in table_rows(handle, name=import_.file.name, required=REQUIRED)
+        ]
 
 
 def parse(line: int, raw: dict[str, str], *, now: datetime.datetime) -> tuple[Row, list[str]]:

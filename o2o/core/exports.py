@@ -19,6 +19,13 @@ def safe_rows(rows):
     return ([safe_cell(cell) for cell in row] for row in rows)
 
 
+def read_safe_cell(value: str) -> str:
+    """A cell of an exported sheet as it was before `safe_cell` (for re-imports)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 class _Escaping:
     def export_data(self, dataset, **kwargs):
         rows = list(safe_rows(dataset))

@@ -242,3 +242,29 @@ def test_staff_import_only_into_their_own_brand(tenancy):
     assert staff.get(export_theirs).status_code == 404
     analyst = login(tenancy, "y_analyst")  # brand Y's analyst: looks, never imports
     assert analyst.get("/admin/catalogue/catalogueimport/add/").status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_text_that_looks_like_a_formula_is_exported_inert_and_imported_as_it_was(
+    tenancy, django_capture_on_commit_callbacks, kind
+):
+    from openpyxl import load_workbook
+
+    staff = login(tenancy, "x_manager")
+    brand = brand_of(tenancy)
+    product = tenancy.sides[0][3].product
+    evil = '=HYPERLINK("https://evil.example","click")'
+    Product.objects.filter(pk=product.pk).update(name=evil, description="@SUM(1)")
+    content = export(staff, brand, kind)
+    if kind == "csv":
+        row = rows_of(content)[0]
+        assert (row["product"], row["description"]) == ("'" + evil, "'@SUM(1)")
+    else:
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        cell = sheet["A2"]
+        assert (cell.data_type, cell.value) == ("s", "'" + evil)  # text, never a formula
+    import_, location = upload(staff, brand, content, name=f"c.{kind}")
+    apply(staff, location, django_capture_on_commit_callbacks)
+    import_.refresh_from_db()
+    assert (import_.rows_rejected, import_.unchanged) == (0, 1)
+    assert Product.objects.get(pk=product.pk).name == evil
