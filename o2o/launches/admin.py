@@ -18,6 +18,14 @@ class LaunchForm(forms.ModelForm):
         model = Launch
         fields = ["product", "starts_at", "timezone"]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("product") and data.get("starts_at"):
+            problem = services.launch_problem(product=data["product"], starts_at=data["starts_at"])
+            if problem:
+                self.add_error("starts_at", problem)
+        return data
+
 
 @admin.register(Launch)
 class LaunchAdmin(TenantAdmin):

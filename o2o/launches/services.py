@@ -26,6 +26,18 @@ class LaunchError(DomainError):
     status = 400
 
 
+def launch_problem(
+    *, product: Product, starts_at: datetime.datetime, now: datetime.datetime | None = None
+) -> str | None:
+    """Why `product` cannot be launched at `starts_at`, or None (forms show it beside the
+    fields; schedule_launch refuses with it)."""
+    if product.status not in (Product.Status.DRAFT, Product.Status.SCHEDULED):
+        return _("A launch is for a product that is not on sale yet.")
+    if starts_at <= (now or timezone.now()):
+        return _("Give a publication time in the future.")
+    return None
+
+
 @transaction.atomic
 def schedule_launch(
     *,
@@ -35,8 +47,9 @@ def schedule_launch(
     user: Any = None,
 ) -> Launch:
     """A launch of a product not yet on sale: it is scheduled to be published at the start."""
-    if product.status not in (Product.Status.DRAFT, Product.Status.SCHEDULED):
-        raise LaunchError(_("A launch is for a product that is not on sale yet."))
+    problem = launch_problem(product=product, starts_at=starts_at)
+    if problem:
+        raise LaunchError(problem)
     catalogue.change_status(
         product_id=product.pk, status=Product.Status.SCHEDULED, publish_at=starts_at, user=user
     )

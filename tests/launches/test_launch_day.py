@@ -117,6 +117,18 @@ def test_only_a_brands_owners_launch_its_products_not_yet_on_sale(tenancy):
     assert refused.status_code == 200
     assert "Select a valid choice" in refused.content.decode()
     assert not Launch.objects.filter(product=theirs).exists()
+    past = staff.post(
+        "/admin/launches/launch/add/",
+        {
+            "product": product.pk,
+            "starts_at_0": "2020-01-01",
+            "starts_at_1": "10:00:00",
+            "timezone": "Asia/Kolkata",
+        },
+    )
+    assert past.status_code == 200  # a form error, not a 500
+    assert "Give a publication time in the future." in past.content.decode()
+    assert not Launch.objects.filter(product=product).exists()
     analyst = login(tenancy, "y_analyst")
     assert analyst.get("/admin/launches/launch/add/").status_code == 403
 
