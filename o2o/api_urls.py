@@ -3,6 +3,7 @@ from django.urls import include, path
 from o2o.catalogue import api as catalogue
 from o2o.dashboard import api as dashboard
 from o2o.inventory import api as inventory
+from o2o.launches import api as launches
 from o2o.localfeeds import api as localfeeds
 from o2o.locator import api as locator
 from o2o.outlets import api as outlets
@@ -21,6 +22,17 @@ urlpatterns = [
         "brands/<slug:brand>/products/<slug:slug>/",
         catalogue.ProductDetailView.as_view(),
         name="api-product",
+    ),
+    path("launches/<slug:brand>/<slug:product>/", launches.LaunchView.as_view(), name="api-launch"),
+    path(
+        "launches/<slug:brand>/<slug:product>/queue/",
+        launches.QueueView.as_view(),
+        name="api-launch-queue",
+    ),
+    path(
+        "launches/<slug:brand>/<slug:product>/reserve/",
+        launches.QueueReserveView.as_view(),
+        name="api-launch-reserve",
     ),
     path("availability/", locator.AvailabilityView.as_view(), name="api-availability"),
     path("reservations/", reservations.ReservationCreateView.as_view(), name="api-reservations"),

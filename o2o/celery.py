@@ -57,6 +57,10 @@ app.conf.beat_schedule = {
         "task": "o2o.launches.tasks.open_due_launches_task",
         "schedule": crontab(),
     },
+    "tend-launch-queues": {
+        "task": "o2o.launches.tasks.tend_queues_task",
+        "schedule": crontab(),
+    },
     "google-local-inventory-feeds": {
         "task": "o2o.localfeeds.tasks.generate_local_feeds_task",
         "schedule": crontab(minute=20),  # hourly; Google reads them at least daily

@@ -416,6 +416,9 @@ AXES_LOCKOUT_CALLABLE = "o2o.core.auth.locked_out"
 O2O_RESERVATIONS_PER_IP = env.int("O2O_RESERVATIONS_PER_IP", default=20)
 O2O_RESERVATIONS_PER_EMAIL = env.int("O2O_RESERVATIONS_PER_EMAIL", default=5)
 O2O_RESERVATION_THROTTLE_SECONDS = env.int("O2O_RESERVATION_THROTTLE_SECONDS", default=3600)
+# Joins of a launch's queue per IP in 10 minutes (high: mobile carriers put many shoppers
+# behind one address; each e-mail holds one place whatever the IP).
+O2O_LAUNCH_JOINS_PER_IP = env.int("O2O_LAUNCH_JOINS_PER_IP", default=300)
 # Retention, pruned by beat in batches of O2O_RETENTION_BATCH rows: an Idempotency-Key is
 # answered from its first response for O2O_IDEMPOTENCY_DAYS (after, the request is new);
 # POS delta event ids are remembered O2O_STOCK_EVENT_DAYS; uploaded stock files of

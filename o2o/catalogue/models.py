@@ -72,6 +72,13 @@ class Product(TimeStampedModel):
     channels = models.CharField(
         _("sold through"), max_length=8, choices=Channels.choices, default=Channels.SHOPS
     )
+    queue_until = models.DateTimeField(
+        _("reserved through a queue until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by its launch: until then reservations come only from its queue."),
+    )
 
     objects = ProductQuerySet.as_manager()
 
@@ -100,6 +107,10 @@ class Product(TimeStampedModel):
     @property
     def in_shops(self) -> bool:
         return self.channels != self.Channels.ONLINE
+
+    def queued_at(self, now) -> bool:
+        """Whether reservations of this product must come through its launch's queue."""
+        return self.queue_until is not None and now < self.queue_until
 
     @property
     def online(self) -> bool:

@@ -95,6 +95,21 @@ def change_status(
     return product
 
 
+@transaction.atomic
+def set_queue(*, product_id: int, until: datetime.datetime | None, user: Any = None) -> Product:
+    """Reservations of the product come only through its launch's queue until `until`
+    (None: as any other product)."""
+    product = Product.objects.select_for_update().get(pk=product_id)
+    before = {"queue_until": product.queue_until}
+    if before["queue_until"] != until:
+        product.queue_until = until
+        product.save(update_fields=["queue_until", "updated_at"])
+        _record(
+            action="queue", product=product, user=user, before=before, after={"queue_until": until}
+        )
+    return product
+
+
 def publish_due(*, now: datetime.datetime | None = None) -> int:
     """Beat: publish every scheduled product whose time has come; returns how many."""
     now = now or timezone.now()
@@ -123,10 +138,12 @@ def publish_due(*, now: datetime.datetime | None = None) -> int:
 
 
 def sales_turning(*, since: datetime.datetime, now: datetime.datetime) -> int:
-    """Beat: the variants whose sale started or ended in (since, now]. Their cached prices
-    are retired (one bump), so a sale shows and stops on time on every page."""
+    """Beat: the variants whose sale started or ended in (since, now], and the products whose
+    launch queue closed. Their cached pages are retired (one bump), so a sale shows and
+    stops, and a product becomes reservable in shops, on time on every page."""
     turning = (
-        Variant.objects.filter(
+        Product.objects.filter(queue_until__gt=since, queue_until__lte=now).count()
+        + Variant.objects.filter(
             sale_price__isnull=False, sale_starts_at__gt=since, sale_starts_at__lte=now
         ).count()
         + Variant.objects.filter(

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class LaunchesConfig(AppConfig):
     name = "o2o.launches"
     label = "launches"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

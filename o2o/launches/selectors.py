@@ -15,6 +15,29 @@ def launch_for_shopper(*, brand_slug: str, product_slug: str) -> Launch | None:
     )
 
 
+def launch_shops(*, launch: Launch) -> list[Any]:
+    """The active outlets that still have units put aside for `launch`, with `left`,
+    by city and name (one query)."""
+    from django.db.models import F
+
+    from o2o.outlets.models import Outlet
+
+    from .models import LaunchAllocation
+
+    return list(
+        LaunchAllocation.objects.filter(
+            launch=launch, outlet__status=Outlet.Status.ACTIVE, taken__lt=F("units")
+        )
+        .select_related("outlet")
+        .annotate(left=F("units") - F("taken"))
+        .order_by("outlet__city", "outlet__name")
+    )
+
+
+def launch_variants(*, launch: Launch) -> list[Any]:
+    return list(launch.product.variants.filter(is_active=True).order_by("price", "sku"))
+
+
 def launches_visible_to(user: Any, launches: QuerySet | None = None) -> QuerySet:
     from o2o.core.tenancy import visible_to
 
@@ -29,8 +52,9 @@ OUTLETS_SHOWN = 10
 def launch_figures(*, brand: Any) -> list[dict[str, Any]]:
     """The brand's latest launches: each `launch` with `interested` and `told` (shoppers
     who registered, and those already told), its units `reserved` (held or collected, since
-    the start) and `collected`, and `outlets`: those figures per outlet, most reserved
-    first. Two queries whatever the number of launches and outlets."""
+    the start) and `collected`, `outlets`: those figures per outlet, most reserved first,
+    `waiting` in its queue now and `samples`: the queue over time (at most SAMPLES_SHOWN
+    minutes, evenly picked). Three queries whatever the number of launches and outlets."""
     from django.db.models import Count, F, Sum
 
     from o2o.reservations.models import Reservation, ReservationLine
@@ -60,6 +84,7 @@ def launch_figures(*, brand: Any) -> list[dict[str, Any]]:
     by_product: dict[int, list[Any]] = {}
     for row in rows:
         by_product.setdefault(row["variant__product_id"], []).append(row)
+    samples = _queue_samples(launches)
     figures = []
     for launch in launches:
         outlets = by_product.get(launch.product_id, [])
@@ -71,6 +96,25 @@ def launch_figures(*, brand: Any) -> list[dict[str, Any]]:
                 "reserved": sum(row["reserved"] or 0 for row in outlets),
                 "collected": sum(row["collected"] or 0 for row in outlets),
                 "outlets": outlets[:OUTLETS_SHOWN],
+                "waiting": launch.tickets_issued - launch.admitted_through,
+                "samples": samples.get(launch.pk, []),
             }
         )
     return figures
+
+
+SAMPLES_SHOWN = 24
+
+
+def _queue_samples(launches: list[Launch]) -> dict[int, list[Any]]:
+    from .models import QueueSample
+
+    by_launch: dict[int, list[Any]] = {}
+    for sample in QueueSample.objects.filter(launch__in=launches).order_by("launch", "at"):
+        by_launch.setdefault(sample.launch_id, []).append(sample)
+    for launch_id, samples in by_launch.items():
+        if len(samples) > SAMPLES_SHOWN:
+            step = len(samples) / SAMPLES_SHOWN
+            picked = [samples[int(i * step)] for i in range(SAMPLES_SHOWN - 1)]
+            by_launch[launch_id] = [*picked, samples[-1]]
+    return by_launch

@@ -27,7 +27,11 @@ class LaunchError(DomainError):
 
 
 def launch_problem(
-    *, product: Product, starts_at: datetime.datetime, now: datetime.datetime | None = None
+    *,
+    product: Product,
+    starts_at: datetime.datetime,
+    queue_closes_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> str | None:
     """Why `product` cannot be launched at `starts_at`, or None (forms show it beside the
     fields; schedule_launch refuses with it)."""
@@ -35,7 +39,12 @@ def launch_problem(
         return _("A launch is for a product that is not on sale yet.")
     if starts_at <= (now or timezone.now()):
         return _("Give a publication time in the future.")
+    if queue_closes_at is not None and queue_closes_at <= starts_at:
+        return _("The queue must close after the launch starts.")
     return None
+
+
+QUEUE_HOURS = 24
 
 
 @transaction.atomic
@@ -44,21 +53,31 @@ def schedule_launch(
     product: Product,
     starts_at: datetime.datetime,
     zone: Any = "Asia/Kolkata",
+    per_shopper_limit: int = 1,
+    admission_minutes: int = 10,
+    queue_closes_at: datetime.datetime | None = None,
     user: Any = None,
 ) -> Launch:
-    """A launch of a product not yet on sale: it is scheduled to be published at the start."""
-    problem = launch_problem(product=product, starts_at=starts_at)
+    """A launch of a product not yet on sale: it is scheduled to be published at the start,
+    and until the queue closes (a day after the start unless told) it is reserved only
+    through the launch's queue."""
+    problem = launch_problem(product=product, starts_at=starts_at, queue_closes_at=queue_closes_at)
     if problem:
         raise LaunchError(problem)
+    closes = queue_closes_at or starts_at + datetime.timedelta(hours=QUEUE_HOURS)
     catalogue.change_status(
         product_id=product.pk, status=Product.Status.SCHEDULED, publish_at=starts_at, user=user
     )
+    catalogue.set_queue(product_id=product.pk, until=closes, user=user)
     launch, _created = Launch.objects.update_or_create(
         product=product,
         defaults={
             "brand_id": product.brand_id,
             "starts_at": starts_at,
             "timezone": zone,
+            "per_shopper_limit": per_shopper_limit,
+            "admission_minutes": admission_minutes,
+            "queue_closes_at": closes,
             "created_by": user if getattr(user, "pk", None) else None,
         },
     )
@@ -89,13 +108,23 @@ def open_due_launches(*, now: datetime.datetime | None = None) -> int:
     for launch_id in Launch.objects.filter(
         status=Launch.Status.SCHEDULED, starts_at__lte=now
     ).values_list("pk", flat=True):
-        with transaction.atomic():
-            if Launch.objects.filter(pk=launch_id, status=Launch.Status.SCHEDULED).update(
-                status=Launch.Status.OPEN, opened_at=now
-            ):
-                opened += 1
-                transaction.on_commit(functools.partial(_announce, launch_id))
+        opened += open_launch(launch_id=launch_id, now=now, published=True)
     return opened
+
+
+def open_launch(*, launch_id: int, now: datetime.datetime, published: bool = False) -> bool:
+    """Open one launch whose start has come (its product published first, unless the
+    caller just did); the first arrival does it if beat has not yet. True if this call
+    opened it."""
+    if not published:
+        catalogue.publish_due(now=now)
+    with transaction.atomic():
+        if not Launch.objects.filter(
+            pk=launch_id, status=Launch.Status.SCHEDULED, starts_at__lte=now
+        ).update(status=Launch.Status.OPEN, opened_at=now):
+            return False
+        transaction.on_commit(functools.partial(_announce, launch_id))
+    return True
 
 
 def _announce(launch_id: int) -> None:

@@ -66,7 +66,9 @@ def max_units_per_reservation(variant: Variant) -> int:
     return min(settings.O2O_MAX_UNITS_PER_RESERVATION, variant.brand.max_units_per_reservation)
 
 
-def _check_reservable(*, outlet: Outlet, variant: Variant, quantity: int) -> None:
+def _check_reservable(
+    *, outlet: Outlet, variant: Variant, quantity: int, queued: bool = False
+) -> None:
     limit = max_units_per_reservation(variant)
     if not 1 <= quantity <= limit:
         raise ReservationNotAllowed(
@@ -78,6 +80,11 @@ def _check_reservable(*, outlet: Outlet, variant: Variant, quantity: int) -> Non
         raise ReservationNotAllowed(_("This item is not available."))
     if not variant.product.in_shops:
         raise ReservationNotAllowed(_("This item is sold online only, by our partner e-shops."))
+    if variant.product.queued_at(timezone.now()) and not queued:
+        raise ReservationNotAllowed(
+            _("This product is being launched: reserve it through the launch's queue."),
+            queue=["required"],
+        )
     authorised = OutletAuthorization.objects.filter(
         outlet=outlet, brand_id=variant.brand_id, is_active=True
     ).exists()
@@ -159,8 +166,10 @@ def reserve(
     shopper: Any = None,
     language: str = "en",
     user: Any = None,
+    queued: bool = False,
 ) -> Reservation:
     """Create a pending reservation holding `quantity` units of `variant` at `outlet`.
+    While the product is launched through a queue, only the queue (`queued`) may.
 
     For delivery, `delivery_point` (lat, lng) is where the parcel goes (never where the
     shopper searched from); it must lie within the shop's delivery radius."""
@@ -168,7 +177,7 @@ def reserve(
     lock_outlet(outlet.pk)  # the lock order of inventory/locks.py: outlet first
     if not (Variant.product.is_cached(variant) and Variant.brand.is_cached(variant)):
         variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
-    _check_reservable(outlet=outlet, variant=variant, quantity=quantity)
+    _check_reservable(outlet=outlet, variant=variant, quantity=quantity, queued=queued)
     _check_delivery(
         outlet=outlet,
         fulfilment=fulfilment,

@@ -182,3 +182,26 @@ class SignupForm(forms.Form):
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput, min_length=10, strip=False
     )
+
+
+class LaunchReserveForm(forms.Form):
+    """An admitted shopper's reservation: a variant of the launched product at one of the
+    shops that still have units put aside, within the units the ticket holds."""
+
+    variant = forms.TypedChoiceField(label=_("Model"), coerce=int)
+    outlet = forms.ChoiceField(label=_("Shop"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    shopper_name = forms.CharField(label=_("Your name"), max_length=120)
+    shopper_phone = forms.CharField(label=_("Phone"), max_length=32)
+
+    def __init__(self, *args, variants, shops, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["variant"].choices = [(v.pk, str(v)) for v in variants]
+        self.fields["outlet"].choices = [
+            (shop.outlet.code, f"{shop.outlet.name}, {shop.outlet.city} ({shop.left})")
+            for shop in shops
+        ]
+        self.fields["quantity"] = forms.IntegerField(
+            label=_("Quantity"), min_value=1, max_value=max(units, 1), initial=1
+        )
+        self.order_fields(["variant", "outlet", "quantity", "shopper_name", "shopper_phone"])

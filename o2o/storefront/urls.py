@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import launch_views, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -29,7 +29,12 @@ urlpatterns = [
     path("notify/<int:variant_id>/", views.back_in_stock, name="back-in-stock"),
     path("reserve/<slug:outlet_code>/<int:variant_id>/", views.reserve, name="reserve"),
     path("go/<int:listing_id>/", views.to_eshop, name="to-eshop"),
-    path("launch/<slug:brand_slug>/<slug:product_slug>/", views.launch, name="launch"),
+    path("launch/<slug:brand_slug>/<slug:product_slug>/", launch_views.launch, name="launch"),
+    path(
+        "launch/<slug:brand_slug>/<slug:product_slug>/queue/",
+        launch_views.launch_queue,
+        name="launch-queue",
+    ),
     path("<slug:brand_slug>/", views.catalogue, name="catalogue"),
     path("<slug:brand_slug>/<slug:product_slug>/", views.product_detail, name="product"),
 ]

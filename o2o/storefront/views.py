@@ -30,8 +30,6 @@ from o2o.catalogue.selectors import (
 from o2o.core.clientip import client_ip
 from o2o.core.errors import DomainError
 from o2o.core.generations import remembered_until_anything_changes, shopper_read
-from o2o.launches import services as launch_services
-from o2o.launches.selectors import launch_for_shopper
 from o2o.locator.geocoding import city_labels, locate_city, locate_postcode, suggest_cities
 from o2o.locator.selectors import cached_stock_near, products_in_stock_near, stock_near
 from o2o.locator.services import record_demand, request_back_in_stock
@@ -147,7 +145,8 @@ def product_detail(request, brand_slug, product_slug):
     if not product or not product.active_variants:
         raise Http404(_("No such product."))
     variant = _chosen_variant(product, request.GET.get("variant"))
-    if product.is_discontinued or not product.in_shops:  # no shop to search or reserve at
+    queued = product.queued_at(timezone.now())  # cached pages are retired when it closes
+    if product.is_discontinued or not product.in_shops or queued:  # no shop search here
         form, nearby, place = LocationForm(), None, None
     else:
         form, nearby, place = _nearby(request, variant)
@@ -162,6 +161,7 @@ def product_detail(request, brand_slug, product_slug):
     context = {
         "brand": brand,
         "product": product,
+        "queued": queued,
         "variant": variant,
         "photos": photos,
         "json_ld": mark_safe(json_ld),  # noqa: S308 (JSON with <, > and & escaped)
@@ -412,29 +412,3 @@ def to_eshop(request, listing_id):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def launch(request, brand_slug, product_slug):
-    """A launch's page: when it starts, and a form to be told then (in the shopper's
-    language); once it has started, the way to the product."""
-    found = launch_for_shopper(brand_slug=brand_slug, product_slug=product_slug)
-    if found is None:
-        raise Http404(_("No such launch."))
-    form = BackInStockForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                launch_services.register_interest(
-                    launch=found,
-                    email=form.cleaned_data["email"],
-                    language=get_language() or settings.LANGUAGE_CODE,
-                    ip=client_ip(request),
-                )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("We will e-mail you when it starts."))
-                return redirect(request.path)
-        status = 400
-    return render(request, "storefront/launch.html", {"launch": found, "form": form}, status=status)

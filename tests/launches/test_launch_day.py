@@ -47,6 +47,9 @@ def test_a_launch_from_the_admin_to_the_shoppers_it_tells(
                 "starts_at_0": "2026-12-10",
                 "starts_at_1": "04:30:00",
                 "timezone": "Asia/Kolkata",
+                "per_shopper_limit": 2,
+                "admission_minutes": 10,
+                **allocations((world.outlet.pk, 3)),
             },
         )
         assert created.status_code == 302, created.content.decode()[:3000]
@@ -80,18 +83,42 @@ def test_a_launch_from_the_admin_to_the_shoppers_it_tells(
         assert devanagari(told["asha@example.com"].subject)
         assert told["ravi@example.com"].subject == f"{world.product.name} is on sale now"
         assert f"/{world.brand.slug}/{world.product.slug}/" in told["ravi@example.com"].body
-        assert Launch.objects.get(product=world.product).status == "open"
-        assert 'data-testid="launch-open"' in Client().get(url).content.decode()
-        made = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
-        assert made.status_code == 201
+        launch = Launch.objects.get(product=world.product)
+        assert (launch.status, launch.units_total, launch.per_shopper_limit) == ("open", 3, 2)
+        assert 'data-testid="launch-queueing"' in Client().get(url).content.decode()
+        direct = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
+        assert direct.status_code == 400  # only through the queue until it closes
+        api = f"/api/v1/launches/{world.brand.slug}/{world.product.slug}/"
+        ticket = APIClient().post(f"{api}queue/", {"email": "asha@example.com"}).json()["ticket"]
+        body = {**api_reservation(world), "quantity": 1}
+        made = APIClient().post(f"{api}reserve/", body, format="json", HTTP_X_QUEUE_TICKET=ticket)
+        assert made.status_code == 201, made.json()
         dashboard = staff.get(f"/dashboard/{world.brand.slug}/").content.decode()
         section = dashboard[dashboard.index('data-testid="launches"') :].split("</section>")[0]
         assert "Registered interest: 2 (2 told) · units reserved: 1 · collected: 0" in section
         assert "<td>Pune Mobiles</td><td>1</td><td>0</td>" in section
-        late = Client().post(url, {"email": "late@example.com"})
-        assert late.status_code == 400
-        assert "This launch has started: the product is on sale." in late.content.decode()
+        late = Client().post(url, {"email": "late@example.com"})  # joins the queue instead
+        assert late.status_code == 302
+        assert late["Location"].endswith("/queue/")
         assert not LaunchInterest.objects.filter(email="late@example.com").exists()
+    with time_machine.travel(NOW + datetime.timedelta(days=1, seconds=1), tick=False):
+        assert 'data-testid="launch-open"' in Client().get(url).content.decode()
+        made = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
+        assert made.status_code == 201  # the queue has closed: reserved as any product
+
+
+def allocations(*rows):
+    """The admin's inline of units put aside: (outlet id, units) rows."""
+    data = {
+        "allocations-TOTAL_FORMS": str(len(rows)),
+        "allocations-INITIAL_FORMS": "0",
+        "allocations-MIN_NUM_FORMS": "0",
+        "allocations-MAX_NUM_FORMS": "1000",
+    }
+    for index, (outlet, units) in enumerate(rows):
+        data[f"allocations-{index}-outlet"] = str(outlet)
+        data[f"allocations-{index}-units"] = str(units)
+    return data
 
 
 def test_only_a_brands_owners_launch_its_products_not_yet_on_sale(tenancy):

@@ -1,0 +1,364 @@
+"""The launch queue's services: a fair first-come waiting room in front of the units the
+outlets put aside.
+
+A shopper joins once per launch (by e-mail) and gets the next number under the launch
+row's lock, so numbers follow arrival. Tickets are admitted strictly in number order while
+units are free (free = put aside - reserved - held for admitted tickets); an admitted
+ticket holds up to the per-shopper limit for `admission_minutes`, is used once for one
+reservation (made by the reservations service, the only way to reserve while the queue
+lasts), or expires and passes its units to the next number. A unit whose reservation is
+cancelled, declined or expires comes back to the queue.
+
+Lock order: ticket, then the reservation's outlet and stock (reservations.reserve), then
+the allocation, then the launch; joining takes only the launch."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from o2o.catalogue.models import Variant
+from o2o.core.db import atomic_with_retry
+from o2o.core.errors import DomainError
+from o2o.core.ratelimit import hit
+from o2o.outlets.models import Outlet
+from o2o.reservations import services as reservations
+from o2o.reservations.models import Reservation
+
+from .models import Launch, LaunchAllocation, QueueSample, QueueTicket
+from .services import open_launch
+
+TICKET_SALT = "o2o.launches.ticket"
+
+
+class QueueError(DomainError):
+    code = "queue_error"
+    status = 409
+
+
+class TicketInvalid(DomainError):
+    code = "ticket_invalid"
+    status = 403
+    default_message = "This queue ticket is not valid."
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a ticket stands: `state` is waiting, admitted, used, expired, sold_out or
+    closed; `position` counts the tickets before it still waiting (waiting only)."""
+
+    ticket: QueueTicket
+    state: str
+    position: int
+    retry_after: int
+
+
+def sign(ticket: QueueTicket) -> str:
+    """The token handed to the shopper: it names the ticket and cannot be forged."""
+    return signing.dumps({"l": ticket.launch_id, "t": ticket.pk}, salt=TICKET_SALT)
+
+
+def ticket_from(token: str, *, launch: Launch) -> QueueTicket:
+    try:
+        data = signing.loads(token, salt=TICKET_SALT)
+    except signing.BadSignature as exc:
+        raise TicketInvalid(_("This queue ticket is not valid.")) from exc
+    if not isinstance(data, dict) or data.get("l") != launch.pk:
+        raise TicketInvalid(_("This queue ticket is not valid."))
+    ticket = QueueTicket.objects.filter(pk=data.get("t"), launch=launch).first()
+    if ticket is None:
+        raise TicketInvalid(_("This queue ticket is not valid."))
+    return ticket
+
+
+def _admit(launch: Launch, *, now: datetime.datetime) -> None:
+    """Admit the next numbers while units are free; `launch` is locked and saved by the
+    caller."""
+    free = launch.units_total - launch.units_reserved - launch.units_held
+    waiting = launch.tickets_issued - launch.admitted_through
+    limit = launch.per_shopper_limit
+    whole = min(free // limit, waiting)
+    batches = [(whole, limit)]
+    if whole < waiting and free - whole * limit > 0:
+        batches.append((1, free - whole * limit))
+    for count, held in batches:
+        if count <= 0:
+            continue
+        first = launch.admitted_through + 1
+        QueueTicket.objects.filter(
+            launch=launch, number__gte=first, number__lt=first + count
+        ).update(
+            admitted_at=now,
+            expires_at=now + datetime.timedelta(minutes=launch.admission_minutes),
+            held=held,
+        )
+        launch.admitted_through += count
+        launch.units_held += count * held
+
+
+COUNTERS = ["tickets_issued", "admitted_through", "units_total", "units_held", "units_reserved"]
+
+
+def _locked(launch_id: int) -> Launch:
+    return Launch.objects.select_for_update().get(pk=launch_id)
+
+
+def join(
+    *,
+    launch: Launch,
+    email: str,
+    language: str,
+    ip: str | None,
+    now: datetime.datetime | None = None,
+) -> QueueTicket:
+    """The shopper's ticket: a new number, or the one this e-mail already has."""
+    now = now or timezone.now()
+    if ip:
+        hit("launch-join-ip", ip, limit=settings.O2O_LAUNCH_JOINS_PER_IP, window=600)
+    if now < launch.starts_at:
+        raise QueueError(_("The queue opens when the launch starts."), queue=["not_open"])
+    if launch.queue_closes_at and now >= launch.queue_closes_at:
+        raise QueueError(_("This launch's queue has closed."), queue=["closed"])
+    if launch.status == Launch.Status.SCHEDULED:
+        open_launch(launch_id=launch.pk, now=now)
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            locked = _locked(launch.pk)
+            locked.tickets_issued += 1
+            ticket = QueueTicket.objects.create(
+                launch=locked,
+                number=locked.tickets_issued,
+                email=email,
+                language=language,
+                joined_at=now,
+            )
+            _admit(locked, now=now)
+            locked.save(update_fields=COUNTERS)
+    except IntegrityError:  # this shopper joined before (perhaps a moment ago)
+        return QueueTicket.objects.get(launch=launch, email=email), False
+    ticket.refresh_from_db()
+    return ticket, True
+
+
+def place(*, ticket: QueueTicket, now: datetime.datetime | None = None) -> Place:
+    """The ticket as its shopper sees it, from one read of the launch's counters."""
+    now = now or timezone.now()
+    launch = Launch.objects.get(pk=ticket.launch_id)
+    ticket.launch = launch
+    if ticket.used_at:
+        return Place(ticket, "used", 0, 0)
+    if ticket.admitted_at:
+        if ticket.expired_at or ticket.expires_at <= now:
+            return Place(ticket, "expired", 0, 0)
+        return Place(ticket, "admitted", 0, 0)
+    if launch.queue_closes_at and now >= launch.queue_closes_at:
+        return Place(ticket, "closed", 0, 0)
+    if launch.units_total - launch.units_reserved <= 0:
+        return Place(ticket, "sold_out", 0, 0)
+    position = ticket.number - launch.admitted_through
+    return Place(ticket, "waiting", position, 2 if position <= 50 else 5 if position <= 500 else 15)
+
+
+@atomic_with_retry
+def reserve(
+    *,
+    ticket: QueueTicket,
+    outlet: Outlet,
+    variant: Variant,
+    quantity: int,
+    shopper_name: str,
+    shopper_phone: str,
+    fulfilment: str = Reservation.Fulfilment.COLLECT,
+    delivery_address: str = "",
+    delivery_point: tuple[float, float] | None = None,
+    shopper: Any = None,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Use an admitted ticket for one reservation of the launch's product, within the
+    units the outlet put aside and the ticket holds."""
+    now = now or timezone.now()
+    ticket = QueueTicket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.used_at:
+        raise QueueError(_("This ticket has been used for a reservation."), ticket=["used"])
+    if not ticket.admitted_at:
+        raise QueueError(_("Your turn has not come yet."), ticket=["waiting"])
+    if ticket.expired_at or ticket.expires_at <= now:
+        raise QueueError(_("Your turn to reserve has passed."), ticket=["expired"])
+    launch = Launch.objects.get(pk=ticket.launch_id)
+    if variant.product_id != launch.product_id:
+        raise QueueError(_("This ticket is for another product."), variant=["other_product"])
+    if not 1 <= quantity <= ticket.held:
+        raise QueueError(
+            _("You can reserve from 1 to %(limit)d units in this launch.") % {"limit": ticket.held},
+            quantity=["over_limit"],
+        )
+    reservation = reservations.reserve(
+        outlet=outlet,
+        variant=variant,
+        quantity=quantity,
+        shopper_name=shopper_name,
+        shopper_email=ticket.email,
+        shopper_phone=shopper_phone,
+        fulfilment=fulfilment,
+        delivery_address=delivery_address,
+        delivery_point=delivery_point,
+        shopper=shopper,
+        language=ticket.language,
+        queued=True,
+    )
+    taken = LaunchAllocation.objects.filter(
+        launch_id=launch.pk, outlet=outlet, taken__lte=F("units") - quantity
+    ).update(taken=F("taken") + quantity)
+    if not taken:
+        raise QueueError(
+            _("This shop has no launch units left: choose another shop."), outlet=["no_units"]
+        )
+    QueueTicket.objects.filter(pk=ticket.pk).update(
+        used_at=now, reservation=reservation, units=quantity
+    )
+    locked = _locked(launch.pk)
+    locked.units_held -= ticket.held
+    locked.units_reserved += quantity
+    _admit(locked, now=now)
+    locked.save(update_fields=COUNTERS)
+    return reservation
+
+
+def expire_admissions(*, now: datetime.datetime | None = None) -> int:
+    """Beat: admitted tickets not used in time pass their units to the next numbers."""
+    now = now or timezone.now()
+    expired = 0
+    launch_ids = (
+        QueueTicket.objects.filter(
+            used_at=None, expired_at=None, admitted_at__isnull=False, expires_at__lte=now
+        )
+        .values_list("launch_id", flat=True)
+        .distinct()
+    )
+    for launch_id in list(launch_ids):
+        with transaction.atomic():
+            due = list(
+                QueueTicket.objects.select_for_update(skip_locked=True).filter(
+                    launch_id=launch_id,
+                    used_at=None,
+                    expired_at=None,
+                    admitted_at__isnull=False,
+                    expires_at__lte=now,
+                )
+            )
+            if not due:
+                continue
+            QueueTicket.objects.filter(pk__in=[t.pk for t in due]).update(expired_at=now)
+            locked = _locked(launch_id)
+            locked.units_held -= sum(t.held for t in due)
+            _admit(locked, now=now)
+            locked.save(update_fields=COUNTERS)
+            expired += len(due)
+    return expired
+
+
+GONE = (Reservation.Status.CANCELLED, Reservation.Status.DECLINED, Reservation.Status.EXPIRED)
+
+
+def return_units(*, reservation_id: int, now: datetime.datetime | None = None) -> int:
+    """A launch reservation that ended without a sale gives its units back to the queue
+    (once); the units returned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = (
+            QueueTicket.objects.select_for_update()
+            .filter(reservation_id=reservation_id, returned_at=None, reservation__status__in=GONE)
+            .select_related("reservation")
+            .first()
+        )
+        if ticket is None:
+            return 0
+        ticket.returned_at = now
+        ticket.save(update_fields=["returned_at"])
+        LaunchAllocation.objects.filter(
+            launch_id=ticket.launch_id, outlet_id=ticket.reservation.outlet_id
+        ).update(taken=F("taken") - ticket.units)
+        locked = _locked(ticket.launch_id)
+        locked.units_reserved -= ticket.units
+        _admit(locked, now=now)
+        locked.save(update_fields=COUNTERS)
+        return ticket.units
+
+
+@transaction.atomic
+def set_allocations(*, launch: Launch, units: dict[int, int]) -> Launch:
+    """Put `units[outlet_id]` aside at each outlet (0 removes it); never below what is
+    already reserved there. Outlets must sell the launch's brand."""
+    from o2o.outlets.models import OutletAuthorization
+
+    authorised = set(
+        OutletAuthorization.objects.filter(
+            brand_id=launch.brand_id, is_active=True, outlet_id__in=units
+        ).values_list("outlet_id", flat=True)
+    )
+    strangers = sorted(set(units) - authorised)
+    if strangers:
+        raise QueueError(_("These shops do not sell this brand."), outlets=strangers)
+    current = {
+        row.outlet_id: row
+        for row in LaunchAllocation.objects.select_for_update().filter(launch=launch)
+    }
+    for outlet_id, count in units.items():
+        row = current.get(outlet_id)
+        if count < (row.taken if row else 0):
+            raise QueueError(
+                _("A shop cannot put aside fewer units than are already reserved there."),
+                outlets=[outlet_id],
+            )
+        if row is None and count:
+            LaunchAllocation.objects.create(launch=launch, outlet_id=outlet_id, units=count)
+        elif row is not None and count != row.units:
+            if count or row.taken:
+                LaunchAllocation.objects.filter(pk=row.pk).update(units=count)
+            else:
+                row.delete()
+    return recount(launch_id=launch.pk)
+
+
+def recount(*, launch_id: int, now: datetime.datetime | None = None) -> Launch:
+    """Set the launch's units from its allocations and admit whom they now allow."""
+    from django.db.models import Sum
+
+    with transaction.atomic():
+        locked = _locked(launch_id)
+        total = LaunchAllocation.objects.filter(launch_id=launch_id).aggregate(n=Sum("units"))["n"]
+        locked.units_total = max(total or 0, locked.units_held + locked.units_reserved)
+        if locked.status == Launch.Status.OPEN:
+            _admit(locked, now=now or timezone.now())
+        locked.save(update_fields=COUNTERS)
+        return locked
+
+
+def sample_queues(*, now: datetime.datetime | None = None) -> int:
+    """Record each open queue's waiting and admitted tickets and reserved units at this
+    minute (once a minute: a second call in the same minute changes nothing)."""
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    open_launches = Launch.objects.filter(status=Launch.Status.OPEN, starts_at__lte=now).filter(
+        Q(queue_closes_at__isnull=True) | Q(queue_closes_at__gt=now - datetime.timedelta(minutes=1))
+    )
+    samples = [
+        QueueSample(
+            launch=launch,
+            at=now,
+            waiting=launch.tickets_issued - launch.admitted_through,
+            admitted=launch.admitted_through,
+            reserved=launch.units_reserved,
+        )
+        for launch in open_launches
+    ]
+    QueueSample.objects.bulk_create(samples, ignore_conflicts=True)
+    return len(samples)

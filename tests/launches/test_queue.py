@@ -1,0 +1,289 @@
+"""Launch day's queue (issue 17, part 5): units each outlet puts aside, a per-shopper limit, a
+fair first-come queue (a signed ticket numbered on arrival, admitted in number order while
+units are free, used once, expiring if unused), through the API and the pages."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from rest_framework.test import APIClient
+
+from o2o.catalogue.models import Product
+from o2o.inventory.models import StockLevel
+from o2o.launches import queue, services
+from o2o.launches.models import Launch, QueueSample, QueueTicket
+from o2o.launches.tasks import tend_queues_task
+from o2o.reservations import services as reservations
+from o2o.reservations.models import Reservation
+from tests.factories import OutletFactory, api_reservation, authorise, stock
+
+START = datetime.datetime(2026, 12, 10, 4, 30, tzinfo=datetime.UTC)  # 10:00 in India
+
+
+@pytest.fixture
+def launch(world):
+    """The world's product launched at START: 2 units put aside at Pune, 1 at Mumbai,
+    one unit per shopper, 10 minutes to reserve."""
+    Product.objects.filter(pk=world.product.pk).update(status="draft")
+    mumbai = OutletFactory(code="mumbai-1", name="Mumbai Mobiles", city="Mumbai")
+    authorise(mumbai, world.brand)
+    stock(mumbai, world.variant, 5)
+    with time_machine.travel(START - datetime.timedelta(days=1), tick=False):
+        found = services.schedule_launch(
+            product=Product.objects.get(pk=world.product.pk), starts_at=START
+        )
+        queue.set_allocations(launch=found, units={world.outlet.pk: 2, mumbai.pk: 1})
+    return Launch.objects.get(pk=found.pk)
+
+
+def url(world, tail=""):
+    return f"/api/v1/launches/{world.brand.slug}/{world.product.slug}/{tail}"
+
+
+def join(world, email, client=None):
+    return (client or APIClient()).post(url(world, "queue/"), {"email": email}, format="json")
+
+
+def place(world, ticket):
+    return APIClient().get(url(world, "queue/"), HTTP_X_QUEUE_TICKET=ticket)
+
+
+def reserve(world, ticket, **changes):
+    body = {
+        "sku": world.variant.sku,
+        "outlet": "pune-1",
+        "quantity": 1,
+        "shopper_name": "Asha",
+        "shopper_phone": "+91 9000000000",
+        **changes,
+    }
+    return APIClient().post(url(world, "reserve/"), body, format="json", HTTP_X_QUEUE_TICKET=ticket)
+
+
+def test_the_queue_admits_in_arrival_order_while_units_are_free(
+    world, launch, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(START - datetime.timedelta(minutes=1), tick=False):
+        early = join(world, "early@example.com")
+        assert early.status_code == 409
+        assert early.json()["fields"] == {"queue": ["not_open"]}
+    with time_machine.travel(START + datetime.timedelta(seconds=5), tick=False):
+        # the first arrival opens the launch and publishes the product if beat has not yet
+        answers = [join(world, f"s{n}@example.com") for n in range(1, 6)]
+        direct = APIClient().post("/api/v1/reservations/", api_reservation(world), format="json")
+        assert direct.status_code == 400  # around the queue: refused
+        assert direct.json()["fields"] == {"queue": ["required"]}
+        assert [a.status_code for a in answers] == [201] * 5
+        states = [(a.json()["number"], a.json()["state"], a.json()["position"]) for a in answers]
+        assert states == [
+            (1, "admitted", 0),
+            (2, "admitted", 0),
+            (3, "admitted", 0),
+            (4, "waiting", 1),
+            (5, "waiting", 2),
+        ]
+        again = join(world, " S2@Example.com ")
+        assert (again.status_code, again.json()["number"]) == (200, 2)  # one place each
+        tickets = {n: a.json()["ticket"] for n, a in zip(range(1, 6), answers, strict=True)}
+        waiting = place(world, tickets[4])
+        assert waiting.json()["state"] == "waiting"
+        assert int(waiting["Retry-After"]) >= 1
+        assert Launch.objects.get(pk=launch.pk).status == "open"
+
+        assert reserve(world, tickets[4]).json()["fields"] == {"ticket": ["waiting"]}
+        assert reserve(world, tickets[1], quantity=2).json()["fields"] == {
+            "quantity": ["over_limit"]
+        }
+        made = reserve(world, tickets[1], shopper_email="someone@else.com")
+        assert made.status_code == 201, made.json()
+        code = made.json()["code"]
+        assert Reservation.objects.get(code=code).shopper_email == "s1@example.com"
+        assert reserve(world, tickets[1]).json()["fields"] == {"ticket": ["used"]}
+        assert place(world, tickets[1]).json() | {"ticket": None} == {
+            "ticket": None,
+            "number": 1,
+            "state": "used",
+            "position": 0,
+            "retry_after": 0,
+            "units": 1,
+            "reserve_by": "2026-12-10T04:40:05Z",
+            "reservation": code,
+        }
+        assert reserve(world, tickets[2], outlet="mumbai-1").status_code == 201
+        gone = reserve(world, tickets[3], outlet="mumbai-1")  # Mumbai's one unit is taken
+        assert (gone.status_code, gone.json()["fields"]) == (409, {"outlet": ["no_units"]})
+        assert reserve(world, tickets[3], outlet="nowhere").status_code == 404
+        assert place(world, tickets[4]).json()["position"] == 1  # nobody used #3's turn yet
+
+    with time_machine.travel(START + datetime.timedelta(minutes=11), tick=False):
+        assert reserve(world, tickets[3]).json()["fields"] == {"ticket": ["expired"]}
+        tend_queues_task.delay()  # #3's turn passes to #4
+        assert place(world, tickets[3]).json()["state"] == "expired"
+        assert place(world, tickets[4]).json()["state"] == "admitted"
+        assert place(world, tickets[5]).json()["state"] == "waiting"
+        assert reserve(world, tickets[4]).status_code == 201
+        assert place(world, tickets[5]).json()["state"] == "sold_out"  # 3 of 3 reserved
+        # a launch reservation cancelled gives its unit back to the queue: #5 is admitted
+        with django_capture_on_commit_callbacks(execute=True):
+            reservations.cancel(reservation_id=Reservation.objects.get(code=code).pk)
+        assert place(world, tickets[5]).json()["state"] == "admitted"
+        assert reserve(world, tickets[5]).status_code == 201
+        cancelled = Reservation.objects.get(code=code).pk
+        assert queue.return_units(reservation_id=cancelled) == 0  # once only
+
+    launch.refresh_from_db()
+    assert (launch.units_total, launch.units_reserved, launch.units_held) == (3, 3, 0)
+    assert sorted(launch.allocations.values_list("outlet__code", "taken")) == [
+        ("mumbai-1", 1),
+        ("pune-1", 2),
+    ]
+    levels = StockLevel.objects.filter(variant=world.variant)
+    assert all(0 <= level.reserved <= level.on_hand for level in levels)
+    assert sum(level.reserved for level in levels) == 3  # the cancelled one released
+
+
+def test_a_ticket_cannot_be_forged_or_carried_to_another_launch(world, launch):
+    with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+        ticket = join(world, "s1@example.com").json()["ticket"]
+        forged = ticket[:-2] + ("AA" if not ticket.endswith("AA") else "BB")
+        for token in (forged, "", "not-a-ticket", "\x00" * 40, "é" * 300):
+            answer = APIClient().get(url(world, "queue/"), HTTP_X_QUEUE_TICKET=token)
+            assert answer.status_code == 403, token
+            assert answer.json()["code"] == "ticket_invalid"
+        from django.core import signing
+
+        other = signing.dumps({"l": launch.pk + 1, "t": 1}, salt=queue.TICKET_SALT)
+        assert place(world, other).status_code == 403
+        for body in ({}, {"email": "not an address"}, {"email": ["a@b.c"]}):
+            assert APIClient().post(url(world, "queue/"), body, format="json").status_code == 400
+        assert APIClient().get("/api/v1/launches/aurora/nothing/queue/").status_code == 404
+
+
+def test_the_queue_on_the_pages_without_javascript_and_with_htmx(world, launch):
+    page_url = f"/launch/{world.brand.slug}/{world.product.slug}/"
+    with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+        for n in range(3):  # the units go to three who came first
+            join(world, f"first{n}@example.com")
+        shopper = Client(HTTP_ACCEPT_LANGUAGE="hi")
+        assert shopper.get(f"{page_url}queue/").status_code == 302  # no ticket yet
+        product_page = Client().get(f"/{world.brand.slug}/{world.product.slug}/").content.decode()
+        assert 'data-testid="launch-queue"' in product_page
+        assert "/reserve/pune-1/" not in product_page
+        joined = shopper.post(page_url, {"email": "late@example.com"})
+        assert joined.status_code == 302
+        assert joined["Location"].endswith("/queue/")
+        waiting = shopper.get(f"{page_url}queue/").content.decode()
+        assert 'data-state="waiting"' in waiting
+        assert 'http-equiv="refresh"' in waiting
+        assert 'hx-trigger="every 2s"' in waiting
+        english = Client()
+        english.cookies = shopper.cookies
+        in_english = english.get(f"{page_url}queue/").content.decode()
+        assert "You are next in the queue." in in_english  # the first three are admitted
+        join(world, "later@example.com")
+        join(world, "latest@example.com")
+        english.post(page_url, {"email": "latest@example.com"})
+        in_english = english.get(f"{page_url}queue/").content.decode()
+        assert "You are in the queue: 2 shoppers are ahead of you." in in_english
+        partial = shopper.get(
+            f"{page_url}queue/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-place"
+        ).content.decode()
+        assert partial.lstrip().startswith('<div id="queue-place"')
+        assert "<html" not in partial
+
+        admitted = Client()
+        admitted.post(page_url, {"email": "first0@example.com"})  # the same place again
+        form_page = admitted.get(f"{page_url}queue/").content.decode()
+        assert 'data-testid="queue-admitted"' in form_page
+        assert "Pune Mobiles" in form_page
+        assert "Mumbai Mobiles" in form_page
+        other_brand_outlet = OutletFactory(code="elsewhere-1")
+        refused = admitted.post(
+            f"{page_url}queue/",
+            {
+                "variant": world.variant.pk,
+                "outlet": other_brand_outlet.code,
+                "quantity": 1,
+                "shopper_name": "Asha",
+                "shopper_phone": "020 2612 3456",
+            },
+        )
+        assert refused.status_code == 400
+        assert "Select a valid choice" in refused.content.decode()
+        wrong_variant = admitted.post(
+            f"{page_url}queue/",
+            {"variant": 999999, "outlet": "pune-1", "quantity": 1, "shopper_name": "A"},
+        )
+        assert wrong_variant.status_code == 400
+        bad_phone = admitted.post(
+            f"{page_url}queue/",
+            {
+                "variant": world.variant.pk,
+                "outlet": "pune-1",
+                "quantity": 1,
+                "shopper_name": "Asha",
+                "shopper_phone": "12",
+            },
+        )
+        assert bad_phone.status_code == 400
+        assert "Enter a phone number of India" in bad_phone.content.decode()
+        made = admitted.post(
+            f"{page_url}queue/",
+            {
+                "variant": world.variant.pk,
+                "outlet": "pune-1",
+                "quantity": 1,
+                "shopper_name": "Asha",
+                "shopper_phone": "020 2612 3456",
+            },
+        )
+        assert made.status_code == 302
+        receipt = admitted.get(made["Location"])
+        assert receipt.status_code == 200
+        assert "Pune Mobiles" in receipt.content.decode()
+        used = admitted.get(f"{page_url}queue/").content.decode()
+        assert 'data-state="used"' in used
+        assert made["Location"] in used
+
+        hindi = shopper.get(f"{page_url}queue/").content.decode()
+        assert any("\u0900" <= c <= "\u097f" for c in hindi)
+
+
+def test_dashboard_shows_the_queue_length_over_time(world, launch, django_user_model):
+    from o2o.brands.models import BrandMembership
+
+    for minute in range(3):
+        with time_machine.travel(START + datetime.timedelta(minutes=minute, seconds=5)):
+            for n in range(2):
+                join(world, f"m{minute}n{n}@example.com")
+            tend_queues_task.delay()
+            tend_queues_task.delay()  # once a minute whatever the ticks
+    assert list(QueueSample.objects.values_list("waiting", "admitted", "reserved")) == [
+        (0, 2, 0),
+        (1, 3, 0),
+        (3, 3, 0),
+    ]
+    staff = django_user_model.objects.create_user("manager", password="a-long-password")
+    staff.is_staff = True
+    staff.save()
+    BrandMembership.objects.create(user=staff, brand=world.brand, role="owner")
+    client = Client()
+    client.force_login(staff)
+    page = client.get(f"/dashboard/{world.brand.slug}/").content.decode()
+    section = page[page.index('data-testid="launch-queue-samples"') :].split("</table>")[0]
+    assert "<td>3</td><td>3</td><td>0</td>" in section
+
+
+def test_queue_reads_cost_the_same_queries_for_any_number_of_tickets(
+    world, launch, django_assert_max_num_queries
+):
+    with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+        tickets = [join(world, f"q{n}@example.com").json()["ticket"] for n in range(40)]
+        with django_assert_max_num_queries(6):
+            assert place(world, tickets[-1]).json()["position"] == 37
+        with django_assert_max_num_queries(6):
+            assert APIClient().get(url(world)).json()["waiting"] == 37
+        with django_assert_max_num_queries(12):
+            assert join(world, "q0@example.com").status_code == 200
+        assert QueueTicket.objects.filter(launch=launch).count() == 40
