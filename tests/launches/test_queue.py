@@ -287,3 +287,38 @@ def test_queue_reads_cost_the_same_queries_for_any_number_of_tickets(
         with django_assert_max_num_queries(12):
             assert join(world, "q0@example.com").status_code == 200
         assert QueueTicket.objects.filter(launch=launch).count() == 40
+
+
+def test_brand_staff_put_units_aside_only_at_their_own_partner_outlets(db):
+    from tests.admin.tenancy_world import build, login
+    from tests.launches.test_launch_day import allocations
+
+    tenancy = build()
+    launch = Launch.objects.get(brand=tenancy.sides[0][1])
+    ours, theirs = tenancy.sides[0][2], tenancy.sides[1][2]
+    staff = login(tenancy, "x_manager")
+    change = f"/admin/launches/launch/{launch.pk}/change/"
+    page = staff.get(change).content.decode()
+    inline = page[page.index('id="allocations-group"') :]
+    assert f'value="{ours.pk}"' in inline
+    assert f'value="{theirs.pk}"' not in inline
+    form = {
+        "product": launch.product.pk,
+        "starts_at_0": launch.starts_at.strftime("%Y-%m-%d"),
+        "starts_at_1": launch.starts_at.strftime("%H:%M:%S"),
+        "timezone": "Asia/Kolkata",
+        "per_shopper_limit": 2,
+        "admission_minutes": 10,
+    }
+    refused = staff.post(change, {**form, **allocations((theirs.pk, 5))})
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+    assert not launch.allocations.exists()
+    saved = staff.post(change, {**form, **allocations((ours.pk, 5))})
+    assert saved.status_code == 302
+    launch.refresh_from_db()
+    assert (launch.units_total, launch.per_shopper_limit) == (5, 2)
+    assert list(launch.allocations.values_list("outlet_id", "units")) == [(ours.pk, 5)]
+    with pytest.raises(queue.QueueError):  # the service refuses a stranger too
+        queue.set_allocations(launch=launch, units={theirs.pk: 1})
+    assert login(tenancy, "y_analyst").get(change).status_code == 404
