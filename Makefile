@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-db messages
+.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-launch bench-db messages
 
 # requirements.txt and requirements-dev.txt are locks (every package pinned, with hashes)
 # compiled from requirements.in and requirements-dev.in by `make lock`.
@@ -76,6 +76,7 @@ RESERVATIONS_ARGS = --duration 4s
 OSCAR_ARGS = --duration 4s
 CELERY_ARGS = --tasks 5000
 FEEDS_ARGS = --outlets 20000
+LAUNCH_ARGS = --shoppers 3000 --window 30
 else
 INGEST_ARGS = --rows 1000000 --outlets 5000
 ONBOARDING_ARGS = --outlets 5000
@@ -88,7 +89,7 @@ FEEDS_ARGS = --outlets 100000
 endif
 BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue
+bench: bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-launch
 	@echo "bench: every figure above was appended to bench/RESULTS.md"
 
 bench-db: install
@@ -126,6 +127,9 @@ bench-http: bench-db
 
 bench-catalogue: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.catalogue_import $(BENCH_ARGS)
+
+bench-launch: bench-db
+	$(BENCH_ENV) $(BIN)/python -m bench.launch $(or $(BENCH_ARGS),$(LAUNCH_ARGS))
 
 bench-feeds: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.feeds $(or $(BENCH_ARGS),$(FEEDS_ARGS))

@@ -12,7 +12,14 @@ from . import queue, services
 from .models import Launch, LaunchAllocation
 from .selectors import launches_visible_to
 
-SETTINGS = ["product", "starts_at", "timezone", "per_shopper_limit", "admission_minutes"]
+SETTINGS = [
+    "product",
+    "starts_at",
+    "timezone",
+    "per_shopper_limit",
+    "admission_minutes",
+    "admit_per_second",
+]
 
 
 class LaunchForm(forms.ModelForm):
@@ -137,6 +144,7 @@ class LaunchAdmin(TenantAdmin):
             zone=data["timezone"],
             per_shopper_limit=data["per_shopper_limit"],
             admission_minutes=data["admission_minutes"],
+            admit_per_second=data["admit_per_second"],
             queue_closes_at=data.get("queue_closes_at"),
             user=request.user,
         )

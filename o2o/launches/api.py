@@ -27,7 +27,7 @@ TICKET_HEADER = OpenApiParameter(
 
 
 def _launch(brand, product):
-    found = launch_for_shopper(brand_slug=brand, product_slug=product)
+    found = launch_for_shopper(brand_slug=brand, product_slug=product, lean=True)
     if found is None:
         raise Http404
     return found
@@ -59,7 +59,7 @@ class ShopSerializer(serializers.Serializer):
 
 
 class LaunchSerializer(serializers.Serializer):
-    product = serializers.CharField(source="launch.product.slug")
+    product = serializers.CharField()
     status = serializers.CharField(source="launch.status")
     starts_at = serializers.DateTimeField(source="launch.starts_at")
     queue_closes_at = serializers.DateTimeField(source="launch.queue_closes_at")
@@ -85,7 +85,12 @@ class LaunchView(ShopperAPIView):
             .order_by("sku")
             .values_list("sku", flat=True)
         )
-        data = {"launch": launch, "skus": skus, "shops": launch_shops(launch=launch)}
+        data = {
+            "launch": launch,
+            "product": product,
+            "skus": skus,
+            "shops": launch_shops(launch=launch),
+        }
         return Response(LaunchSerializer(data).data)
 
 
@@ -98,6 +103,10 @@ def _ticket(request, launch):
 
 
 class QueueView(ShopperAPIView):
+    def get_throttles(self):
+        # joining counts its own attempts per IP (launches.queue.join): one counter, not two
+        return [] if self.request.method == "POST" else super().get_throttles()
+
     @extend_schema(
         request=JoinRequest,
         responses={201: PlaceSerializer, 200: PlaceSerializer},
@@ -114,7 +123,7 @@ class QueueView(ShopperAPIView):
             ip=client_ip(request),
         )
         return Response(
-            PlaceSerializer(queue.place(ticket=ticket)).data,
+            PlaceSerializer(queue.place(ticket=ticket, fresh=created)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -157,7 +166,9 @@ class QueueReserveView(ShopperAPIView):
             product_id=launch.product_id,
         )
         outlet = get_object_or_404(Outlet, code=data["outlet"])
-        reservation_services.check_reservation_rate(ip=client_ip(request), email=ticket.email)
+        # per IP only: a ticket makes one reservation, and a shop whose launch units went
+        # a moment ago must not cost the shopper their turn
+        reservation_services.check_reservation_rate(ip=client_ip(request), email=None)
         reservation = queue.reserve(
             ticket=ticket,
             outlet=outlet,

@@ -53,6 +53,15 @@ class Launch(models.Model):
             "passes to the next in the queue."
         ),
     )
+    admit_per_second = models.PositiveSmallIntegerField(
+        _("shoppers let in per second"),
+        default=50,
+        validators=[MaxValueValidator(1000)],
+        help_text=_(
+            "At most this many shoppers' turns start each second, so the site stays "
+            "fast for everyone during the launch (0: no limit)."
+        ),
+    )
     queue_closes_at = models.DateTimeField(
         _("queue closes at"),
         null=True,
@@ -68,6 +77,8 @@ class Launch(models.Model):
     units_total = models.PositiveIntegerField(default=0, editable=False)
     units_held = models.PositiveIntegerField(default=0, editable=False)
     units_reserved = models.PositiveIntegerField(default=0, editable=False)
+    admit_tokens = models.FloatField(default=0, editable=False)  # turns that may start now
+    tokens_at = models.FloatField(null=True, blank=True, editable=False)  # as of (epoch s)
 
     class Meta:
         ordering = ["-starts_at"]

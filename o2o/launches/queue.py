@@ -15,12 +15,13 @@ the allocation, then the launch; joining takes only the launch."""
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,32 +80,69 @@ def ticket_from(token: str, *, launch: Launch) -> QueueTicket:
     return ticket
 
 
-def _admit(launch: Launch, *, now: datetime.datetime) -> None:
-    """Admit the next numbers while units are free; `launch` is locked and saved by the
-    caller."""
+def _admit(launch: Launch, *, now: datetime.datetime) -> list[tuple[int, int, int]]:
+    """Admit the next numbers while units are free, at most as many as the launch's
+    outflow rate allows now; `launch` is locked and saved by the caller, its counters moved
+    on. Returns the admitted ranges: (first number, count, units held each)."""
     free = launch.units_total - launch.units_reserved - launch.units_held
     waiting = launch.tickets_issued - launch.admitted_through
     limit = launch.per_shopper_limit
-    whole = min(free // limit, waiting)
+    tokens = _tokens(launch, now)
+    turns = min(waiting, int(tokens) if tokens != math.inf else waiting)
+    if turns <= 0:
+        return []
+    whole = min(free // limit, turns)
     batches = [(whole, limit)]
-    if whole < waiting and free - whole * limit > 0:
+    if whole < turns and free - whole * limit > 0:
         batches.append((1, free - whole * limit))
+    admitted = []
     for count, held in batches:
         if count <= 0:
             continue
         first = launch.admitted_through + 1
         QueueTicket.objects.filter(
             launch=launch, number__gte=first, number__lt=first + count
-        ).update(
-            admitted_at=now,
-            expires_at=now + datetime.timedelta(minutes=launch.admission_minutes),
-            held=held,
-        )
-        launch.admitted_through += count
-        launch.units_held += count * held
+        ).update(admitted_at=now, expires_at=_turn_ends(launch, now), held=held)
+        _count_turns(launch, now=now, turns=count, held=held)
+        admitted.append((first, count, held))
+    return admitted
 
 
-COUNTERS = ["tickets_issued", "admitted_through", "units_total", "units_held", "units_reserved"]
+def _count_turns(launch: Launch, *, now: datetime.datetime, turns: int, held: int) -> None:
+    """`turns` more numbers admitted, each holding `held` units, out of the bucket."""
+    tokens = _tokens(launch, now)
+    launch.admitted_through += turns
+    launch.units_held += turns * held
+    if launch.admit_per_second:
+        launch.admit_tokens, launch.tokens_at = tokens - turns, now.timestamp()
+
+
+def _tokens(launch: Launch, now: datetime.datetime) -> float:
+    """How many turns may start now: a bucket refilled at `admit_per_second`, holding at
+    most one second's worth (infinite without a limit)."""
+    rate = launch.admit_per_second
+    if not rate:
+        return math.inf
+    if launch.tokens_at is None:
+        return float(rate)
+    elapsed = max(0.0, now.timestamp() - launch.tokens_at)
+    return min(float(rate), launch.admit_tokens + rate * elapsed)
+
+
+def _turn_ends(launch: Launch, now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(minutes=launch.admission_minutes)
+
+
+COUNTERS = [
+    "tickets_issued",
+    "admitted_through",
+    "units_total",
+    "units_held",
+    "units_reserved",
+    "admit_tokens",
+    "tokens_at",
+]
+TAKEN = [*COUNTERS[:5], "per_shopper_limit", "admission_minutes", "admit_per_second"]
 
 
 def _locked(launch_id: int) -> Launch:
@@ -118,8 +156,10 @@ def join(
     language: str,
     ip: str | None,
     now: datetime.datetime | None = None,
-) -> QueueTicket:
-    """The shopper's ticket: a new number, or the one this e-mail already has."""
+) -> tuple[QueueTicket, bool]:
+    """The shopper's ticket and whether it is new: a new number, or the one this e-mail
+    already has (nobody holds two places). A join also starts the turns the outflow rate
+    allows now."""
     now = now or timezone.now()
     if ip:
         hit("launch-join-ip", ip, limit=settings.O2O_LAUNCH_JOINS_PER_IP, window=600)
@@ -132,27 +172,59 @@ def join(
     email = email.strip().lower()
     try:
         with transaction.atomic():
-            locked = _locked(launch.pk)
-            locked.tickets_issued += 1
+            _take_number(launch, now)  # the row is locked until commit
+            number = launch.tickets_issued
+            free = launch.units_total - launch.units_reserved - launch.units_held
+            due = free > 0 and _tokens(launch, now) >= 1
+            # the common case, in the same writes: nobody waits before the newcomer
+            first_in_line = due and launch.admitted_through == number - 1
+            held = min(launch.per_shopper_limit, free) if first_in_line else 0
             ticket = QueueTicket.objects.create(
-                launch=locked,
-                number=locked.tickets_issued,
+                launch_id=launch.pk,
+                number=number,
                 email=email,
                 language=language,
                 joined_at=now,
+                admitted_at=now if first_in_line else None,
+                expires_at=_turn_ends(launch, now) if first_in_line else None,
+                held=held,
             )
-            _admit(locked, now=now)
-            locked.save(update_fields=COUNTERS)
+            if first_in_line:
+                _count_turns(launch, now=now, turns=1, held=held)
+            elif due:  # others wait before it: start their turns
+                _admit(launch, now=now)
+            if due:
+                launch.save(update_fields=COUNTERS)
     except IntegrityError:  # this shopper joined before (perhaps a moment ago)
         return QueueTicket.objects.get(launch=launch, email=email), False
-    ticket.refresh_from_db()
+    ticket.launch = launch  # its counters as this join left them
     return ticket, True
 
 
-def place(*, ticket: QueueTicket, now: datetime.datetime | None = None) -> Place:
-    """The ticket as its shopper sees it, from one read of the launch's counters."""
+def _take_number(launch: Launch, now: datetime.datetime) -> None:
+    """The next number, and the launch's counters as they are, set on `launch` by one
+    statement that locks its row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Launch._meta.db_table} SET tickets_issued = tickets_issued + 1 "  # noqa: S608 (the model's own table)
+            f"WHERE id = %s RETURNING {', '.join(TAKEN)}",
+            [launch.pk],
+        )
+        for name, value in zip(TAKEN, cursor.fetchone(), strict=True):
+            setattr(launch, name, value)
+
+
+def place(
+    *,
+    ticket: QueueTicket,
+    now: datetime.datetime | None = None,
+    fresh: bool = False,
+    may_start: bool = True,
+) -> Place:
+    """The ticket as its shopper sees it, from one read of the launch's counters (none if
+    `fresh`: the ticket's launch was just read, as join leaves it)."""
     now = now or timezone.now()
-    launch = Launch.objects.get(pk=ticket.launch_id)
+    launch = ticket.launch if fresh else Launch.objects.get(pk=ticket.launch_id)
     ticket.launch = launch
     if ticket.used_at:
         return Place(ticket, "used", 0, 0)
@@ -164,8 +236,29 @@ def place(*, ticket: QueueTicket, now: datetime.datetime | None = None) -> Place
         return Place(ticket, "closed", 0, 0)
     if launch.units_total - launch.units_reserved <= 0:
         return Place(ticket, "sold_out", 0, 0)
+    free = launch.units_total - launch.units_reserved - launch.units_held
+    if may_start and free > 0 and _tokens(launch, now) >= 1:  # due turns: a poll starts them
+        start_turns(launch_id=launch.pk, now=now)
+        ticket.refresh_from_db()
+        return place(ticket=ticket, now=now, may_start=False)
     position = ticket.number - launch.admitted_through
-    return Place(ticket, "waiting", position, 2 if position <= 50 else 5 if position <= 500 else 15)
+    return Place(ticket, "waiting", position, retry_after(position))
+
+
+def start_turns(*, launch_id: int, now: datetime.datetime | None = None) -> int:
+    """Start the turns that are due (units free, the outflow rate allowing); how many."""
+    with transaction.atomic():
+        locked = _locked(launch_id)
+        admitted = _admit(locked, now=now or timezone.now())
+        locked.save(update_fields=COUNTERS)
+    return sum(count for _first, count, _held in admitted)
+
+
+def retry_after(position: int) -> int:
+    """Seconds before a waiting shopper asks again: soon near the front, rarely far back
+    (2 s for the first 20, then a second per 10 places, two minutes at most), so thousands
+    waiting cost the site a few requests a second."""
+    return max(2, min(120, position // 10))
 
 
 @atomic_with_retry
@@ -275,7 +368,7 @@ def return_units(*, reservation_id: int, now: datetime.datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         ticket = (
-            QueueTicket.objects.select_for_update()
+            QueueTicket.objects.select_for_update(of=("self",))
             .filter(reservation_id=reservation_id, returned_at=None, reservation__status__in=GONE)
             .select_related("reservation")
             .first()

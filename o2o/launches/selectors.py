@@ -7,12 +7,15 @@ from django.db.models import Q, QuerySet
 from .models import Launch
 
 
-def launch_for_shopper(*, brand_slug: str, product_slug: str) -> Launch | None:
-    return (
-        Launch.objects.select_related("product", "brand")
-        .filter(brand__slug=brand_slug, brand__is_active=True, product__slug=product_slug)
-        .first()
+def launch_for_shopper(*, brand_slug: str, product_slug: str, lean: bool = False) -> Launch | None:
+    """The launch of an active brand's product; `lean`: the launch's own row only (the
+    queue's API, on every join and poll)."""
+    launches = Launch.objects.filter(
+        brand__slug=brand_slug, brand__is_active=True, product__slug=product_slug
     )
+    if not lean:
+        launches = launches.select_related("product", "brand")
+    return next(iter(launches.order_by()[:1]), None)
 
 
 def launch_shops(*, launch: Launch) -> list[Any]:

@@ -55,6 +55,7 @@ def schedule_launch(
     zone: Any = "Asia/Kolkata",
     per_shopper_limit: int = 1,
     admission_minutes: int = 10,
+    admit_per_second: int = 50,
     queue_closes_at: datetime.datetime | None = None,
     user: Any = None,
 ) -> Launch:
@@ -77,6 +78,7 @@ def schedule_launch(
             "timezone": zone,
             "per_shopper_limit": per_shopper_limit,
             "admission_minutes": admission_minutes,
+            "admit_per_second": admit_per_second,
             "queue_closes_at": closes,
             "created_by": user if getattr(user, "pk", None) else None,
         },

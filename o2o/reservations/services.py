@@ -125,12 +125,14 @@ def _check_delivery(
         )
 
 
-def check_reservation_rate(*, ip: str | None, email: str) -> None:
-    """Shoppers' reservations are throttled per IP and per e-mail (cache counters)."""
+def check_reservation_rate(*, ip: str | None, email: str | None) -> None:
+    """Shoppers' reservations are throttled per IP and per e-mail (cache counters; no
+    e-mail for a launch queue's ticket, which is good for one reservation anyway)."""
     window = settings.O2O_RESERVATION_THROTTLE_SECONDS
     if ip:
         hit("reserve-ip", ip, limit=settings.O2O_RESERVATIONS_PER_IP, window=window)
-    hit("reserve-email", email, limit=settings.O2O_RESERVATIONS_PER_EMAIL, window=window)
+    if email is not None:
+        hit("reserve-email", email, limit=settings.O2O_RESERVATIONS_PER_EMAIL, window=window)
 
 
 def hold_units(
@@ -278,6 +280,9 @@ def transition(
         )
     if to_status in CLOSING:
         _release_lines(reservation, to_status=to_status, user=user)
+        from .signals import reservation_closed
+
+        reservation_closed.send(sender=Reservation, reservation_id=reservation.pk, status=to_status)
     metrics.TRANSITIONS.labels(status=str(to_status)).inc()
     ReservationEvent.objects.create(
         reservation=reservation,

@@ -15,6 +15,7 @@ from o2o.launches import queue
 from o2o.launches import services as launch_services
 from o2o.launches.selectors import launch_for_shopper, launch_shops, launch_variants
 from o2o.outlets.models import Outlet
+from o2o.reservations import services as reservation_services
 
 from .forms import BackInStockForm, LaunchReserveForm
 from .views import _fragment, _remember_code
@@ -121,6 +122,7 @@ def _reserve(request, form, ticket, found):
     variant = next(v for v in launch_variants(launch=found) if v.pk == data["variant"])
     outlet = get_object_or_404(Outlet, code=data["outlet"])
     try:
+        reservation_services.check_reservation_rate(ip=client_ip(request), email=None)
         return queue.reserve(
             ticket=ticket,
             outlet=outlet,

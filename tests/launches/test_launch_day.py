@@ -49,6 +49,7 @@ def test_a_launch_from_the_admin_to_the_shoppers_it_tells(
                 "timezone": "Asia/Kolkata",
                 "per_shopper_limit": 2,
                 "admission_minutes": 10,
+                "admit_per_second": 50,
                 **allocations((world.outlet.pk, 3)),
             },
         )

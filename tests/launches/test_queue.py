@@ -88,7 +88,7 @@ def test_the_queue_admits_in_arrival_order_while_units_are_free(
         tickets = {n: a.json()["ticket"] for n, a in zip(range(1, 6), answers, strict=True)}
         waiting = place(world, tickets[4])
         assert waiting.json()["state"] == "waiting"
-        assert int(waiting["Retry-After"]) >= 1
+        assert waiting["Retry-After"] == "2"
         assert Launch.objects.get(pk=launch.pk).status == "open"
 
         assert reserve(world, tickets[4]).json()["fields"] == {"ticket": ["waiting"]}
@@ -309,6 +309,7 @@ def test_brand_staff_put_units_aside_only_at_their_own_partner_outlets(db):
         "timezone": "Asia/Kolkata",
         "per_shopper_limit": 2,
         "admission_minutes": 10,
+        "admit_per_second": 50,
     }
     refused = staff.post(change, {**form, **allocations((theirs.pk, 5))})
     assert refused.status_code == 200
@@ -322,3 +323,26 @@ def test_brand_staff_put_units_aside_only_at_their_own_partner_outlets(db):
     with pytest.raises(queue.QueueError):  # the service refuses a stranger too
         queue.set_allocations(launch=launch, units={theirs.pk: 1})
     assert login(tenancy, "y_analyst").get(change).status_code == 404
+
+
+def test_turns_start_no_faster_than_the_launchs_outflow_rate(world, launch):
+    Launch.objects.filter(pk=launch.pk).update(admit_per_second=2)
+    queue.set_allocations(launch=launch, units={world.outlet.pk: 5})  # 6 units in all
+    at = START + datetime.timedelta(seconds=1)
+    with time_machine.travel(at, tick=False):
+        answers = [join(world, f"r{n}@example.com").json() for n in range(1, 6)]
+        assert [a["state"] for a in answers] == ["admitted"] * 2 + ["waiting"] * 3
+        assert place(world, answers[2]["ticket"]).json()["position"] == 1
+    with time_machine.travel(at + datetime.timedelta(milliseconds=500), tick=False):
+        # half a second: one more turn, started by the first poll that finds it due
+        assert place(world, answers[4]["ticket"]).json()["position"] == 2
+        assert place(world, answers[2]["ticket"]).json()["state"] == "admitted"
+        assert place(world, answers[3]["ticket"]).json()["state"] == "waiting"
+    with time_machine.travel(at + datetime.timedelta(seconds=5), tick=False):
+        # five seconds later the bucket holds a second's worth, not five: a newcomer's join
+        # starts the turns of the two before it, and waits
+        assert join(world, "r6@example.com").json()["state"] == "waiting"
+        assert place(world, answers[3]["ticket"]).json()["state"] == "admitted"
+        assert place(world, answers[4]["ticket"]).json()["state"] == "admitted"
+    launch.refresh_from_db()
+    assert (launch.admitted_through, launch.units_held, launch.tickets_issued) == (5, 5, 6)
