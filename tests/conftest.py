@@ -37,6 +37,18 @@ def _replicas_only_where_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_test():
+    """Every test starts in the site's language: a request in Hindi leaves Hindi active in
+    its thread (LocaleMiddleware activates it and nothing turns it off), which changed the
+    messages a later test read, depending on the order."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _celery_mode(request, settings, tmp_path):
     """Eager Celery unless the test brings a real worker; mail stays in memory."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
