@@ -190,7 +190,7 @@ def served_out_of_order(arrivals, served):
     return late
 
 
-def build(outlets, units):
+def build(outlets, units, admit_per_second):
     from django.utils import timezone
 
     from bench import scale
@@ -216,6 +216,7 @@ def build(outlets, units):
         status=Launch.Status.OPEN,
         per_shopper_limit=1,
         admission_minutes=2,
+        admit_per_second=admit_per_second,
     )
     catalogue.set_queue(product_id=product.pk, until=launch.queue_closes_at)
     queue.set_allocations(launch=launch, units={outlet.pk: units for outlet in outlet_rows})
@@ -229,6 +230,9 @@ def main():
     parser.add_argument("--outlets", type=int, default=500)
     parser.add_argument("--units", type=int, default=6, help="units put aside per outlet")
     parser.add_argument("--window", type=float, default=60.0, help="seconds of arrivals")
+    parser.add_argument(
+        "--admit-per-second", type=int, default=50, help="the launch's outflow rate"
+    )
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     configure()
@@ -236,7 +240,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # hashed names, as in production
-    launch, product, skus, outlet_codes = build(args.outlets, args.units)
+    launch, product, skus, outlet_codes = build(args.outlets, args.units, args.admit_per_second)
     brand = product.brand.slug
     total_units = args.outlets * args.units
     catalogue_path = f"/{brand}/"
@@ -342,7 +346,8 @@ def report(args, launch, shoppers, client, quiet, during, finished, total_units,
     exact = reserved_units == total_units and not oversold and not over_allocated and not twice
     lines = [
         f"{args.shoppers:,} shoppers arriving over {args.window:g} s for {total_units:,} units "
-        f"({args.units} at each of {args.outlets} outlets), one per shopper; every shopper done "
+        f"({args.units} at each of {args.outlets} outlets), one per shopper, turns started at "
+        f"most {args.admit_per_second}/s; every shopper done "
         f"{finished:.1f} s after the first arrival; client errors {len(client.errors)}"
         + (f" (first: {client.errors[0]})" if client.errors else ""),
         f"outcomes: {', '.join(f'{k} {v:,}' for k, v in sorted(states.items()))}; polls "

@@ -234,8 +234,8 @@ def place(
         return Place(ticket, "admitted", 0, 0)
     if launch.queue_closes_at and now >= launch.queue_closes_at:
         return Place(ticket, "closed", 0, 0)
-    if launch.units_total - launch.units_reserved <= 0:
-        return Place(ticket, "sold_out", 0, 0)
+    if launch.units_total - launch.units_reserved <= 0:  # unless a reservation is cancelled
+        return Place(ticket, "sold_out", 0, SOLD_OUT_RETRY)
     free = launch.units_total - launch.units_reserved - launch.units_held
     if may_start and free > 0 and _tokens(launch, now) >= 1:  # due turns: a poll starts them
         start_turns(launch_id=launch.pk, now=now)
@@ -252,6 +252,9 @@ def start_turns(*, launch_id: int, now: datetime.datetime | None = None) -> int:
         admitted = _admit(locked, now=now or timezone.now())
         locked.save(update_fields=COUNTERS)
     return sum(count for _first, count, _held in admitted)
+
+
+SOLD_OUT_RETRY = 120
 
 
 def retry_after(position: int) -> int:
