@@ -141,3 +141,24 @@ def api_reservation(world, **changes):
         "shopper_phone": "+91 9000000000",
         **changes,
     }
+
+
+def launch_on_sale(world, units):
+    """The world's product launched a minute ago, its queue open for an hour, `units[outlet]`
+    put aside at each outlet."""
+    from o2o.catalogue import services as catalogue
+    from o2o.launches import queue
+    from o2o.launches.models import Launch
+
+    now = timezone.now()
+    launch = Launch.objects.create(
+        brand=world.brand,
+        product=world.product,
+        starts_at=now - timedelta(minutes=1),
+        queue_closes_at=now + timedelta(hours=1),
+        status=Launch.Status.OPEN,
+    )
+    catalogue.set_queue(product_id=world.product.pk, until=launch.queue_closes_at)
+    return queue.set_allocations(
+        launch=launch, units={outlet.pk: count for outlet, count in units.items()}
+    )

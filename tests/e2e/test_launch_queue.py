@@ -8,29 +8,18 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from o2o.catalogue import services as catalogue
 from o2o.launches import queue
-from o2o.launches.models import Launch
 from o2o.reservations import services as reservations
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_shopper_flows import serious_violations
-from tests.factories import make_world
+from tests.factories import launch_on_sale, make_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_shopper_waits_their_turn_and_reserves_when_a_unit_comes_back(page):
     world = make_world(on_hand=5)
-    now = timezone.now()
-    launch = Launch.objects.create(
-        brand=world.brand,
-        product=world.product,
-        starts_at=now - datetime.timedelta(minutes=1),
-        queue_closes_at=now + datetime.timedelta(hours=1),
-        status=Launch.Status.OPEN,
-    )
-    catalogue.set_queue(product_id=world.product.pk, until=launch.queue_closes_at)
-    queue.set_allocations(launch=launch, units={world.outlet.pk: 1})
+    launch = launch_on_sale(world, {world.outlet: 1})
     first, _new = queue.join(launch=launch, email="first@example.com", language="en", ip=None)
     taken = queue.reserve(
         ticket=first,
@@ -66,16 +55,7 @@ def test_a_shopper_waits_their_turn_and_reserves_when_a_unit_comes_back(page):
 
 def test_the_waiting_page_moves_on_by_itself(page):
     world = make_world(on_hand=5)
-    now = timezone.now()
-    launch = Launch.objects.create(
-        brand=world.brand,
-        product=world.product,
-        starts_at=now - datetime.timedelta(minutes=1),
-        queue_closes_at=now + datetime.timedelta(hours=1),
-        status=Launch.Status.OPEN,
-    )
-    catalogue.set_queue(product_id=world.product.pk, until=launch.queue_closes_at)
-    queue.set_allocations(launch=launch, units={world.outlet.pk: 2})
+    launch = launch_on_sale(world, {world.outlet: 2})
     for n in range(2):  # both units held by two who came first
         queue.join(launch=launch, email=f"ahead{n}@example.com", language="en", ip=None)
     page.goto(f"{page.base}/launch/aurora/aurora-12/")

@@ -6,30 +6,19 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from o2o.catalogue import services as catalogue
 from o2o.inventory.models import StockLevel
 from o2o.launches import queue
 from o2o.launches.models import Launch, QueueTicket
 from o2o.reservations.models import Reservation
-from tests.factories import OutletFactory, authorise, make_world, stock
+from tests.factories import OutletFactory, authorise, launch_on_sale, make_world, stock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def open_launch(world, units):
-    """The world's product on sale since a minute ago through a queue, `units` put aside
-    per outlet code."""
-    now = timezone.now()
-    launch = Launch.objects.create(
-        brand=world.brand,
-        product=world.product,
-        starts_at=now - datetime.timedelta(minutes=1),
-        queue_closes_at=now + datetime.timedelta(hours=1),
-        status=Launch.Status.OPEN,
-    )
-    catalogue.set_queue(product_id=world.product.pk, until=launch.queue_closes_at)
+    """The world's product on sale through a queue, `units` put aside per outlet code (new
+    outlets with 20 of the item each)."""
     outlets = {"pune-1": world.outlet}
     for code in units:
         if code not in outlets:
@@ -37,9 +26,7 @@ def open_launch(world, units):
             authorise(outlets[code], world.brand)
             stock(outlets[code], world.variant, 20)
     StockLevel.objects.filter(pk=world.level.pk).update(on_hand=20)
-    return queue.set_allocations(
-        launch=launch, units={outlets[code].pk: count for code, count in units.items()}
-    )
+    return launch_on_sale(world, {outlets[code]: count for code, count in units.items()})
 
 
 def run(threads):
