@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -109,7 +110,7 @@ def launch_figures(*, brand: Any) -> list[dict[str, Any]]:
 SAMPLES_SHOWN = 24
 
 
-def _queue_samples(launches: list[Launch]) -> dict[int, list[Any]]:
+def _queue_samples(launches: Sequence[Launch]) -> dict[int, list[Any]]:
     from .models import QueueSample
 
     by_launch: dict[int, list[Any]] = {}
