@@ -20,7 +20,8 @@ def sheet(skus, *, bump=0):
     writer = csv.writer(buffer)
     from o2o.catalogue.sheets import COLUMNS
 
-    writer.writerow(COLUMNS)
+    columns = [*COLUMNS[:10], "attribute:storage", "attribute:colour", *COLUMNS[10:]]
+    writer.writerow(columns)
     for index in range(skus):
         product = index // 8
         values = {
@@ -33,12 +34,12 @@ def sheet(skus, *, bump=0):
             "channels": "shops",
             "sku": f"CAT-{index:05d}",
             "gtin": f"{8900000000000 + index}",
-            "colour": ("Black", "Blue", "Green", "Gold")[index % 4],
-            "storage_gb": str((64, 128)[index % 8 // 4]),
+            "attribute:colour": ("Black", "Blue", "Green", "Gold")[index % 4],
+            "attribute:storage": str((64, 128)[index % 8 // 4]),
             "price": f"{9999 + index + bump}.00",
             "active": "yes",
         }
-        writer.writerow([values.get(column, "") for column in COLUMNS])
+        writer.writerow([values.get(column, "") for column in columns])
     return buffer.getvalue().encode()
 
 

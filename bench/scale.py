@@ -46,8 +46,8 @@ def catalogue(
                 brand=brand,
                 sku=f"{sku_prefix}-{i:06d}",
                 gtin=f"{gtin_prefix}{i:010d}",
-                colour="Black",
-                storage_gb=128,
+                attributes={"storage": "128", "colour": "Black"},
+                version="128 GB · Black",
                 price=price(i),
             )
             for i in range(skus)

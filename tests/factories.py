@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from o2o.brands.models import Brand
-from o2o.catalogue.models import Category, Product, Variant
+from o2o.catalogue.models import Attribute, Category, Product, Variant
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization, Retailer
 
@@ -25,13 +25,31 @@ class BrandFactory(factory.django.DjangoModelFactory):
     max_units_per_reservation = 5
 
 
+PHONE_ATTRIBUTES = [
+    ("storage", "Storage", {"hi": "स्टोरेज", "zh-hans": "存储"}, "GB"),
+    ("colour", "Colour", {"hi": "रंग", "zh-hans": "颜色"}, ""),
+]
+
+
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category
+        skip_postgeneration_save = True
 
     brand = factory.SubFactory(BrandFactory)
     name = factory.Sequence(lambda n: f"Category {n}")
     slug = factory.Sequence(lambda n: f"category-{n}")
+
+    @factory.post_generation
+    def with_attributes(self, create, extracted, **kwargs):
+        """A phone category's attributes unless told: storage (GB), then colour."""
+        if not create:
+            return
+        specs = PHONE_ATTRIBUTES if extracted is None else extracted
+        Attribute.objects.bulk_create(
+            Attribute(category=self, code=code, label=label, labels=labels, unit=unit, position=i)
+            for i, (code, label, labels, unit) in enumerate(specs, start=1)
+        )
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
@@ -53,9 +71,12 @@ class VariantFactory(factory.django.DjangoModelFactory):
     brand = factory.SelfAttribute("product.brand")
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     gtin = factory.Sequence(lambda n: f"890{n:010d}")
-    colour = "Black"
-    storage_gb = 128
+    attributes = factory.LazyAttribute(lambda o: {"storage": str(o.storage_gb), "colour": o.colour})
     price = Decimal("19999.00")
+
+    class Params:
+        colour = "Black"
+        storage_gb = 128
 
 
 class RetailerFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from o2o.core.errors import DomainError
 
 from . import services, sheets
 from .models import (
+    Attribute,
     CatalogueChange,
     CatalogueImport,
     Category,
@@ -35,6 +36,15 @@ from .selectors import (
 CATALOGUE_GRANTS = {"brand": {"view"}, "brand_manager": {"view", "add", "change", "delete"}}
 
 
+class AttributeInline(TenantInline):
+    """The category's variant attributes: code, label (and its translations), unit, order."""
+
+    model = Attribute
+    extra = 1
+    fields = ["position", "code", "label", "labels", "unit"]
+    grants = CATALOGUE_GRANTS
+
+
 @admin.register(Category)
 class CategoryAdmin(TenantAdmin):
     scope = staticmethod(categories_visible_to)
@@ -43,13 +53,73 @@ class CategoryAdmin(TenantAdmin):
     list_filter = ["brand"]
     search_fields = ["name"]
     list_select_related = ["brand"]
+    inlines = [AttributeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.refresh_versions(category_id=form.instance.pk)  # order, units may change
+
+
+VARIANT_FIELDS = [name for name in services.AUDITED[Variant] if name != "attributes"]
+
+
+class VariantForm(forms.ModelForm):
+    """A variant with one field per attribute of its product's category (variant_form_for
+    makes the class for a category); the values are kept in `Variant.attributes`."""
+
+    codes: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = self.instance.attributes or {}
+        for code in self.codes:
+            self.fields[f"attr_{code}"].initial = values.get(code, "")
+
+    def clean(self):
+        data = super().clean()
+        values = dict(self.instance.attributes or {})
+        for code in self.codes:
+            value = (data.get(f"attr_{code}") or "").strip()
+            if value:
+                values[code] = value
+            else:
+                values.pop(code, None)
+        self.instance.attributes = values
+        return data
+
+
+def variant_form_for(category):
+    """The variant form with the attribute fields of `category`, in their order."""
+    attributes = category.attribute_list() if category is not None else []
+    declared = {
+        f"attr_{a.code}": forms.CharField(
+            label=a.label_in(), max_length=60, required=False, help_text=a.unit
+        )
+        for a in attributes
+    }
+    declared["codes"] = tuple(a.code for a in attributes)
+    return type("CategoryVariantForm", (VariantForm,), declared)
 
 
 class VariantInline(TenantInline):
+    """The product's variants, with its category's attributes as columns."""
+
     model = Variant
     extra = 0
-    fields = list(services.AUDITED[Variant])
+    fields = VARIANT_FIELDS
     grants = CATALOGUE_GRANTS
+
+    def _category(self, obj):
+        return obj.category if obj is not None else None
+
+    def get_fields(self, request, obj=None):
+        category = self._category(obj)
+        codes = [a.code for a in category.attribute_list()] if category else []
+        return [*VARIANT_FIELDS[:2], *(f"attr_{code}" for code in codes), *VARIANT_FIELDS[2:]]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = variant_form_for(self._category(obj))
+        return super().get_formset(request, obj, **kwargs)
 
 
 class ProductImageInline(TenantInline):
@@ -172,11 +242,20 @@ class ProductAdmin(AuditedAdmin):
 class VariantAdmin(AuditedAdmin):
     scope = staticmethod(variants_visible_to)
     grants = CATALOGUE_GRANTS
-    list_display = ["sku", "product", "colour", "storage_gb", "price", "sale_price", "is_active"]
-    list_filter = ["brand", "is_active", "storage_gb"]
+    list_display = ["sku", "product", "version", "price", "sale_price", "is_active"]
+    list_filter = ["brand", "is_active"]
     search_fields = ["sku", "gtin", "product__name"]
     list_select_related = ["product"]
     autocomplete_fields = ["product"]
+
+    def get_fields(self, request, obj=None):
+        category = obj.product.category if obj is not None else None
+        codes = [a.code for a in category.attribute_list()] if category else []
+        return ["product", *VARIANT_FIELDS[:2], *(f"attr_{c}" for c in codes), *VARIANT_FIELDS[2:]]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = variant_form_for(obj.product.category if obj is not None else None)
+        return super().get_form(request, obj, change, **kwargs)
 
 
 @admin.register(CatalogueChange)
@@ -215,7 +294,9 @@ class CatalogueImportForm(BrandImportForm):
         label=_("Sheet (CSV or XLSX)"),
         help_text=_(
             "One row per SKU, as the export writes it: product, product_slug, category, "
-            "description, specs, status, publish_at, channels, sku, gtin, colour, storage_gb, "
+            "description, specs, status, publish_at, channels, sku, gtin, then one "
+            "attribute:CODE column per attribute of the category (attribute:storage, "
+            "attribute:colour…), "
             "price, sale_price, sale_starts, sale_ends, active, images."
         ),
     )

@@ -9,7 +9,13 @@ from rest_framework import generics, serializers
 from o2o.core.api_views import Pages, ShopperReadView
 
 from .models import Product, Variant
-from .selectors import active_brands, categories_of, product_for_shopper, published_products
+from .selectors import (
+    active_brands,
+    attribute_codes,
+    categories_of,
+    product_for_shopper,
+    published_products,
+)
 
 
 class BrandSerializer(serializers.Serializer):
@@ -19,7 +25,21 @@ class BrandSerializer(serializers.Serializer):
     tagline = serializers.CharField()
 
 
+class AttributeSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    label = serializers.SerializerMethodField(help_text="In the reader's language.")
+    unit = serializers.CharField()
+
+    def get_label(self, attribute) -> str:
+        return attribute.label_in()
+
+
 class VariantSerializer(serializers.ModelSerializer):
+    attributes = serializers.DictField(
+        child=serializers.CharField(),
+        help_text='Values by the category\'s attribute codes, e.g. {"storage": "128"}.',
+    )
+    version = serializers.CharField(help_text="The values in the category's order, with units.")
     current_price = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -32,8 +52,8 @@ class VariantSerializer(serializers.ModelSerializer):
         fields = [
             "sku",
             "gtin",
-            "colour",
-            "storage_gb",
+            "attributes",
+            "version",
             "price",
             "current_price",
             "sale_price",
@@ -61,6 +81,9 @@ class EShopLinkSerializer(serializers.Serializer):
 
 class ProductDetailSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name")
+    attributes = AttributeSerializer(
+        many=True, source="category.attribute_list", help_text="The variants' attributes."
+    )
     variants = VariantSerializer(many=True, source="active_variants")
     eshops = serializers.SerializerMethodField()
 
@@ -74,6 +97,7 @@ class ProductDetailSerializer(serializers.ModelSerializer):
             "channels",
             "description",
             "specs",
+            "attributes",
             "variants",
             "eshops",
         ]
@@ -95,6 +119,7 @@ class BrandListView(ShopperReadView, generics.ListAPIView):
 class CategorySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
+    attributes = AttributeSerializer(many=True, source="attribute_list")
 
 
 class CategoryListView(ShopperReadView, generics.ListAPIView):
@@ -102,7 +127,8 @@ class CategoryListView(ShopperReadView, generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return categories_of(get_object_or_404(active_brands(), slug=self.kwargs["brand"]))
+        brand = get_object_or_404(active_brands(), slug=self.kwargs["brand"])
+        return categories_of(brand).prefetch_related("attributes")
 
 
 class ProductPages(Pages):
@@ -110,7 +136,8 @@ class ProductPages(Pages):
 
 
 class ProductListView(ShopperReadView, generics.ListAPIView):
-    """A brand's published products; `q`, `category`, `storage`, `colour` filter them."""
+    """A brand's published products; `q`, `category` and any attribute code of the brand's
+    categories (`storage=128`, `colour=black`, `screen=55`) filter them."""
 
     serializer_class = ProductSerializer
     pagination_class = ProductPages
@@ -118,13 +145,12 @@ class ProductListView(ShopperReadView, generics.ListAPIView):
     def get_queryset(self):
         brand = get_object_or_404(active_brands(), slug=self.kwargs["brand"])
         params = self.request.query_params
-        storage = params.get("storage")
+        codes = attribute_codes(brand=brand)
         return published_products(
             brand=brand,
             query=params.get("q", "")[:80],
             category=params.get("category"),
-            storage=int(storage) if storage and storage.isdigit() else None,
-            colour=params.get("colour", "")[:40],
+            attributes={code: params[code][:60] for code in codes if params.get(code)},
         )
 
 

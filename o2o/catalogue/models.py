@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,76 @@ class Category(TimeStampedModel):
 
     def __str__(self):
         return f"{self.brand} / {self.name}"
+
+    def attribute_list(self) -> list["Attribute"]:
+        """Its variant attributes in their order (prefetched `attributes` if there)."""
+        if not hasattr(self, "_attribute_list"):
+            self._attribute_list = list(self.attributes.all())
+        return self._attribute_list
+
+
+RESERVED_CODES = {
+    "q",
+    "category",
+    "page",
+    "near",
+    "sort",
+    "variant",
+    "city",
+    "lat",
+    "lng",
+    "price_min",
+    "price_max",
+}
+
+
+def check_attribute_code(code: str) -> None:
+    if code in RESERVED_CODES:
+        raise ValidationError(
+            _("“%(code)s” names a filter of the catalogue already: choose another code.")
+            % {"code": code}
+        )
+
+
+class Attribute(models.Model):
+    """A variant attribute of a category's products (storage, colour and RAM for phones;
+    screen size for TVs…), in its order, its label translated, with its unit."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        validators=[check_attribute_code],
+        help_text=_("As in filter links and spreadsheet columns, e.g. storage."),
+    )
+    label = models.CharField(_("label"), max_length=60, help_text=_("In English."))
+    labels = models.JSONField(
+        _("translated labels"),
+        default=dict,
+        blank=True,
+        help_text=_('By language code, e.g. {"hi": "स्टोरेज", "zh-hans": "存储"}.'),
+    )
+    unit = models.CharField(_("unit"), max_length=12, blank=True, help_text=_("e.g. GB, inch"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["category", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="unique_attribute_code")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def label_in(self, language: str | None = None) -> str:
+        """The label in `language` (the active one unless told), else in English."""
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or "en").lower()
+        return self.labels.get(language) or self.labels.get(language.split("-")[0]) or self.label
+
+    def show(self, value: Any) -> str:
+        return f"{value} {self.unit}" if self.unit else str(value)
 
 
 class ProductQuerySet(models.QuerySet):
@@ -118,14 +189,26 @@ class Product(TimeStampedModel):
 
 
 class Variant(TimeStampedModel):
-    """The SKU: one colour and storage of a product, with its price."""
+    """The SKU: one version of a product (its values of the category's attributes, e.g.
+    128 GB and Black), with its price."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64)
     gtin = models.CharField(_("GTIN"), max_length=14, blank=True, null=True)
-    colour = models.CharField(_("colour"), max_length=40)
-    storage_gb = models.PositiveIntegerField(_("storage (GB)"))
+    attributes = models.JSONField(
+        _("attributes"),
+        default=dict,
+        blank=True,
+        help_text=_('By the category\'s attribute codes, e.g. {"storage": "128"}.'),
+    )
+    version = models.CharField(
+        _("version"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("Its attribute values in its category's order, e.g. 128 GB · Black."),
+    )
     price = models.DecimalField(
         _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -142,7 +225,7 @@ class Variant(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["product", "storage_gb", "colour"]
+        ordering = ["product", "price", "sku"]
         constraints = [
             models.UniqueConstraint(fields=["brand", "sku"], name="unique_variant_sku"),
             models.UniqueConstraint(fields=["brand", "gtin"], name="unique_variant_gtin"),
@@ -161,11 +244,38 @@ class Variant(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.product.name} {self.storage_gb} GB {self.colour}"
+        return f"{self.product.name} {self.version}".strip()
+
+    def describe(self, attributes: list[Attribute] | None = None) -> str:
+        """Its attribute values in its category's order, with units: "128 GB · Black" (what
+        `version` keeps, so that lists never read the category to name a variant)."""
+        if attributes is None:
+            attributes = self.product.category.attribute_list()
+        values = {k: v for k, v in (self.attributes or {}).items() if v not in (None, "")}
+        parts = [a.show(values[a.code]) for a in attributes if a.code in values]
+        known = {a.code for a in attributes}
+        parts += [str(v) for k, v in sorted(values.items()) if k not in known]
+        return " · ".join(parts)
+
+    def value(self, code: str) -> str:
+        return str((self.attributes or {}).get(code, ""))
+
+    def sort_key(self) -> tuple:
+        """In the category's attribute order, numbers by value: 64 GB before 128 GB."""
+        key: list[tuple] = []
+        for attribute in self.product.category.attribute_list():
+            value = self.value(attribute.code)
+            number = value.replace(".", "", 1).isdigit()
+            key.append((0, float(value), "") if number else (1, 0.0, value.casefold()))
+        return (*key, self.sku)
 
     def save(self, *args, **kwargs):
         if not self.brand_id and self.product_id:
             self.brand_id = self.product.brand_id
+        if self.product_id:
+            self.version = self.describe()[:200]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, When
@@ -10,6 +11,7 @@ from django.utils import timezone
 from o2o.brands.models import Brand
 
 from .models import (
+    Attribute,
     CatalogueChange,
     CatalogueImport,
     Category,
@@ -50,12 +52,43 @@ def shoppable_variants() -> QuerySet:
     return Variant.objects.filter(is_active=True, product__status=Product.Status.PUBLISHED)
 
 
-def variant_facets(brand: Brand) -> tuple[list[int], list[str]]:
-    """The storages and colours offered, for the filter form."""
+@dataclass(frozen=True)
+class Facet:
+    """An attribute shoppers filter by, and the values the brand's variants offer."""
+
+    attribute: Attribute
+    values: list[str]
+
+
+def attribute_codes(*, brand: Brand) -> set[str]:
+    """The attribute codes of the brand's categories (the catalogue's filter names)."""
+    return set(Attribute.objects.filter(category__brand=brand).values_list("code", flat=True))
+
+
+def _in_order(values: set[str]) -> list[str]:
+    numbers = all(value.replace(".", "", 1).isdigit() for value in values)
+    return sorted(values, key=float) if numbers else sorted(values, key=str.casefold)
+
+
+def variant_facets(brand: Brand, *, category: str | None = None) -> list[Facet]:
+    """The attributes of the brand's categories (of `category` only, when chosen) in their
+    order, one per code, each with the values its shoppable variants offer. Two queries."""
+    attributes = Attribute.objects.filter(
+        category__brand=brand, category__products__status=Product.Status.PUBLISHED
+    ).distinct()
     variants = shoppable_variants().filter(brand=brand)
-    storages = sorted(set(variants.values_list("storage_gb", flat=True)))
-    colours = sorted(set(variants.values_list("colour", flat=True)))
-    return storages, colours
+    if category:
+        attributes = attributes.filter(category__slug=category)
+        variants = variants.filter(product__category__slug=category)
+    by_code: dict[str, Attribute] = {}
+    for attribute in attributes.order_by("position", "pk"):
+        by_code.setdefault(attribute.code, attribute)
+    offered: dict[str, set[str]] = {code: set() for code in by_code}
+    for values in variants.values_list("attributes", flat=True):
+        for code, value in (values or {}).items():
+            if code in offered and value not in (None, ""):
+                offered[code].add(str(value))
+    return [Facet(by_code[code], _in_order(offered[code])) for code in by_code if offered[code]]
 
 
 def current_price(prefix: str = "", *, now: Any = None) -> Case:
@@ -80,19 +113,17 @@ def published_products(
     category: str | None = None,
     price_min: Decimal | None = None,
     price_max: Decimal | None = None,
-    storage: int | None = None,
-    colour: str = "",
+    attributes: dict[str, str] | None = None,
     sort: str = "name",
 ) -> QuerySet:
-    """A brand's published products with their lowest price, filtered and sorted (the
-    locator adds "in stock near me": `locator.selectors.products_in_stock_near`)."""
+    """A brand's published products with their lowest price, filtered (by the variants'
+    `attributes`, e.g. {"storage": "128"}) and sorted (the locator adds "in stock near
+    me": `locator.selectors.products_in_stock_near`)."""
     variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True).annotate(
         paid=current_price()
     )
-    if storage:
-        variants = variants.filter(storage_gb=storage)
-    if colour:
-        variants = variants.filter(colour__iexact=colour)
+    for code, value in (attributes or {}).items():
+        variants = variants.filter(**{f"attributes__{code}__iexact": str(value)})
     if price_min is not None:
         variants = variants.filter(paid__gte=price_min)
     if price_max is not None:
@@ -108,8 +139,11 @@ def published_products(
     if category:
         products = products.filter(category__slug=category)
     if query:
+        in_values = Q()
+        for code in attribute_codes(brand=brand):
+            in_values |= Q(**{f"attributes__{code}__icontains": query})
         matches = Variant.objects.filter(product=OuterRef("pk")).filter(
-            Q(sku__iexact=query) | Q(colour__icontains=query)
+            Q(sku__iexact=query) | in_values
         )
         products = products.filter(
             Q(name__icontains=query) | Q(category__name__icontains=query) | Q(Exists(matches))
@@ -121,15 +155,18 @@ def photos_for(product: Any, variant: Any) -> list:
     """The product's photos for one variant: those of its colour first, then the rest."""
     photos = getattr(product, "photos", None)
     photos = list(product.images.all()) if photos is None else photos
-    own = [p for p in photos if p.colour and p.colour.casefold() == variant.colour.casefold()]
+    colour = variant.value("colour").casefold()
+    own = [p for p in photos if p.colour and p.colour.casefold() == colour]
     general = [p for p in photos if not p.colour]
     return own + general or photos[:1]
 
 
 def product_for_shopper(*, brand: Brand, slug: str) -> Any:
-    variants = Variant.objects.filter(is_active=True).order_by("storage_gb", "colour")
+    """The product, its active variants in its category's attribute order (the picker's),
+    photos, e-shop listings and attributes."""
+    variants = Variant.objects.filter(is_active=True).order_by("price", "sku")
     listings = EShopListing.objects.filter(eshop__is_active=True).select_related("eshop")
-    return (
+    product = (
         Product.objects.reachable()
         .filter(brand=brand, slug=slug)
         .select_related("category", "brand")
@@ -137,9 +174,13 @@ def product_for_shopper(*, brand: Brand, slug: str) -> Any:
             Prefetch("variants", queryset=variants, to_attr="active_variants"),
             Prefetch("images", queryset=ProductImage.objects.all(), to_attr="photos"),
             Prefetch("listings", queryset=listings, to_attr="eshop_listings"),
+            "category__attributes",
         )
         .first()
     )
+    if product is not None:
+        product.active_variants.sort(key=Variant.sort_key)
+    return product
 
 
 def listing_for_shopper(*, listing_id: int) -> EShopListing | None:

@@ -197,8 +197,7 @@ AUDITED = {
     Variant: (
         "sku",
         "gtin",
-        "colour",
-        "storage_gb",
+        "attributes",
         "price",
         "sale_price",
         "sale_starts_at",
@@ -206,6 +205,25 @@ AUDITED = {
         "is_active",
     ),
 }
+
+
+def refresh_versions(*, category_id: int) -> int:
+    """Name the category's variants again (`Variant.version`) after its attributes changed
+    (their order, units, codes); how many changed."""
+    from .models import Category
+
+    category = Category.objects.prefetch_related("attributes").get(pk=category_id)
+    attributes = category.attribute_list()
+    changed = []
+    for variant in Variant.objects.filter(product__category_id=category_id).only(
+        "pk", "attributes", "version"
+    ):
+        version = variant.describe(attributes)[:200]
+        if version != variant.version:
+            variant.version = version
+            changed.append(variant)
+    Variant.objects.bulk_update(changed, ["version"], batch_size=1000)
+    return len(changed)
 
 
 def snapshot(instance: Product | Variant) -> dict:

@@ -30,7 +30,15 @@ from o2o.core.tables import TableError, table_rows
 
 from . import images as photos
 from . import services
-from .models import CatalogueImport, Category, Product, ProductImage, Variant
+from .models import (
+    RESERVED_CODES,
+    Attribute,
+    CatalogueImport,
+    Category,
+    Product,
+    ProductImage,
+    Variant,
+)
 
 COLUMNS = (
     "product",
@@ -43,8 +51,6 @@ COLUMNS = (
     "channels",
     "sku",
     "gtin",
-    "colour",
-    "storage_gb",
     "price",
     "sale_price",
     "sale_starts",
@@ -52,7 +58,9 @@ COLUMNS = (
     "active",
     "images",
 )
-REQUIRED = ("product", "category", "sku", "colour", "storage_gb", "price")
+REQUIRED = ("product", "category", "sku", "price")
+ATTRIBUTE = "attribute:"  # a column per attribute code: attribute:storage, attribute:colour…
+OLD_COLUMNS = {"colour": "colour", "storage_gb": "storage"}  # sheets from before attributes
 PRODUCT_FIELDS = ("product", "product_slug", "category", "description", "specs", "status")
 PREVIEW_ROWS = 10
 MAX_STORED_ERRORS = 2000
@@ -74,8 +82,17 @@ class Row:
 
 
 def export_rows(*, brand: Any) -> Iterator[list[str]]:
-    """The header, then one row per SKU of every product of the brand (any status)."""
-    yield list(COLUMNS)
+    """The header, then one row per SKU of every product of the brand (any status); a
+    column per attribute code of the brand's categories, after the GTIN."""
+    codes = list(
+        dict.fromkeys(
+            Attribute.objects.filter(category__brand=brand)
+            .order_by("position", "code")
+            .values_list("code", flat=True)
+        )
+    )
+    at = COLUMNS.index("gtin") + 1
+    yield [*COLUMNS[:at], *(f"{ATTRIBUTE}{code}" for code in codes), *COLUMNS[at:]]
     variants = (
         Variant.objects.filter(brand=brand)
         .select_related("product__category")
@@ -87,7 +104,7 @@ def export_rows(*, brand: Any) -> Iterator[list[str]]:
         names = [
             image.source_name or PurePosixPath(image.image.name).name
             for image in product.images.all()
-            if image.colour.casefold() == variant.colour.casefold()
+            if image.colour.casefold() == variant.value("colour").casefold()
         ]
         yield [
             product.name,
@@ -100,8 +117,7 @@ def export_rows(*, brand: Any) -> Iterator[list[str]]:
             product.channels,
             variant.sku,
             variant.gtin or "",
-            variant.colour,
-            str(variant.storage_gb),
+            *(variant.value(code) for code in codes),
             f"{variant.price:.2f}",
             f"{variant.sale_price:.2f}" if variant.sale_price is not None else "",
             _iso(variant.sale_starts_at),
@@ -136,6 +152,10 @@ def _iso(moment: datetime.datetime | None) -> str:
 
 
 # -- reading and checking -------------------------------------------------------------------
+
+
+def category_slug(name: str) -> str:
+    return slugify(name)[:50] or "catalogue"
 
 
 def read_rows(import_: CatalogueImport) -> list[tuple[int, dict[str, str]]]:
@@ -187,9 +207,7 @@ def parse(line: int, raw: dict[str, str], *, now: datetime.datetime) -> tuple[Ro
         problems.append("sale_price: below the price")
     if starts and ends and ends <= starts:
         problems.append("sale_ends: after sale_starts")
-    storage = raw.get("storage_gb", "")
-    if storage and not (storage.isdigit() and 0 < int(storage) < 100_000):
-        problems.append("storage_gb: a whole number of GB")
+    attributes = _attributes(raw, problems)
     gtin = raw.get("gtin", "")
     if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
         problems.append("gtin: 8, 12, 13 or 14 digits")
@@ -202,8 +220,7 @@ def parse(line: int, raw: dict[str, str], *, now: datetime.datetime) -> tuple[Ro
     row.variant = {
         "sku": sku,
         "gtin": gtin or None,
-        "colour": raw.get("colour", "")[:40],
-        "storage_gb": int(storage) if storage.isdigit() else None,
+        "attributes": attributes,
         "price": price,
         "sale_price": sale,
         "sale_starts_at": starts if sale is not None else None,
@@ -212,6 +229,25 @@ def parse(line: int, raw: dict[str, str], *, now: datetime.datetime) -> tuple[Ro
     }
     row.images = [name.strip() for name in raw.get("images", "").split(";") if name.strip()]
     return row, problems
+
+
+def _attributes(raw: dict[str, str], problems: list[str]) -> dict[str, str]:
+    """The row's attribute values by code (empty cells left out), from the attribute:
+    columns and the colour and storage_gb columns of sheets from before attributes."""
+    values = {}
+    for column, value in raw.items():
+        if not column:
+            continue
+        code = column[len(ATTRIBUTE) :] if column.startswith(ATTRIBUTE) else OLD_COLUMNS.get(column)
+        if code is None or not value.strip():
+            continue
+        if slugify(code) != code or code in RESERVED_CODES or len(code) > 40:
+            problems.append(f"{column}: an attribute code is a short slug, e.g. attribute:storage")
+        elif len(value) > 60:
+            problems.append(f"{column}: at most 60 characters")
+        else:
+            values[code] = value.strip()
+    return values
 
 
 def _specs(text: str) -> dict | None:
@@ -273,6 +309,11 @@ class Checked:
             .filter(brand=import_.brand)
             .values_list("gtin", "sku")
         )
+        known_codes: dict[str, set[str]] = {}
+        for slug, code in Attribute.objects.filter(category__brand=import_.brand).values_list(
+            "category__slug", "code"
+        ):
+            known_codes.setdefault(slug, set()).add(code)
         for line, raw in raws:
             self.total += 1
             row, problems = parse(line, raw, now=now)
@@ -287,6 +328,13 @@ class Checked:
                 seen_gtins.setdefault(gtin, line)
             if row.variant["gtin"] in taken_gtins:
                 problems.append(f"gtin is SKU {taken_gtins[row.variant['gtin']]}'s")
+            codes = known_codes.get(category_slug(row.product["category"]))
+            strangers = sorted(set(row.variant["attributes"]) - codes) if codes else []
+            if strangers:  # a category without attributes yet takes the sheet's
+                problems.append(
+                    f"category {row.product['category']} has no attribute "
+                    f"{', '.join(strangers)}: add it to the category, or leave the cell empty"
+                )
             slug = row.product["slug"]
             own = {key: raw.get(key, "") for key in PRODUCT_FIELDS}
             if slug in first_of and first_of[slug][1] != own:
@@ -421,6 +469,7 @@ class _Applier:
     def __init__(self, import_: CatalogueImport):
         self.brand, self.user = import_.brand, import_.created_by
         self.categories = {c.slug: c for c in Category.objects.filter(brand=self.brand)}
+        self.open_categories: set[str] = set()  # without attributes when the import began
         self.products: dict[str, Product] = {}
         self.archive = None
         self.members = _zip_names(import_) or {}
@@ -429,12 +478,15 @@ class _Applier:
             self.archive = zipfile.ZipFile(self.handle)
 
     def close(self) -> None:
+        for slug in self.open_categories:  # attributes added while its rows were applied
+            services.refresh_versions(category_id=self.categories[slug].pk)
         if self.archive is not None:
             self.archive.close()
             self.handle.close()
 
     def apply(self, row: Row) -> str:
         product = self._product(row)
+        self._attributes(product.category, list(row.variant["attributes"]))
         variant = Variant.objects.filter(brand=self.brand, sku=row.variant["sku"]).first()
         before = services.snapshot(variant) if variant else {}
         variant = variant or Variant(brand=self.brand)
@@ -477,12 +529,36 @@ class _Applier:
         return product
 
     def _category(self, name: str) -> Category:
-        slug = slugify(name)[:50] or "catalogue"
+        slug = category_slug(name)
         if slug not in self.categories:
             self.categories[slug], _created = Category.objects.get_or_create(
                 brand=self.brand, slug=slug, defaults={"name": name}
             )
         return self.categories[slug]
+
+    def _attributes(self, category: Category, codes: list[str]) -> None:
+        """A category that had no attributes when the import began takes the sheet's
+        (labels from their codes, to translate in the admin); the check refused codes that
+        a category with attributes lacks."""
+        have = category.attribute_list()
+        if category.slug not in self.open_categories:
+            if have:
+                return
+            self.open_categories.add(category.slug)
+        known = {a.code for a in have}
+        new = [code for code in codes if code not in known]
+        if not new:
+            return
+        Attribute.objects.bulk_create(
+            Attribute(
+                category=category,
+                code=code,
+                label=code.replace("_", " ").replace("-", " ").capitalize(),
+                position=len(have) + position,
+            )
+            for position, code in enumerate(new, start=1)
+        )
+        del category._attribute_list
 
     def _photos(self, product: Product, row: Row) -> None:
         if self.archive is None or not row.images:
@@ -501,12 +577,13 @@ class _Applier:
                 photos.validate_photo(upload)
             except ValidationError as exc:
                 raise services.CatalogueError(f"{name}: {' '.join(exc.messages)}") from exc
+            colour = row.variant["attributes"].get("colour", "")[:40]
             ProductImage.objects.create(
                 product=product,
-                colour=row.variant["colour"],
+                colour=colour,
                 image=upload,
                 source_name=name,
-                alt_text=f"{product.name} {row.variant['colour']}"[:160],
+                alt_text=f"{product.name} {colour}".strip()[:160],
                 position=position,
             )
             have.add(name)

@@ -144,7 +144,7 @@ class StockLevelAdmin(ExportMixin, TenantAdmin):
     class Media:
         css = {"all": ["css/admin-stock.css"]}
 
-    ordering = ["outlet__name", "variant__product__name", "variant__storage_gb"]
+    ordering = ["outlet__name", "variant__product__name", "variant__sku"]
     change_list_template = "admin/inventory/stocklevel/change_list.html"
     list_per_page = 50
 

@@ -58,10 +58,6 @@ class CatalogueFilterForm(forms.Form):
     price_max = forms.DecimalField(
         label=_("Price up to"), min_value=0, required=False, max_digits=12, decimal_places=2
     )
-    storage = forms.TypedChoiceField(
-        label=_("Storage"), required=False, coerce=int, empty_value=None
-    )
-    colour = forms.ChoiceField(label=_("Colour"), required=False)
     near = forms.BooleanField(label=_("In stock near me"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -74,12 +70,40 @@ class CatalogueFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, categories, storages, colours, **kwargs):
+    def __init__(self, *args, categories, facets, body_url, **kwargs):
+        """`facets`: the attributes to filter by (the chosen category's, else the brand's),
+        one choice field each, named by its code, labelled in the reader's language."""
         super().__init__(*args, **kwargs)
         any_choice = [("", _("Any"))]
         self.fields["category"].choices = any_choice + [(c.slug, c.name) for c in categories]
-        self.fields["storage"].choices = any_choice + [(s, f"{s} GB") for s in storages]
-        self.fields["colour"].choices = any_choice + [(c, c) for c in colours]
+        # a new category brings its own attributes: the filters are fetched again with it
+        self.fields["category"].widget.attrs.update(
+            {
+                "hx-get": body_url,
+                "hx-target": "#catalogue-body",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-trigger": "change consume",
+                "hx-push-url": "true",
+            }
+        )
+        self.attribute_codes = []
+        for facet in facets:
+            attribute = facet.attribute
+            self.fields[attribute.code] = forms.ChoiceField(
+                label=attribute.label_in(),
+                required=False,
+                choices=any_choice + [(v, attribute.show(v)) for v in facet.values],
+            )
+            self.attribute_codes.append(attribute.code)
+        self.order_fields(["q", "category", *self.attribute_codes])
+
+    def attribute_fields(self):
+        return [self[code] for code in self.attribute_codes]
+
+    def chosen_attributes(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {code: data[code] for code in self.attribute_codes if data.get(code)}
 
     def clean(self):
         data = super().clean()

@@ -140,9 +140,17 @@ def product_json_ld(*, product, variant, photos, nearby, place_known):
         "name": str(variant),
         "sku": variant.sku,
         "brand": {"@type": "Brand", "name": brand.name},
-        "color": variant.colour,
         "offers": offer,
     }
+    if variant.value("colour"):
+        data["color"] = variant.value("colour")
+    properties = [
+        {"@type": "PropertyValue", "name": a.label_in("en"), "value": a.show(variant.value(a.code))}
+        for a in product.category.attribute_list()
+        if variant.value(a.code) and a.code != "colour"
+    ]
+    if properties:
+        data["additionalProperty"] = properties
     if product.description:
         data["description"] = product.description
     if variant.gtin:

@@ -98,16 +98,19 @@ def catalogue(request, brand_slug):
         query = urlencode(sorted(request.GET.lists()), doseq=True)
         key = f"catalogue:{brand.pk}:{get_language()}:{fragment}:{query}"
         body = remembered_until_anything_changes(key, render_body)
-    if fragment:
+    if fragment or (request.htmx and request.htmx.target == "catalogue-body"):
         return HttpResponse(body)
     page = {"brand": brand, "body": mark_safe(body)}  # noqa: S308 (our template's own output)
     return render(request, "storefront/catalogue.html", page)
 
 
 def _catalogue_context(brand, params, *, near, has_place):
-    storages, colours = variant_facets(brand)
+    facets = variant_facets(brand, category=params.get("category") or None)
     form = CatalogueFilterForm(
-        params or None, categories=categories_of(brand), storages=storages, colours=colours
+        params or None,
+        categories=categories_of(brand),
+        facets=facets,
+        body_url=reverse("storefront:catalogue", args=[brand.slug]),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     products = published_products(
@@ -116,8 +119,7 @@ def _catalogue_context(brand, params, *, near, has_place):
         category=filters.get("category") or None,
         price_min=filters.get("price_min"),
         price_max=filters.get("price_max"),
-        storage=filters.get("storage"),
-        colour=filters.get("colour", ""),
+        attributes=form.chosen_attributes() if filters else {},
         sort=filters.get("sort") or "name",
     )
     if near and filters.get("near"):

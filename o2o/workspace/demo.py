@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from o2o.brands.models import Brand, BrandMembership
-from o2o.catalogue.models import Category, EShop, EShopListing, Product, Variant
+from o2o.catalogue.models import Attribute, Category, EShop, EShopListing, Product, Variant
 from o2o.catalogue.services import set_sale
 from o2o.core.models import User
 from o2o.inventory import services as inventory_services
@@ -38,6 +38,17 @@ BRANDS = [
     ("Kestrel", "kestrel", "INR", "Fast, tough, affordable", ["Kestrel", "Kestrel Pro"]),
 ]
 CATEGORIES = ["Smartphones", "Foldables", "Tablets"]
+PHONE_ATTRIBUTES = [  # (code, English label, {language: label}, unit)
+    ("storage", "Storage", {"hi": "स्टोरेज", "zh-hans": "存储"}, "GB"),
+    ("colour", "Colour", {"hi": "रंग", "zh-hans": "颜色"}, ""),
+]
+TELEVISIONS = "Televisions"  # the second product type: screen size and panel
+TV_ATTRIBUTES = [
+    ("screen", "Screen size", {"hi": "स्क्रीन का आकार", "zh-hans": "屏幕尺寸"}, "inch"),
+    ("panel", "Panel", {"hi": "पैनल", "zh-hans": "面板"}, ""),
+]
+TV_MODELS = [("Vision", [43, 55]), ("Vision Pro", [55, 65]), ("Cinema", [65, 75])]
+PANELS = ["LED", "QLED"]
 COLOURS = ["Midnight Black", "Glacier Blue", "Sunrise Gold", "Forest Green", "Pearl White"]
 STORAGES = [64, 128, 256, 512]
 STREETS = {  # streets of the country the shop is in
@@ -115,10 +126,17 @@ def _users():
     return admin, manager, owner
 
 
+def _category(brand, name, attributes):
+    category = Category.objects.create(brand=brand, name=name, slug=slugify(name))
+    Attribute.objects.bulk_create(
+        Attribute(category=category, code=code, label=label, labels=labels, unit=unit, position=i)
+        for i, (code, label, labels, unit) in enumerate(attributes, start=1)
+    )
+    return category
+
+
 def _catalogue(rng, brand, lines):
-    categories = [
-        Category.objects.create(brand=brand, name=name, slug=slugify(name)) for name in CATEGORIES
-    ]
+    categories = [_category(brand, name, PHONE_ATTRIBUTES) for name in CATEGORIES]
     variants = []
     base = BASE_PRICE[brand.currency]
     prefix, gs1 = brand.slug[:3].upper(), 890 if brand.currency == "INR" else 690
@@ -155,12 +173,46 @@ def _catalogue(rng, brand, lines):
                         brand=brand,
                         sku=f"{prefix}-{index:03d}-{storage}-{colour.split()[0][:3].upper()}",
                         gtin=f"{gs1}{rng.randrange(10**9, 10**10)}",
-                        colour=colour,
-                        storage_gb=storage,
+                        attributes={"storage": str(storage), "colour": colour},
+                        version=f"{storage} GB · {colour}",
                         price=price,
                     )
                 )
+    variants += _televisions(rng, brand, prefix, gs1, base)
     return Variant.objects.bulk_create(variants)
+
+
+def _televisions(rng, brand, prefix, gs1, base):
+    """A second product type: televisions, their variants by screen size and panel."""
+    category = _category(brand, TELEVISIONS, TV_ATTRIBUTES)
+    variants = []
+    for index, (model, screens) in enumerate(TV_MODELS):
+        name = f"{brand.name} {model}"
+        product = Product.objects.create(
+            brand=brand,
+            category=category,
+            name=name,
+            slug=slugify(name),
+            description=f"{name}: a 4K smart TV with Dolby Audio.",
+            specs={"Resolution": "3840 × 2160", "Refresh rate": "60 Hz", "HDMI": "3"},
+            status=Product.Status.PUBLISHED,
+        )
+        for screen in screens:
+            for panel in PANELS:
+                variants.append(
+                    Variant(
+                        product=product,
+                        brand=brand,
+                        sku=f"{prefix}-TV{index}-{screen}-{panel}",
+                        gtin=f"{gs1}{rng.randrange(10**9, 10**10)}",
+                        attributes={"screen": str(screen), "panel": panel},
+                        version=f"{screen} inch · {panel}",
+                        price=Decimal(
+                            base * 3 + screen * (base // 20) + (base if panel == "QLED" else 0)
+                        ),
+                    )
+                )
+    return variants
 
 
 SWATCHES = {
@@ -294,7 +346,8 @@ def load_demo():
     colours = {}
     for variants in variants_by_brand.values():
         for variant in variants:
-            colours.setdefault(variant.product, []).append(variant.colour)
+            if variant.value("colour"):
+                colours.setdefault(variant.product, []).append(variant.value("colour"))
     _photos((product, list(dict.fromkeys(names))) for product, names in colours.items())
     cities = demo_cities()
     retailers, outlets, authorizations = _outlets(rng, brands, cities)

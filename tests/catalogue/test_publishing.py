@@ -185,8 +185,8 @@ def test_brand_staff_publish_by_admin_action_and_every_edit_is_audited(tenancy):
         "brand": product.brand_id,
         "sku": variant.sku,
         "gtin": variant.gtin or "",
-        "colour": variant.colour,
-        "storage_gb": variant.storage_gb,
+        "attr_colour": variant.value("colour"),
+        "attr_storage": variant.value("storage"),
         "price": "20000.00",
         "sale_price": "25000.00",  # above the price: a form error, not a 500
         "sale_starts_at_0": "",

@@ -35,7 +35,8 @@ def rows_of(content):
 
 def sheet(rows):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode()
@@ -101,8 +102,8 @@ def test_a_sheet_adds_a_product_with_its_photo_and_changes_a_price(
         "channels": "shops",
         "sku": "TAB-11-128-GRY",
         "gtin": "8901234500017",
-        "colour": "Grey",
-        "storage_gb": "128",
+        "attribute:storage": "128",
+        "attribute:colour": "Grey",
         "price": "25999",
         "sale_price": "23999",
         "sale_starts": "2026-01-01T00:00+05:30",
@@ -122,6 +123,12 @@ def test_a_sheet_adds_a_product_with_its_photo_and_changes_a_price(
     assert tab.specs == {"Display": "11-inch LCD", "Battery": "8000 mAh"}
     variant = tab.variants.get()
     assert variant.current_price() == 23999
+    # a new category takes the sheet's attributes, in the sheet's order
+    assert [a.code for a in tab.category.attribute_list()] == ["storage", "colour"]
+    assert (variant.attributes, str(variant)) == (
+        {"storage": "128", "colour": "Grey"},
+        "Tab 11 128 · Grey",
+    )
     image = tab.images.get()
     assert (image.source_name, image.colour, image.thumbnail_width > 0) == (
         "tab11-grey.png",
@@ -171,11 +178,11 @@ def test_every_bad_row_is_reported_with_its_line_and_the_good_ones_applied(
         row("Z-5", status="scheduled", publish_at="2020-01-01T10:00"),
         row("Z-6", gtin=other_gtin),
         row("Z-7", images="missing.png"),
-        row("Z-8", storage_gb="lots"),
+        row("Z-8", **{"attribute:ram": "8"}),  # the phones' category has no RAM
         row("Z-8"),  # the same SKU twice
         row("Z-9", description="Another text"),  # the product's columns disagree
     ]
-    good = row("Z-10", colour="Red")
+    good = row("Z-10", **{"attribute:colour": "Red"})
     import_, location = upload(staff, brand, sheet([good, *bad]), images=zipped({"a.png": png()}))
     messages = {error["line"]: error["message"] for error in import_.errors}
     assert messages[2 + 1] == "price is missing; price: a number such as 19999.00"
@@ -185,7 +192,7 @@ def test_every_bad_row_is_reported_with_its_line_and_the_good_ones_applied(
     assert "a time in the future" in messages[2 + 5]
     assert "gtin is SKU" in messages[2 + 6]
     assert "images not in the ZIP: missing.png" in messages[2 + 7]
-    assert "storage_gb" in messages[2 + 8]
+    assert "has no attribute ram: add it to the category" in messages[2 + 8]
     assert "sku Z-8 is already on line" in messages[2 + 9]
     assert "differ from line 2" in messages[2 + 10]
     assert import_.rows_rejected == 10

@@ -41,7 +41,9 @@ def shop(settings, tmp_path):
         weekly_hours=hours.parse("Daily 00:00-23:59").to_json(),
         stock_synced_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=7),
     )
-    photo = ProductImage(product=world.product, colour=world.variant.colour, alt_text="Front")
+    photo = ProductImage(
+        product=world.product, colour=world.variant.value("colour"), alt_text="Front"
+    )
     photo.image.save("front.png", ContentFile(photo_png((20, 20, 30))), save=False)
     photo.save()
     return world

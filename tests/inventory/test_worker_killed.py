@@ -35,8 +35,8 @@ def _world():
             brand=brand,
             sku=f"K-{i:05d}",
             gtin=None,
-            colour="Black",
-            storage_gb=128,
+            attributes={"storage": "128", "colour": "Black"},
+            version="128 GB · Black",
             price=Decimal("100.00"),
         )
         for i in range(VARIANTS)

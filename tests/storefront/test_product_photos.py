@@ -73,8 +73,8 @@ def upload(client, product, photo, colour=""):
                 f"variants-{n}-product": product.pk,
                 f"variants-{n}-sku": v.sku,
                 f"variants-{n}-gtin": v.gtin,
-                f"variants-{n}-colour": v.colour,
-                f"variants-{n}-storage_gb": v.storage_gb,
+                f"variants-{n}-attr_colour": v.value("colour"),
+                f"variants-{n}-attr_storage": v.value("storage"),
                 f"variants-{n}-price": v.price,
                 f"variants-{n}-is_active": "on",
             }
@@ -89,7 +89,7 @@ def x_product(world):
 def test_an_uploaded_photo_is_thumbnailed_once_and_shown_sized_and_lazy(world):
     product = x_product(world)
     variant = product.variants.get()
-    response = upload(manager(world), product, png(), colour=variant.colour)
+    response = upload(manager(world), product, png(), colour=variant.value("colour"))
     assert response.status_code == 302, response.content.decode()[:2000]
     photo = ProductImage.objects.get(product=product)
     assert (photo.width, photo.height) == (1200, 1600)
@@ -124,8 +124,8 @@ def test_the_chosen_colour_comes_first(world):
     variant = product.variants.get()
     client = manager(world)
     upload(client, product, png(colour=(200, 200, 200)), colour="Some Other Colour")
-    upload(client, product, png(colour=(0, 0, 0)), colour=variant.colour)
-    own = ProductImage.objects.get(product=product, colour=variant.colour)
+    upload(client, product, png(colour=(0, 0, 0)), colour=variant.value("colour"))
+    own = ProductImage.objects.get(product=product, colour=variant.value("colour"))
     page = Client().get(f"/{product.brand.slug}/{product.slug}/").content.decode()
     gallery = re.search(r'<div class="gallery"[^>]*>(.*?)</div>', page, re.S)[1]
     assert gallery.index(own.thumbnail.name) == min(
