@@ -150,6 +150,13 @@ class LaunchAdmin(TenantAdmin):
         )
         obj.pk = saved.pk
 
+    def delete_model(self, request, obj):
+        services.remove_launch(launch_id=obj.pk, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for launch_id in queryset.values_list("pk", flat=True):
+            services.remove_launch(launch_id=launch_id, user=request.user)
+
     def save_formset(self, request, form, formset, change):
         """Allocations go through the queue's service, which keeps its counters exact."""
         units = {}

@@ -86,6 +86,15 @@ def schedule_launch(
     return launch
 
 
+@transaction.atomic
+def remove_launch(*, launch_id: int, user: Any = None) -> None:
+    """Delete a launch: its product no longer waits for a queue (reserved as any other
+    from now on), its tickets and allocations go with it."""
+    launch = Launch.objects.select_for_update().get(pk=launch_id)
+    catalogue.set_queue(product_id=launch.product_id, until=None, user=user)
+    launch.delete()
+
+
 def register_interest(*, launch: Launch, email: str, language: str, ip: str) -> bool:
     """Remember that `email` wants to hear when `launch` starts; False if it already had."""
     hit("launch-interest-ip", ip, limit=20, window=3600)

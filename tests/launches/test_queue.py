@@ -346,3 +346,16 @@ def test_turns_start_no_faster_than_the_launchs_outflow_rate(world, launch):
         assert place(world, answers[4]["ticket"]).json()["state"] == "admitted"
     launch.refresh_from_db()
     assert (launch.admitted_through, launch.units_held, launch.tickets_issued) == (5, 5, 6)
+
+
+def test_a_deleted_launch_leaves_its_product_reservable_as_any_other(world, launch, admin_client):
+    with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+        join(world, "s1@example.com")  # opens it: the product is published
+        body = api_reservation(world, shopper_email="later@example.com")
+        assert APIClient().post("/api/v1/reservations/", body, format="json").status_code == 400
+        deleted = admin_client.post(f"/admin/launches/launch/{launch.pk}/delete/", {"post": "yes"})
+        assert deleted.status_code == 302
+        assert not Launch.objects.exists()
+        assert Product.objects.get(pk=world.product.pk).queue_until is None
+        made = APIClient().post("/api/v1/reservations/", body, format="json")
+        assert made.status_code == 201
