@@ -90,6 +90,15 @@ class Attribute(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        labels = self.labels
+        if not isinstance(labels, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in labels.items()
+        ):
+            raise ValidationError(
+                {"labels": _('Give labels by language code, e.g. {"hi": "स्टोरेज"}.')}
+            )
+
     def label_in(self, language: str | None = None) -> str:
         """The label in `language` (the active one unless told), else in English."""
         from django.utils.translation import get_language

@@ -50,12 +50,9 @@ class AllocationFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None) or {}
             taken = form.instance.taken if form.instance.pk else 0
             units = 0 if data.get("DELETE") else data.get("units") or 0
-            if taken and units < taken:
-                form.add_error(
-                    "units" if not data.get("DELETE") else None,
-                    _("%(taken)d units are reserved here already: put aside at least that many.")
-                    % {"taken": taken},
-                )
+            problem = queue.allocation_problem(units=units, taken=taken)
+            if problem:
+                form.add_error("units" if not data.get("DELETE") else None, problem)
 
 
 class AllocationInline(TenantInline):

@@ -390,6 +390,16 @@ def return_units(*, reservation_id: int, now: datetime.datetime | None = None) -
         return ticket.units
 
 
+def allocation_problem(*, units: int, taken: int) -> str | None:
+    """Why an outlet cannot put aside `units` when `taken` are reserved there, or None
+    (the admin's form shows it beside the field; set_allocations refuses with it)."""
+    if units < taken:
+        return _("%(taken)d units are reserved here already: put aside at least that many.") % {
+            "taken": taken
+        }
+    return None
+
+
 @transaction.atomic
 def set_allocations(*, launch: Launch, units: dict[int, int]) -> Launch:
     """Put `units[outlet_id]` aside at each outlet (0 removes it); never below what is
@@ -410,11 +420,9 @@ def set_allocations(*, launch: Launch, units: dict[int, int]) -> Launch:
     }
     for outlet_id, count in units.items():
         row = current.get(outlet_id)
-        if count < (row.taken if row else 0):
-            raise QueueError(
-                _("A shop cannot put aside fewer units than are already reserved there."),
-                outlets=[outlet_id],
-            )
+        problem = allocation_problem(units=count, taken=row.taken if row else 0)
+        if problem:
+            raise QueueError(problem, outlets=[outlet_id])
         if row is None and count:
             LaunchAllocation.objects.create(launch=launch, outlet_id=outlet_id, units=count)
         elif row is not None and count != row.units:

@@ -200,6 +200,18 @@ def test_brand_staff_edit_a_categorys_attributes_and_a_variants_values(db):
     assert add.status_code == 200
     assert "names a filter of the catalogue already" in add.content.decode()
     assert not Attribute.objects.filter(code="sort").exists()
+    for labels in ('["स्टोरेज"]', '{"hi": 5}', '"x"'):  # not labels by language: a form error
+        listed = staff.post(
+            f"/admin/catalogue/category/{category.pk}/change/",
+            {
+                **dict(add.wsgi_request.POST.items()),
+                "attributes-TOTAL_FORMS": "2",
+                "attributes-0-labels": labels,
+            },
+        )
+        assert listed.status_code == 200, labels
+        assert "Give labels by language code" in listed.content.decode()
+    assert Attribute.objects.get(category=category, code="storage").labels["hi"] == "स्टोरेज"
 
 
 def test_a_sheet_carries_each_types_attributes_both_ways(

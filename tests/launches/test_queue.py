@@ -322,6 +322,23 @@ def test_brand_staff_put_units_aside_only_at_their_own_partner_outlets(db):
     assert list(launch.allocations.values_list("outlet_id", "units")) == [(ours.pk, 5)]
     with pytest.raises(queue.QueueError):  # the service refuses a stranger too
         queue.set_allocations(launch=launch, units={theirs.pk: 1})
+    allocation = launch.allocations.get()
+    type(allocation).objects.filter(pk=allocation.pk).update(taken=3)  # 3 reserved there
+    fewer = {
+        **form,
+        "allocations-TOTAL_FORMS": "1",
+        "allocations-INITIAL_FORMS": "1",
+        "allocations-MIN_NUM_FORMS": "0",
+        "allocations-MAX_NUM_FORMS": "1000",
+        "allocations-0-id": str(allocation.pk),
+        "allocations-0-launch": str(launch.pk),
+        "allocations-0-outlet": str(ours.pk),
+        "allocations-0-units": "2",
+    }
+    refused = staff.post(change, fewer)
+    assert refused.status_code == 200  # beside the field, nothing saved
+    assert "3 units are reserved here already" in refused.content.decode()
+    assert launch.allocations.get().units == 5
     assert login(tenancy, "y_analyst").get(change).status_code == 404
 
 
