@@ -60,6 +60,13 @@ def check_attribute_code(code: str) -> None:
         )
 
 
+def as_number(value: str) -> float | None:
+    """An attribute value read as a number ("128", "6.5"), or None: ASCII digits only, so
+    "²" or "١٢٨" stay text (str.isdigit takes "²", which float() refuses)."""
+    digits = value.replace(".", "", 1)
+    return float(value) if digits and digits.isascii() and digits.isdigit() else None
+
+
 class Attribute(models.Model):
     """A variant attribute of a category's products (storage, colour and RAM for phones;
     screen size for TVs…), in its order, its label translated, with its unit."""
@@ -274,8 +281,8 @@ class Variant(TimeStampedModel):
         key: list[tuple] = []
         for attribute in self.product.category.attribute_list():
             value = self.value(attribute.code)
-            number = value.replace(".", "", 1).isdigit()
-            key.append((0, float(value), "") if number else (1, 0.0, value.casefold()))
+            number = as_number(value)
+            key.append((0, number, "") if number is not None else (1, 0.0, value.casefold()))
         return (*key, self.sku)
 
     def save(self, *args, **kwargs):

@@ -20,6 +20,7 @@ from .models import (
     Product,
     ProductImage,
     Variant,
+    as_number,
 )
 
 if TYPE_CHECKING:
@@ -66,8 +67,10 @@ def attribute_codes(*, brand: Brand) -> set[str]:
 
 
 def _in_order(values: set[str]) -> list[str]:
-    numbers = all(value.replace(".", "", 1).isdigit() for value in values)
-    return sorted(values, key=float) if numbers else sorted(values, key=str.casefold)
+    numbers = all(as_number(value) is not None for value in values)
+    if numbers:
+        return sorted(values, key=lambda value: as_number(value) or 0.0)
+    return sorted(values, key=str.casefold)
 
 
 def variant_facets(brand: Brand, *, category: str | None = None) -> list[Facet]:

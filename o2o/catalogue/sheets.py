@@ -209,7 +209,7 @@ def parse(line: int, raw: dict[str, str], *, now: datetime.datetime) -> tuple[Ro
         problems.append("sale_ends: after sale_starts")
     attributes = _attributes(raw, problems)
     gtin = raw.get("gtin", "")
-    if gtin and not (gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
+    if gtin and not (gtin.isascii() and gtin.isdigit() and len(gtin) in (8, 12, 13, 14)):
         problems.append("gtin: 8, 12, 13 or 14 digits")
     active = raw.get("active", "").lower()
     if active not in YES | NO:

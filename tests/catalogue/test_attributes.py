@@ -294,3 +294,19 @@ def test_stored_colours_and_storages_become_attributes_and_back(capsys):
     assert "variant P1-64-R: storage 'lots' is not a number; 0 kept" in capsys.readouterr().out
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_values_that_only_look_like_numbers_are_shown_as_text(client, world, televisions):
+    # "²" passes str.isdigit but float() refuses it: the pages once sorted it as a number
+    VariantFactory(
+        product=televisions[65].product, sku="TV-X", attributes={"screen": "²", "panel": "LED"}
+    )
+    VariantFactory(
+        product=televisions[65].product, sku="TV-Y", attributes={"screen": "١٢٨", "panel": "LED"}
+    )
+    page = client.get("/aurora/?category=televisions")
+    assert page.status_code == 200
+    assert select(page.content.decode(), "screen")["²"] == "² inch"
+    product = client.get("/aurora/cinema/")
+    assert product.status_code == 200
+    assert "65 inch · QLED" in product.content.decode()

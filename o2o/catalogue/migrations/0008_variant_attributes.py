@@ -52,7 +52,7 @@ def attributes_to_columns(apps, schema_editor):
         values = variant.attributes or {}
         variant.colour = str(values.get("colour", ""))[:40]
         storage = str(values.get("storage", "")).strip()
-        if storage.isdigit():
+        if storage.isascii() and storage.isdigit():
             variant.storage_gb = int(storage)
         else:
             variant.storage_gb = 0
