@@ -91,16 +91,21 @@ class RedisCache(redis.RedisCache):
 
     def add_then_incr(self, key, start, timeout=redis.DEFAULT_TIMEOUT, version=None):
         """`add(key, start, timeout)` then `incr(key)` in one round trip: the new value."""
-        key = self.make_and_validate_key(key, version=version)
+        return self.add_then_incr_many([key], start, timeout, version)[0]
+
+    def add_then_incr_many(self, keys, start, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        """`add_then_incr` for each of `keys`, all in one round trip: the new values."""
+        keys = [self.make_and_validate_key(key, version=version) for key in keys]
         seconds = self.get_backend_timeout(timeout)
 
-        def both():
-            pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
-            pipe.set(key, start, nx=True, **({"ex": seconds} if seconds else {}))
-            pipe.incr(key)
-            return pipe.execute()[1]
+        def each():
+            pipe = self._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+            for key in keys:
+                pipe.set(key, start, nx=True, **({"ex": seconds} if seconds else {}))
+                pipe.incr(key)
+            return pipe.execute()[1::2]
 
-        result = self._call(both, _MISSING)
+        result = self._call(each, _MISSING)
         if result is _MISSING:
             raise ValueError("cache unavailable")
         return result
@@ -127,9 +132,17 @@ def _timeouts():
 def add_then_incr(key, start, timeout=None):
     """Start a counter at `start` if it is missing, then add one; the new value. One round
     trip with Redis, add + incr with other caches. ValueError when the cache is away."""
+    return add_then_incr_many([key], start, timeout)[0]
+
+
+def add_then_incr_many(keys, start, timeout=None):
+    """`add_then_incr` for each of `keys` (one round trip with Redis): the new values."""
     from django.core.cache import cache
 
-    if hasattr(cache, "add_then_incr"):
-        return cache.add_then_incr(key, start, timeout)
-    cache.add(key, start, timeout)
-    return cache.incr(key)
+    if hasattr(cache, "add_then_incr_many"):
+        return cache.add_then_incr_many(keys, start, timeout)
+    values = []
+    for key in keys:
+        cache.add(key, start, timeout)
+        values.append(cache.incr(key))
+    return values

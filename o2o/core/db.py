@@ -57,3 +57,14 @@ def delete_in_batches(queryset, *, batch=None):
         deleted += by_model.get(queryset.model._meta.label, 0)
         if len(ids) < batch:
             return deleted
+
+
+def keep_prefetched(instance, relation, objects):
+    """Give `instance.<relation>.all()` the `objects` its caller has just written, as
+    `prefetch_related` would have read them (so nothing reads them back)."""
+    queryset = getattr(instance, relation).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[relation] = queryset

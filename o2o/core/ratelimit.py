@@ -4,7 +4,7 @@ import hashlib
 
 from django.core.cache import cache
 
-from .cache import add_then_incr
+from .cache import add_then_incr, add_then_incr_many
 from .errors import DomainError
 
 
@@ -36,4 +36,15 @@ def count_attempt(scope, identity, *, window):
 def hit(scope, identity, *, limit, window):
     """Count one attempt for (scope, identity); raise TooManyRequests past `limit`."""
     if count_attempt(scope, identity, window=window) > limit:
+        raise TooManyRequests()
+
+
+def hit_each(attempts, *, window):
+    """`hit` for each (scope, identity, limit) of `attempts`, counted in one round trip."""
+    keys = [_key(scope, identity) for scope, identity, _limit in attempts]
+    try:
+        counts = add_then_incr_many(keys, 0, window)
+    except ValueError:  # as in count_attempt: the cache is away, let the request in
+        return
+    if any(count > limit for count, (*_, limit) in zip(counts, attempts, strict=True)):
         raise TooManyRequests()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from o2o.core.generations import stock_changed
 
@@ -24,21 +26,54 @@ def hold(
     *, outlet_id: int, variant_id: int, quantity: int, reference: str, user: Any = None
 ) -> None:
     """Take `quantity` units on hold, or raise InsufficientStock. One conditional UPDATE:
-    `reserved + quantity <= on_hand` is checked by the database, whatever the concurrency."""
-    held = StockLevel.objects.filter(
-        outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
-    ).update(reserved=F("reserved") + quantity)
+    `reserved + quantity <= on_hand` is checked by the database, whatever the concurrency.
+    On PostgreSQL the UPDATE and its movement are one statement (one round trip)."""
+    movement = {
+        "outlet_id": outlet_id,
+        "variant_id": variant_id,
+        "reserved_delta": quantity,
+        "reason": Reason.HOLD,
+        "reference": reference,
+        "user_id": getattr(user, "pk", None),
+    }
+    if connection.vendor == "postgresql":
+        held = _hold_recorded(movement)
+    else:
+        held = (
+            StockLevel.objects.filter(
+                outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
+            ).update(reserved=F("reserved") + quantity)
+            == 1
+        )
+        if held:
+            StockMovement.objects.create(**movement)
     if not held:
         raise InsufficientStock()
     stock_changed([variant_id])
-    StockMovement.objects.create(
-        outlet_id=outlet_id,
-        variant_id=variant_id,
-        reserved_delta=quantity,
-        reason=Reason.HOLD,
-        reference=reference,
-        user=user,
+
+
+HOLD_RECORDED = """
+WITH held AS (
+    UPDATE {level} SET reserved = reserved + %(reserved_delta)s
+    WHERE outlet_id = %(outlet_id)s AND variant_id = %(variant_id)s
+      AND on_hand >= reserved + %(reserved_delta)s
+    RETURNING outlet_id, variant_id)
+INSERT INTO {movement} (outlet_id, variant_id, on_hand_delta, reserved_delta, reason,
+                        reference, user_id, created_at, occurred_at)
+SELECT outlet_id, variant_id, 0, %(reserved_delta)s, %(reason)s, %(reference)s,
+       %(user_id)s, %(now)s, %(now)s
+FROM held
+"""
+
+
+def _hold_recorded(movement: dict[str, Any]) -> bool:
+    """The conditional UPDATE and its StockMovement in one statement: whether it held."""
+    sql = HOLD_RECORDED.format(
+        level=StockLevel._meta.db_table, movement=StockMovement._meta.db_table
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**movement, "now": timezone.now()})
+        return cursor.rowcount == 1
 
 
 def release(

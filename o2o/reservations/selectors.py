@@ -30,7 +30,7 @@ def reservation_detail(*, code: str) -> Reservation | None:
 
 def reservation_receipt(*, reservation: Reservation) -> Reservation:
     """A reservation just made, with what its receipt shows (its lines and their SKUs) read
-    in one query; its outlet is the one it was made at."""
+    in one query unless `reserve` kept them; its outlet is the one it was made at."""
     lines = Prefetch("lines", queryset=ReservationLine.objects.select_related("variant"))
     prefetch_related_objects([reservation], lines)
     return reservation

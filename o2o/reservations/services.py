@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
 from o2o.core import metrics
-from o2o.core.db import atomic_with_retry
+from o2o.core.db import atomic_with_retry, keep_prefetched
 from o2o.core.geo import haversine_km
 from o2o.core.phones import phone_in
-from o2o.core.ratelimit import hit
+from o2o.core.ratelimit import hit_each
 from o2o.inventory import stock
-from o2o.inventory.locks import lock_outlet
-from o2o.outlets.models import Outlet, OutletAuthorization
+from o2o.inventory.locks import lock_outlet, lock_outlet_for_sale
+from o2o.outlets.models import Outlet
 
 from .errors import (
     IllegalTransition,
@@ -69,13 +69,13 @@ def max_units_per_reservation(variant: Variant) -> int:
 def _check_reservable(
     *, outlet: Outlet, variant: Variant, quantity: int, queued: bool = False
 ) -> None:
+    """The reservation's rules; the outlet's status and authorisation are read under the
+    outlet's lock (step 1 of the lock order), in one statement."""
     limit = max_units_per_reservation(variant)
     if not 1 <= quantity <= limit:
         raise ReservationNotAllowed(
             _("You can reserve from 1 to %(limit)d units of this item.") % {"limit": limit},
         )
-    if outlet.status != Outlet.Status.ACTIVE:
-        raise ReservationNotAllowed(_("This shop is not taking reservations."))
     if not (variant.is_active and variant.product.is_published):
         raise ReservationNotAllowed(_("This item is not available."))
     if not variant.product.in_shops:
@@ -85,9 +85,9 @@ def _check_reservable(
             _("This product is being launched: reserve it through the launch's queue."),
             queue=["required"],
         )
-    authorised = OutletAuthorization.objects.filter(
-        outlet=outlet, brand_id=variant.brand_id, is_active=True
-    ).exists()
+    status, authorised = lock_outlet_for_sale(outlet.pk, brand_id=variant.brand_id) or ("", False)
+    if status != Outlet.Status.ACTIVE:
+        raise ReservationNotAllowed(_("This shop is not taking reservations."))
     if not authorised:
         raise ReservationNotAllowed(_("This shop does not sell this brand."))
 
@@ -128,11 +128,13 @@ def _check_delivery(
 def check_reservation_rate(*, ip: str | None, email: str | None) -> None:
     """Shoppers' reservations are throttled per IP and per e-mail (cache counters; no
     e-mail for a launch queue's ticket, which is good for one reservation anyway)."""
-    window = settings.O2O_RESERVATION_THROTTLE_SECONDS
+    attempts = []
     if ip:
-        hit("reserve-ip", ip, limit=settings.O2O_RESERVATIONS_PER_IP, window=window)
+        attempts.append(("reserve-ip", ip, settings.O2O_RESERVATIONS_PER_IP))
     if email is not None:
-        hit("reserve-email", email, limit=settings.O2O_RESERVATIONS_PER_EMAIL, window=window)
+        attempts.append(("reserve-email", email, settings.O2O_RESERVATIONS_PER_EMAIL))
+    if attempts:
+        hit_each(attempts, window=settings.O2O_RESERVATION_THROTTLE_SECONDS)
 
 
 def hold_units(
@@ -176,7 +178,6 @@ def reserve(
     For delivery, `delivery_point` (lat, lng) is where the parcel goes (never where the
     shopper searched from); it must lie within the shop's delivery radius."""
     phone = _shopper_phone(shopper_phone, outlet=outlet)
-    lock_outlet(outlet.pk)  # the lock order of inventory/locks.py: outlet first
     if not (Variant.product.is_cached(variant) and Variant.brand.is_cached(variant)):
         variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
     _check_reservable(outlet=outlet, variant=variant, quantity=quantity, queued=queued)
@@ -213,7 +214,7 @@ def reserve(
         reference=reservation.code,
         user=user,
     )
-    ReservationLine.objects.create(
+    line = ReservationLine.objects.create(
         reservation=reservation,
         variant=variant,
         quantity=quantity,
@@ -221,6 +222,7 @@ def reserve(
     )
     ReservationEvent.objects.create(reservation=reservation, to_status=Status.PENDING, user=user)
     _notify_on_commit(reservation.pk)
+    keep_prefetched(reservation, "lines", [line])  # its receipt reads nothing back
     return reservation
 
 
