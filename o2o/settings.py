@@ -299,6 +299,8 @@ O2O_LOCATOR_KNN = env.bool("O2O_LOCATOR_KNN", default=True)
 # see core/generations.py), and at most this long. Off without Redis: the worker's and the
 # web server's local-memory caches are not shared, so the worker's bumps would not be seen.
 O2O_SHOPPER_CACHE_SECONDS = env.int("O2O_SHOPPER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# which variant a search names: kept until the catalogue changes (the generation says when)
+O2O_SHOPPER_FACT_SECONDS = env.int("O2O_SHOPPER_FACT_SECONDS", default=3600)
 O2O_CATALOGUE_PAGE_SIZE = env.int("O2O_CATALOGUE_PAGE_SIZE", default=24)
 O2O_MAX_UNITS_PER_RESERVATION = env.int("O2O_MAX_UNITS_PER_RESERVATION", default=5)
 O2O_SNAPSHOT_MAX_ITEMS = env.int("O2O_SNAPSHOT_MAX_ITEMS", default=200_000)

@@ -131,50 +131,71 @@ def shopper_read(view):
     return wrapper
 
 
-def _everything_and(key):
-    """The locator-wide generation and the entry at `key`, in one round trip."""
-    found = cache.get_many([EVERYTHING, key])
+def _everything_and(*keys):
+    """The locator-wide generation and the entries at `keys`, in one round trip."""
+    found = cache.get_many([EVERYTHING, *keys])
     everything = found.get(EVERYTHING)
     if everything is None:
         everything = _generation(EVERYTHING)
-    return everything, found.get(key)
+    return everything, *(found.get(key) for key in keys)
 
 
-def remembered_until_anything_changes(key, compute):
-    """`compute()`, from the cache until the locator-wide generation moves (catalogue,
-    outlets, bulk stock). For facts a search needs first, such as which variant it names.
-    An entry holds the generation it was computed under; one read fetches both."""
-    seconds = settings.O2O_SHOPPER_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    full_key = f"locator:fact:{_digest(key)}"
-    everything, entry = _everything_and(full_key)
+def _fact_key(key):
+    return f"locator:fact:{_digest(key)}"
+
+
+def _fact(key, entry, everything, compute, timeout):
+    """The value under `key` if its `entry` (read with `everything`) is current, else
+    computed and kept under the locator-wide generation, `timeout` seconds at most."""
     if entry is not None and entry[0] == everything:
         return entry[1]
     value = replicas.read_on_replica(compute, floor=_floor({EVERYTHING: everything}))
-    cache.set(full_key, (everything, value), timeout=seconds)
+    cache.set(key, (everything, value), timeout=timeout)
     return value
 
 
-def remembered(key, *, variant_of, answer):
+def remembered_until_anything_changes(key, compute, *, timeout=None):
+    """`compute()`, from the cache until the locator-wide generation moves (catalogue,
+    outlets, bulk stock), `timeout` seconds at most (O2O_SHOPPER_CACHE_SECONDS unless
+    told). For pages' bodies, and for facts a search needs first, such as which variant it
+    names. An entry holds the generation it was computed under; one read fetches both."""
+    if not settings.O2O_SHOPPER_CACHE_SECONDS:
+        return compute()
+    full_key = _fact_key(key)
+    everything, entry = _everything_and(full_key)
+    return _fact(
+        full_key, entry, everything, compute, timeout or settings.O2O_SHOPPER_CACHE_SECONDS
+    )
+
+
+def remembered(key, *, variant_of, answer, fact=None):
     """`answer(variant)`, from the cache while neither generation it was read under moved.
 
-    `variant_of()` finds the variant a search is about (or raises if there is none); it
-    only runs on a miss, so a repeated search costs two cache round trips and no SQL. Both
-    generations are read before the database, so a write that lands meanwhile retires the
-    answer. O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
+    `variant_of()` finds the variant a search is about; it only runs on a miss, so a
+    repeated search costs two cache round trips and no SQL. With `fact`, the variant found
+    is kept under that key until anything changes (`remembered_until_anything_changes`)
+    and read in the same round trip as the answer, so a new search about a known variant
+    costs three. Both generations are read before the database, so a write that lands
+    meanwhile retires the answer. O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return answer(variant_of())
     full_key = f"locator:answer:{_digest(key)}"
-    everything, entry = _everything_and(full_key)
+    fact_key = _fact_key(fact) if fact else None
+    everything, entry, *fact_entry = _everything_and(full_key, *([fact_key] if fact_key else []))
     if entry is not None:
         entry_everything, variant_id, variant_generation, value = entry
         if entry_everything == everything and (
             _generation(_variant_key(variant_id)) == variant_generation
         ):
             return value
-    variant = replicas.read_on_replica(variant_of, floor=_floor({EVERYTHING: everything}))
+    if fact_key:
+        timeout = settings.O2O_SHOPPER_FACT_SECONDS
+        variant = _fact(fact_key, fact_entry[0], everything, variant_of, timeout)
+    else:
+        variant = replicas.read_on_replica(variant_of, floor=_floor({EVERYTHING: everything}))
+    if variant is None:
+        return answer(None)  # nothing to keep: the answer says what is missing
     variant_key = _variant_key(variant.pk)
     variant_generation = _generation(variant_key)
     floor = _floor({EVERYTHING: everything, variant_key: variant_generation})

@@ -14,7 +14,13 @@ from o2o.core.api import PRINTABLE
 from o2o.core.api_views import ShopperReadView
 from o2o.core.generations import remembered
 
-from .selectors import outlets_near, searched_variant, stock_near_rows
+from .selectors import (
+    find_searched_variant,
+    outlets_near,
+    searched_variant,
+    stock_near_rows,
+    variant_fact,
+)
 
 
 class AvailabilityQuery(serializers.Serializer):
@@ -65,14 +71,22 @@ class AvailabilityView(ShopperReadView, APIView):
         limit, radius = data.get("limit"), data.get("radius_km")
 
         def answer(variant):
+            if variant is None:
+                raise NotFound(_("No such product."))
             hits = stock_near_rows(
                 variant=variant, lat=data["lat"], lng=data["lng"], limit=limit, max_radius_km=radius
             )
             return AvailableOutletSerializer(hits, many=True).data
 
+        named = {"brand_slug": data["brand"], "sku": data["sku"]}
         key = f"api:{data['brand']}:{data['sku']}:{data['lat']!r}:{data['lng']!r}:{limit}:{radius}"
         return Response(
-            remembered(key, variant_of=lambda: searched_variant_or_404(data), answer=answer)
+            remembered(
+                key,
+                fact=variant_fact(**named),
+                variant_of=lambda: find_searched_variant(**named),
+                answer=answer,
+            )
         )
 
 

@@ -191,19 +191,29 @@ def _rows(sql: str, params: list) -> list:
     return rows
 
 
-def searched_variant(*, brand_slug: str, sku: str) -> Variant | None:
+def variant_fact(*, brand_slug: str, sku: str) -> str:
+    """The key under which the variant a search names is remembered."""
+    return f"variant:{brand_slug}:{sku}"
+
+
+def find_searched_variant(*, brand_slug: str, sku: str) -> Variant | None:
     """The shoppable variant of an active brand that a search names (its pk and brand only),
-    or None; cached until the catalogue changes."""
+    or None, from the database."""
+    return (
+        shoppable_variants()
+        .filter(sku=sku, brand__slug=brand_slug, brand__is_active=True)
+        .only("pk", "brand_id")
+        .first()
+    )
 
-    def find() -> Variant | None:
-        return (
-            shoppable_variants()
-            .filter(sku=sku, brand__slug=brand_slug, brand__is_active=True)
-            .only("pk", "brand_id")
-            .first()
-        )
 
-    return remembered_until_anything_changes(f"variant:{brand_slug}:{sku}", find)
+def searched_variant(*, brand_slug: str, sku: str) -> Variant | None:
+    """`find_searched_variant`, cached until the catalogue changes."""
+    return remembered_until_anything_changes(
+        variant_fact(brand_slug=brand_slug, sku=sku),
+        lambda: find_searched_variant(brand_slug=brand_slug, sku=sku),
+        timeout=settings.O2O_SHOPPER_FACT_SECONDS,
+    )
 
 
 def cached_stock_near(

@@ -1,7 +1,11 @@
 """Shoppers' availability answers are cached, and every write that changes them retires them."""
 
+import time
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from o2o.core.generations import EVERYTHING
@@ -119,3 +123,34 @@ def test_a_variant_taken_off_sale_is_not_found_from_the_cache(world):
         "/api/v1/availability/", {"sku": world.variant.sku, "brand": world.brand.slug, **PUNE}
     )
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_a_new_point_on_a_known_sku_reads_only_stock(world):
+    assert _available(world) == {"pune-1": 5}
+    with CaptureQueriesContext(connection) as queries:  # which variant: remembered
+        response = APIClient().get(
+            "/api/v1/availability/",
+            {"sku": world.variant.sku, "brand": world.brand.slug, "lat": 18.6, "lng": 73.9},
+        )
+    assert [row["outlet"] for row in response.json()] == ["pune-1"]
+    assert queries.captured_queries  # a new point: the stock is read
+    assert not [query for query in queries if "catalogue_variant" in query["sql"]]
+
+
+def test_an_unknown_sku_is_not_found_and_then_not_looked_up_again(world, django_assert_num_queries):
+    query = {"sku": "NO-SUCH-SKU", "brand": world.brand.slug, **PUNE}
+    first = APIClient().get("/api/v1/availability/", query)
+    assert (first.status_code, first.json()["code"]) == (404, "not_found")
+    with django_assert_num_queries(0):
+        again = APIClient().get("/api/v1/availability/", {**query, "lat": 18.6})
+    assert (again.status_code, again.json()["code"]) == (404, "not_found")
+
+
+def test_which_variant_a_sku_names_outlives_the_answers(world, settings):
+    settings.O2O_SHOPPER_CACHE_SECONDS = 1  # answers go after a second; the fact stays
+    assert _available(world) == {"pune-1": 5}
+    time.sleep(1.2)
+    with CaptureQueriesContext(connection) as queries:
+        assert _available(world) == {"pune-1": 5}  # the answer was dropped: stock is read
+    assert queries.captured_queries
+    assert not [query for query in queries if "catalogue_variant" in query["sql"]]
