@@ -134,7 +134,7 @@ class QueueView(ShopperAPIView):
     )
     def get(self, request, brand, product):
         launch = _launch(brand, product)
-        place = queue.place(ticket=_ticket(request, launch))
+        place = queue.place(ticket=_ticket(request, launch), fresh=True)
         response = Response(PlaceSerializer(place).data)
         if place.retry_after:
             response["Retry-After"] = str(place.retry_after)

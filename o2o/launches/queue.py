@@ -77,6 +77,7 @@ def ticket_from(token: str, *, launch: Launch) -> QueueTicket:
     ticket = QueueTicket.objects.filter(pk=data.get("t"), launch=launch).first()
     if ticket is None:
         raise TicketInvalid(_("This queue ticket is not valid."))
+    ticket.launch = launch  # as the caller just read it: `place(fresh=True)` reads no more
     return ticket
 
 

@@ -93,7 +93,7 @@ def launch_queue(request, brand_slug, product_slug):
     except DomainError:
         messages.info(request, _("Join the queue first."))
         return redirect("storefront:launch", brand_slug, product_slug)
-    place = queue.place(ticket=ticket)
+    place = queue.place(ticket=ticket, fresh=True)  # `found` was just read
     form = None
     status = 200
     if place.state == "admitted":
