@@ -123,7 +123,10 @@ class QueueView(ShopperAPIView):
             ip=client_ip(request),
         )
         return Response(
-            PlaceSerializer(queue.place(ticket=ticket, fresh=created)).data,
+            # a new ticket's place as of its join: the turns due then were started by it
+            PlaceSerializer(
+                queue.place(ticket=ticket, fresh=created, now=ticket.joined_at if created else None)
+            ).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
