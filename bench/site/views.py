@@ -50,27 +50,31 @@ def availability_raw(request):
     from django.db import connection
 
     from o2o.core.geo import bounding_box
-    from o2o.locator.selectors import ANSWER_COLUMNS, stock_nearest_sql, uses_knn
+    from o2o.locator.selectors import ANSWER_COLUMNS, uses_knn, walk_nearest
 
     lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
     limit = settings.O2O_LOCATOR_RESULTS
     with connection.cursor() as cursor:
         cursor.execute(VARIANT_SQL, [request.GET["sku"], request.GET["brand"]])
         variant, brand = cursor.fetchone()
-        nearest = None
+
+        def fetch(sql, params):
+            cursor.execute(sql, params)
+            columns = [column.name for column in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+        found = None
         if uses_knn():
-            nearest = stock_nearest_sql(
+            found = walk_nearest(
                 SimpleNamespace(pk=variant),
                 lat,
                 lng,
                 settings.O2O_LOCATOR_MAX_RADIUS_KM,
                 limit,
+                fetch,
                 ANSWER_COLUMNS,
             )
-        if nearest is not None:
-            cursor.execute(*nearest)
-            columns = [column.name for column in cursor.description]
-            found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        if found is not None:
             return JsonResponse([_shaped(row) for row in found], safe=False)
         for radius in (settings.O2O_LOCATOR_START_RADIUS_KM, settings.O2O_LOCATOR_MAX_RADIUS_KM):
             min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)

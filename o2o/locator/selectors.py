@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -112,6 +113,96 @@ def stock_nearest_sql(
 
 
 BOX_MARGIN = 1.001  # float safety at the box's edge; the radius is checked by haversine
+KM_PER_DEGREE = 12742.0176 * math.pi / 360  # haversine_sql's Earth, along a meridian
+WALK_SAFETY = 0.999  # the bound's slack for the sphere's curvature within a radius
+
+
+def stock_walk_sql(
+    variant: Variant,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    candidates: int,
+    columns: str = EVERY_COLUMN,
+) -> tuple[str, list] | None:
+    """PostgreSQL: the `candidates` rows of `variant` nearest the shopper in the index's
+    own order (planar degrees in the variant's slice, `<->`), a walk that reads only those
+    rows whatever the area's density, each with `distance_km` (haversine), `planar` and the
+    walk's extent (`walked`: rows found, `reach`: the farthest planar distance). Planar
+    degrees rank longitude too long, so `proven_nearest` checks that nothing beyond the
+    walk can be nearer. None across the antimeridian, as for `stock_nearest_sql`."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km * BOX_MARGIN)
+    if min_lng < -180 or max_lng > 180:
+        return None
+    shift = variant.pk * VARIANT_SLICE_DEG
+    sql = (  # as above: only the variant's own slice offset (an int) is written in
+        f"SELECT {columns}, near.available, near.planar, near.walked, near.reach,"  # noqa: S608
+        f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
+        f" FROM (SELECT *, count(*) OVER () AS walked, max(planar) OVER () AS reach"
+        f"  FROM (SELECT sl.outlet_id, sl.on_hand - sl.reserved AS available,"
+        f"   sl.spot <-> point(%s, %s) AS planar"
+        f"   FROM {StockLevel._meta.db_table} sl"
+        f"   WHERE sl.shown AND sl.on_hand > sl.reserved"
+        f"   AND sl.spot <@ box(point(%s, %s), point(%s, %s))"
+        f"   ORDER BY sl.spot <-> point(%s, %s) LIMIT %s) walk) near"
+        f" JOIN {Outlet._meta.db_table} o ON o.id = near.outlet_id"
+        f" ORDER BY distance_km, o.id"
+    )
+    here = [lng + shift, lat]
+    box = [min_lng + shift, min_lat, max_lng + shift, max_lat]
+    return sql, [lat, lat, lng, *here, *box, *here, candidates]
+
+
+def proven_nearest(
+    rows: list, *, lat: float, radius_km: float, limit: int, candidates: int
+) -> list | None:
+    """The nearest `limit` within `radius_km` among a walk's `rows` (closest first), or
+    None when a row beyond the walk could still be nearer than the last of them. A row at
+    planar distance p (degrees) lies at least KM_PER_DEGREE * cos(the box's highest
+    latitude) * p away, so the walk proves its answer once its reach covers the distance
+    it must (the limit-th nearest's, or the radius when fewer are within it)."""
+    within = [row for row in rows if _field(row, "distance_km") <= radius_km]
+    if not rows or len(rows) < candidates:
+        return within[:limit]  # the walk ran out of rows in the box: it saw them all
+    needed = _field(within[limit - 1], "distance_km") if len(within) >= limit else radius_km
+    highest = min(90.0, abs(lat) + radius_km * BOX_MARGIN / KM_PER_DEGREE)
+    reach = _field(rows[0], "reach")
+    covered = WALK_SAFETY * KM_PER_DEGREE * math.cos(math.radians(highest)) * reach
+    return within[:limit] if covered > needed else None
+
+
+def _field(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+WALK_FIRST = 2  # the first walk reads twice the answer's rows; each retry four times more
+WALK_MOST = 512  # past this many rows the box query (stock_nearest_sql) answers
+
+
+def walk_nearest(
+    variant: Variant,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    limit: int,
+    fetch: Callable,
+    columns: str = EVERY_COLUMN,
+) -> list | None:
+    """PostgreSQL's answer: index-ordered walks, each longer than the last, until one proves
+    it (nearly always the first), else the box query; None across the antimeridian."""
+    candidates = WALK_FIRST * limit
+    while candidates <= WALK_MOST:
+        walk = stock_walk_sql(variant, lat, lng, radius_km, candidates, columns)
+        if walk is None:
+            return None
+        found = proven_nearest(
+            fetch(*walk), lat=lat, radius_km=radius_km, limit=limit, candidates=candidates
+        )
+        if found is not None:
+            return found
+        candidates *= 4
+    nearest = stock_nearest_sql(variant, lat, lng, radius_km, limit, columns)
+    return None if nearest is None else fetch(*nearest)
 
 
 def uses_knn() -> bool:
@@ -135,9 +226,9 @@ def _nearest(
     limit = limit or settings.O2O_LOCATOR_RESULTS
     max_radius = max_radius_km or settings.O2O_LOCATOR_MAX_RADIUS_KM
     if uses_knn():
-        nearest = stock_nearest_sql(variant, lat, lng, max_radius, limit, columns)
-        if nearest is not None:
-            return fetch(*nearest)
+        found = walk_nearest(variant, lat, lng, max_radius, limit, fetch, columns)
+        if found is not None:
+            return found
     start = min(settings.O2O_LOCATOR_START_RADIUS_KM, max_radius)
     found = fetch(*stock_within_sql(variant, lat, lng, start, limit, columns))
     if len(found) < limit and max_radius > start:

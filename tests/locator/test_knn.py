@@ -153,3 +153,56 @@ def test_rows_a_count_creates_are_placed_by_the_engine(settings, network):
     knn, bbox = both_paths(settings, fresh, *PUNE)
     assert knn == bbox
     assert [pk for pk, _d, _a in knn] == [nearest.pk]
+
+
+@pytest.fixture
+def far_north():
+    """Shops around Helsinki (60°N), where a degree of longitude is half a degree of
+    latitude: the index's planar order ranks many of them wrongly."""
+    rng = random.Random(7)
+    brand = BrandFactory(slug="north")
+    variant = VariantFactory(product=ProductFactory(brand=brand))
+    for n in range(150):
+        outlet = OutletFactory(
+            code=f"north-{n}",
+            latitude=60.17 + rng.uniform(-0.3, 0.3),
+            longitude=24.94 + rng.uniform(-0.6, 0.6),
+        )
+        authorise(outlet, brand)
+        stock(outlet, variant, rng.choice([1, 2, 3]))
+    return variant
+
+
+def test_the_walk_proves_its_answer_where_planar_order_misleads(settings, far_north):
+    rng = random.Random(5)
+    for _ in range(30):
+        lat, lng = 60.17 + rng.uniform(-0.3, 0.3), 24.94 + rng.uniform(-0.6, 0.6)
+        for kwargs in ({"limit": 1}, {}, {"limit": 40}, {"max_radius_km": 5}):
+            knn, bbox = both_paths(settings, far_north, lat, lng, **kwargs)
+            assert knn == bbox, (lat, lng, kwargs)
+
+
+def test_a_walk_too_long_to_prove_leaves_the_answer_to_the_box_query(
+    settings, far_north, monkeypatch
+):
+    from o2o.locator import selectors
+
+    monkeypatch.setattr(selectors, "WALK_MOST", 2)  # no walk is allowed: the box answers
+    knn, bbox = both_paths(settings, far_north, 60.17, 24.94, limit=5)
+    assert knn == bbox
+    assert len(knn) == 5
+
+
+def test_the_walk_reads_the_index_in_its_order(settings, network):
+    from o2o.locator.selectors import stock_walk_sql
+
+    _brand, variants, _foreign, _outlets = network
+    sql, params = stock_walk_sql(variants[0], *PUNE, 50, 20)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_stocklevel")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "Index Scan using stock_variant_spot" in plan, plan
+    assert "Order By: (spot <-> " in plan, plan
