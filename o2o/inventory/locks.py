@@ -12,7 +12,9 @@ SQLite serialises writers, so it takes no row lock."""
 
 from django.db import connection
 
-OUTLET = "outlets_outlet"
+from o2o.outlets.models import Outlet, OutletAuthorization
+
+OUTLET = Outlet._meta.db_table
 
 
 def lock_outlet(outlet_id, *, exclusive=False):
@@ -25,7 +27,7 @@ def lock_outlet(outlet_id, *, exclusive=False):
         cursor.execute(f"SELECT 1 FROM {OUTLET} WHERE id = %s FOR {mode}", [outlet_id])  # noqa: S608
 
 
-AUTHORISATION = "outlets_outletauthorization"
+AUTHORISATION = OutletAuthorization._meta.db_table
 LOCK_FOR_SALE = f"""
 SELECT o.status, EXISTS (
     SELECT 1 FROM {AUTHORISATION} a
@@ -46,8 +48,6 @@ def lock_outlet_for_sale(outlet_id, *, brand_id):
 
 
 def _sale_facts(outlet_id, brand_id):
-    from o2o.outlets.models import Outlet, OutletAuthorization
-
     status = Outlet.objects.filter(pk=outlet_id).values_list("status", flat=True).first()
     if status is None:
         return None
