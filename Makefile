@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-launch bench-db messages
+.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-launch bench-profile-reservation bench-db messages
 
 # requirements.txt and requirements-dev.txt are locks (every package pinned, with hashes)
 # compiled from requirements.in and requirements-dev.in by `make lock`.
@@ -121,6 +121,9 @@ bench-storm: bench-db
 
 bench-reservations: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.reservations $(or $(BENCH_ARGS),$(RESERVATIONS_ARGS))
+
+bench-profile-reservation: bench-db
+	$(BENCH_ENV) $(BIN)/python -m bench.profile_reservation $(BENCH_ARGS)
 
 bench-http: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.http $(or $(BENCH_ARGS),$(HTTP_ARGS))
