@@ -14,7 +14,7 @@ import statistics
 import time
 
 from bench.ingest import configure
-from bench.reservations import ROWS
+from bench.reservations import bodies, stocked_rows
 from bench.storm import RATES
 
 ENDPOINT, TWIN = "/api/v1/reservations/", "/bench/reservation-raw/"
@@ -28,32 +28,16 @@ def main():
     os.environ.update(RATES)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.site.settings"
     configure()
-    from django.core.management import call_command
     from django.test import Client
     from pyinstrument import Profiler
 
-    call_command("migrate", verbosity=0)
-    from bench import scale
-    from o2o.inventory.models import StockLevel
-
-    scale.reset()
-    _retailers, outlets, variants = scale.build(outlets=ROWS, variants=1, retailers=1)
-    StockLevel.objects.bulk_create(
-        StockLevel(outlet=outlet, variant=variants[0], on_hand=10**8) for outlet in outlets
-    )
-    client, sku = Client(), variants[0].sku
+    outlets, sku = stocked_rows()
+    client = Client()
+    requests = bodies([(sku, outlet.code) for outlet in outlets], args.requests)
 
     def reserve(path, index):
-        body = {
-            "brand": "bench",
-            "sku": sku,
-            "outlet": outlets[index % len(outlets)].code,
-            "quantity": 1,
-            "shopper_name": f"Shopper {index}",
-            "shopper_email": f"s{index}@example.com",
-            "shopper_phone": "+91 9000000000",
-        }
-        response = client.post(path, json.dumps(body), content_type="application/json")
+        body = json.dumps(requests[index % len(requests)])
+        response = client.post(path, body, content_type="application/json")
         assert response.status_code == 201, response.content
 
     def timed(path):

@@ -41,6 +41,23 @@ def bodies(pairs, count):
     ]
 
 
+def stocked_rows():
+    """A fresh benchmark database: ROWS outlets each holding 10^8 units of one SKU;
+    (the outlets, the SKU)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench import scale
+    from o2o.inventory.models import StockLevel
+
+    scale.reset()
+    _retailers, outlets, variants = scale.build(outlets=ROWS, variants=1, retailers=1)
+    StockLevel.objects.bulk_create(
+        StockLevel(outlet=outlet, variant=variants[0], on_hand=10**8) for outlet in outlets
+    )
+    return outlets, variants[0].sku
+
+
 def ratio(numerator, denominator):
     if not (numerator.clean and denominator.clean):
         return None
@@ -54,19 +71,10 @@ def main():
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     configure()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from bench import scale
     from o2o.inventory.models import StockLevel
     from o2o.reservations.models import Reservation
 
-    scale.reset()
-    _retailers, outlets, variants = scale.build(outlets=ROWS, variants=1, retailers=1)
-    StockLevel.objects.bulk_create(
-        StockLevel(outlet=outlet, variant=variants[0], on_hand=10**8) for outlet in outlets
-    )
-    sku = variants[0].sku
+    outlets, sku = stocked_rows()
     scripts = {
         "spread": script(bodies=bodies([(sku, outlet.code) for outlet in outlets], 4000)),
         "hot": script(bodies=bodies([(sku, outlets[0].code)], 4000)),

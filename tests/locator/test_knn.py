@@ -24,6 +24,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 PUNE = (18.52, 73.86)
 
 
+def explain(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_stocklevel")
+        cursor.execute("SET enable_seqscan = off")  # tiny tables would be scanned anyway
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    return plan
+
+
 def both_paths(settings, variant, lat, lng, **kwargs):
     settings.O2O_LOCATOR_KNN = True
     knn = [
@@ -116,13 +126,7 @@ def test_the_copy_follows_moves_suspensions_and_authorisations(settings, network
 
 def test_the_query_uses_the_index_and_looks_outlets_up_by_key(settings, network):
     _brand, variants, _foreign, _outlets = network
-    sql, params = stock_nearest_sql(variants[0], *PUNE, 50, 10)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE inventory_stocklevel")
-        cursor.execute("SET enable_seqscan = off")  # tiny tables would be scanned anyway
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("RESET enable_seqscan")
+    plan = explain(*stock_nearest_sql(variants[0], *PUNE, 50, 10))
     assert "stock_variant_spot" in plan, plan
     assert "outlets_outlet_pkey" in plan, plan
 
@@ -197,12 +201,6 @@ def test_the_walk_reads_the_index_in_its_order(settings, network):
     from o2o.locator.selectors import stock_walk_sql
 
     _brand, variants, _foreign, _outlets = network
-    sql, params = stock_walk_sql(variants[0], *PUNE, 50, 20)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE inventory_stocklevel")
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("RESET enable_seqscan")
+    plan = explain(*stock_walk_sql(variants[0], *PUNE, 50, 20))
     assert "Index Scan using stock_variant_spot" in plan, plan
     assert "Order By: (spot <-> " in plan, plan
