@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from o2o.catalogue.selectors import shoppable_variants
 from o2o.core.generations import remembered, remembered_until_anything_changes
-from o2o.core.geo import bounding_box, haversine_expression, haversine_sql
+from o2o.core.geo import EARTH_RADIUS_KM, bounding_box, haversine_expression, haversine_sql
 from o2o.inventory.models import StockLevel
 from o2o.outlets.models import Outlet, OutletAuthorization
 
@@ -92,10 +92,10 @@ def stock_nearest_sql(
     shopper, so the cost follows what is near, not the area's other stock. The `limit`
     nearest by haversine meet the outlets table. None across the antimeridian (a box there
     would need two): the portable path answers."""
-    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km * BOX_MARGIN)
-    if min_lng < -180 or max_lng > 180:
+    sliced = _slice_box(variant, lat, lng, radius_km)
+    if sliced is None:
         return None
-    shift = variant.pk * VARIANT_SLICE_DEG
+    shift, box = sliced
     own = haversine_sql("sl.spot[1]", f"(sl.spot[0] - {shift!r})")
     sql = (  # as above: only the variant's own slice offset (an int) is written in
         f"SELECT * FROM (SELECT {columns}, near.available,"  # noqa: S608
@@ -108,12 +108,23 @@ def stock_nearest_sql(
         f" JOIN {Outlet._meta.db_table} o ON o.id = near.outlet_id) found"
         f" WHERE distance_km <= %s ORDER BY distance_km, id"
     )
-    box = [min_lng + shift, min_lat, max_lng + shift, max_lat]
     return sql, [lat, lat, lng, lat, lat, lng, *box, limit, radius_km]
 
 
+def _slice_box(
+    variant: Variant, lat: float, lng: float, radius_km: float
+) -> tuple[float, list[float]] | None:
+    """The variant's slice offset and the box the radius wide around the shopper in that
+    slice (the corners' longitude, latitude), or None across the antimeridian."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km * BOX_MARGIN)
+    if min_lng < -180 or max_lng > 180:
+        return None
+    shift = variant.pk * VARIANT_SLICE_DEG
+    return shift, [min_lng + shift, min_lat, max_lng + shift, max_lat]
+
+
 BOX_MARGIN = 1.001  # float safety at the box's edge; the radius is checked by haversine
-KM_PER_DEGREE = 12742.0176 * math.pi / 360  # haversine_sql's Earth, along a meridian
+KM_PER_DEGREE = math.radians(EARTH_RADIUS_KM)  # haversine_sql's Earth, along a meridian
 WALK_SAFETY = 0.999  # the bound's slack for the sphere's curvature within a radius
 
 
@@ -131,10 +142,10 @@ def stock_walk_sql(
     walk's extent (`walked`: rows found, `reach`: the farthest planar distance). Planar
     degrees rank longitude too long, so `proven_nearest` checks that nothing beyond the
     walk can be nearer. None across the antimeridian, as for `stock_nearest_sql`."""
-    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km * BOX_MARGIN)
-    if min_lng < -180 or max_lng > 180:
+    sliced = _slice_box(variant, lat, lng, radius_km)
+    if sliced is None:
         return None
-    shift = variant.pk * VARIANT_SLICE_DEG
+    shift, box = sliced
     sql = (  # as above: only the variant's own slice offset (an int) is written in
         f"SELECT {columns}, near.available, near.planar, near.walked, near.reach,"  # noqa: S608
         f" {haversine_sql('o.latitude', 'o.longitude')} AS distance_km"
@@ -149,7 +160,6 @@ def stock_walk_sql(
         f" ORDER BY distance_km, o.id"
     )
     here = [lng + shift, lat]
-    box = [min_lng + shift, min_lat, max_lng + shift, max_lat]
     return sql, [lat, lat, lng, *here, *box, *here, candidates]
 
 
@@ -165,7 +175,8 @@ def proven_nearest(
     if not rows or len(rows) < candidates:
         return within[:limit]  # the walk ran out of rows in the box: it saw them all
     needed = _field(within[limit - 1], "distance_km") if len(within) >= limit else radius_km
-    highest = min(90.0, abs(lat) + radius_km * BOX_MARGIN / KM_PER_DEGREE)
+    min_lat, max_lat, _min_lng, _max_lng = bounding_box(lat, 0.0, radius_km * BOX_MARGIN)
+    highest = min(90.0, max(abs(min_lat), abs(max_lat)))
     reach = _field(rows[0], "reach")
     covered = WALK_SAFETY * KM_PER_DEGREE * math.cos(math.radians(highest)) * reach
     return within[:limit] if covered > needed else None
