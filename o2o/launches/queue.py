@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,7 +144,7 @@ COUNTERS = [
     "admit_tokens",
     "tokens_at",
 ]
-TAKEN = [*COUNTERS[:5], "per_shopper_limit", "admission_minutes", "admit_per_second"]
+TAKEN = [*COUNTERS, "per_shopper_limit", "admission_minutes", "admit_per_second"]
 
 
 def _locked(launch_id: int) -> Launch:
@@ -172,37 +173,64 @@ def join(
         open_launch(launch_id=launch.pk, now=now)
     email = email.strip().lower()
     try:
-        with transaction.atomic():
-            _take_number(launch, now)  # the row is locked until commit
-            number = launch.tickets_issued
-            free = launch.units_total - launch.units_reserved - launch.units_held
-            due = free > 0 and _tokens(launch, now) >= 1
-            # the common case, in the same writes: nobody waits before the newcomer
-            first_in_line = due and launch.admitted_through == number - 1
-            held = min(launch.per_shopper_limit, free) if first_in_line else 0
-            ticket = QueueTicket.objects.create(
-                launch_id=launch.pk,
-                number=number,
-                email=email,
-                language=language,
-                joined_at=now,
-                admitted_at=now if first_in_line else None,
-                expires_at=_turn_ends(launch, now) if first_in_line else None,
-                held=held,
-            )
-            if first_in_line:
-                _count_turns(launch, now=now, turns=1, held=held)
-            elif due:  # others wait before it: start their turns
-                _admit(launch, now=now)
-            if due:
-                launch.save(update_fields=COUNTERS)
+        ticket = _issue(launch, email=email, language=language, now=now)
     except IntegrityError:  # this shopper joined before (perhaps a moment ago)
         return QueueTicket.objects.get(launch=launch, email=email), False
+    free = launch.units_total - launch.units_reserved - launch.units_held
+    if free > 0 and _tokens(launch, now) >= 1:  # turns are due: this join starts them
+        locked, admitted = _start_turns(launch.pk, now=now)
+        launch = locked
+        for first, count, held in admitted:
+            if first <= ticket.number < first + count:
+                ticket.admitted_at, ticket.held = now, held
+                ticket.expires_at = _turn_ends(launch, now)
     ticket.launch = launch  # its counters as this join left them
     return ticket, True
 
 
-def _take_number(launch: Launch, now: datetime.datetime) -> None:
+TICKET_COLUMNS = ["launch_id", "number", "email", "language", "joined_at", "held", "units"]
+
+
+def _issue(launch: Launch, *, email: str, language: str, now: datetime.datetime) -> QueueTicket:
+    """The next number, on a new ticket: one statement on PostgreSQL, so the launch's row is
+    locked only while the database runs it; `launch` gets the counters as they were then.
+    Raises IntegrityError (and issues nothing) if the e-mail has a ticket already."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            _take_number(launch)
+            return QueueTicket.objects.create(
+                launch_id=launch.pk,
+                number=launch.tickets_issued,
+                email=email,
+                language=language,
+                joined_at=now,
+            )
+    launches, tickets = Launch._meta.db_table, QueueTicket._meta.db_table
+    sql = (
+        f"WITH taken AS (UPDATE {launches} SET tickets_issued = tickets_issued + 1 "  # noqa: S608 (the models' own tables)
+        f"WHERE id = %s RETURNING {', '.join(TAKEN)}), "
+        f"ticket AS (INSERT INTO {tickets} ({', '.join(TICKET_COLUMNS)}) "
+        f"SELECT %s, tickets_issued, %s, %s, %s, 0, 0 FROM taken RETURNING id) "
+        f"SELECT ticket.id, taken.* FROM ticket, taken"
+    )
+    # a savepoint inside a caller's transaction (a refused e-mail must not break it)
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, [launch.pk, launch.pk, email, language, now])
+        row = cursor.fetchone()
+    for name, value in zip(TAKEN, row[1:], strict=True):
+        setattr(launch, name, value)
+    return QueueTicket(
+        id=row[0],
+        launch_id=launch.pk,
+        number=launch.tickets_issued,
+        email=email,
+        language=language,
+        joined_at=now,
+    )
+
+
+def _take_number(launch: Launch) -> None:
     """The next number, and the launch's counters as they are, set on `launch` by one
     statement that locks its row."""
     with connection.cursor() as cursor:
@@ -226,6 +254,8 @@ def place(
     `fresh`: the ticket's launch was just read, as join leaves it)."""
     now = now or timezone.now()
     launch = ticket.launch if fresh else Launch.objects.get(pk=ticket.launch_id)
+    if not ticket.admitted_at and ticket.number <= launch.admitted_through:
+        ticket.refresh_from_db()  # admitted since it was read (by another's join or poll)
     ticket.launch = launch
     if ticket.used_at:
         return Place(ticket, "used", 0, 0)
@@ -248,11 +278,19 @@ def place(
 
 def start_turns(*, launch_id: int, now: datetime.datetime | None = None) -> int:
     """Start the turns that are due (units free, the outflow rate allowing); how many."""
+    _locked_launch, admitted = _start_turns(launch_id, now=now or timezone.now())
+    return sum(count for _first, count, _held in admitted)
+
+
+def _start_turns(
+    launch_id: int, *, now: datetime.datetime
+) -> tuple[Launch, list[tuple[int, int, int]]]:
     with transaction.atomic():
         locked = _locked(launch_id)
-        admitted = _admit(locked, now=now or timezone.now())
-        locked.save(update_fields=COUNTERS)
-    return sum(count for _first, count, _held in admitted)
+        admitted = _admit(locked, now=now)
+        if admitted:
+            locked.save(update_fields=COUNTERS)
+    return locked, admitted
 
 
 SOLD_OUT_RETRY = 120

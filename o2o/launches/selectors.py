@@ -5,18 +5,29 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from o2o.brands.models import Brand
+from o2o.catalogue.models import Product
+
 from .models import Launch
 
 
 def launch_for_shopper(*, brand_slug: str, product_slug: str, lean: bool = False) -> Launch | None:
     """The launch of an active brand's product; `lean`: the launch's own row only (the
     queue's API, on every join and poll)."""
+    if lean:  # one fixed statement: no query to compile on every join and poll
+        return next(iter(Launch.objects.raw(_LEAN_SQL, [brand_slug, product_slug])), None)
     launches = Launch.objects.filter(
         brand__slug=brand_slug, brand__is_active=True, product__slug=product_slug
-    )
-    if not lean:
-        launches = launches.select_related("product", "brand")
+    ).select_related("product", "brand")
     return next(iter(launches.order_by()[:1]), None)
+
+
+_LEAN_SQL = (
+    f"SELECT launch.* FROM {Launch._meta.db_table} launch "  # noqa: S608 (the models' own tables)
+    f"JOIN {Brand._meta.db_table} brand ON brand.id = launch.brand_id "
+    f"JOIN {Product._meta.db_table} product ON product.id = launch.product_id "
+    "WHERE brand.slug = %s AND brand.is_active AND product.slug = %s"
+)
 
 
 def launch_shops(*, launch: Launch) -> list[Any]:

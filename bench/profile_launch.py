@@ -1,0 +1,66 @@
+"""Where a launch queue's join and poll spend their time (T10): `--shoppers` joins, then a
+poll of each, through Django's test client in this process on the benchmark database,
+each timed and then profiled with pyinstrument. Nothing is recorded (an in-process figure;
+T10 itself is measured over HTTP by `make bench-launch`).
+
+  make bench-profile-launch
+"""
+
+import argparse
+import json
+import os
+import time
+
+from bench.ingest import configure
+from bench.launch import RATES, build
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shoppers", type=int, default=2000)
+    parser.add_argument("--admit-per-second", type=int, default=50)
+    args = parser.parse_args()
+    os.environ.update(RATES)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.site.settings"
+    configure()
+    from django.core.management import call_command
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    call_command("migrate", verbosity=0)
+    _launch, product, _skus, _outlets = build(50, 6, args.admit_per_second)
+    path = f"/api/v1/launches/{product.brand.slug}/{product.slug}/queue/"
+    client = Client()
+    tickets = []
+
+    def join(index):
+        body = json.dumps({"email": f"shopper{index}@example.com"})
+        response = client.post(path, body, content_type="application/json")
+        assert response.status_code == 201, response.content
+        tickets.append(response.json()["ticket"])
+
+    def poll(ticket):
+        response = client.get(path, HTTP_X_QUEUE_TICKET=ticket)
+        assert response.status_code == 200, response.content
+
+    half = args.shoppers // 2
+    steps = {"join": join, "poll": poll}
+    for name in steps:  # timed: the first half of the shoppers join, then poll once each
+        items = range(half) if name == "join" else list(tickets)
+        began = time.perf_counter()
+        for item in items:
+            steps[name](item)
+        print(f"{name}: {(time.perf_counter() - began) / len(items) * 1000:.2f} ms in process")
+    for name in steps:  # profiled: the second half
+        items = range(half, args.shoppers) if name == "join" else tickets[half:]
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for item in items:
+            steps[name](item)
+        profiler.stop()
+        print(f"--- {name} ---")
+        print(profiler.output_text(unicode=False, color=False))
+
+
+if __name__ == "__main__":
+    main()
