@@ -64,22 +64,39 @@ class Place:
 
 
 def sign(ticket: QueueTicket) -> str:
-    """The token handed to the shopper: it names the ticket and cannot be forged."""
-    return signing.dumps({"l": ticket.launch_id, "t": ticket.pk}, salt=TICKET_SALT)
+    """The token handed to the shopper: it names the ticket and its number and cannot be
+    forged."""
+    return signing.dumps(
+        {"l": ticket.launch_id, "t": ticket.pk, "n": ticket.number}, salt=TICKET_SALT
+    )
 
 
 def ticket_from(token: str, *, launch: Launch) -> QueueTicket:
+    """The ticket a token names. One still waiting by `launch`'s counters (its number not
+    yet admitted) is not read: numbers are admitted in order, so until then its row holds
+    nothing a shopper sees (place() reads it once its turn starts)."""
     try:
         data = signing.loads(token, salt=TICKET_SALT)
     except signing.BadSignature as exc:
         raise TicketInvalid(_("This queue ticket is not valid.")) from exc
     if not isinstance(data, dict) or data.get("l") != launch.pk:
         raise TicketInvalid(_("This queue ticket is not valid."))
-    ticket = QueueTicket.objects.filter(pk=data.get("t"), launch=launch).first()
-    if ticket is None:
-        raise TicketInvalid(_("This queue ticket is not valid."))
+    number, pk = data.get("n"), data.get("t")
+    if isinstance(number, int) and isinstance(pk, int) and number > launch.admitted_through:
+        ticket = QueueTicket(pk=pk, launch_id=launch.pk, number=number)
+    else:
+        ticket = QueueTicket.objects.filter(pk=pk, launch=launch).order_by().first()
+        if ticket is None:
+            raise TicketInvalid(_("This queue ticket is not valid."))
     ticket.launch = launch  # as the caller just read it: `place(fresh=True)` reads no more
     return ticket
+
+
+def _reread(ticket: QueueTicket) -> None:
+    try:
+        ticket.refresh_from_db()
+    except QueueTicket.DoesNotExist as exc:
+        raise TicketInvalid(_("This queue ticket is not valid.")) from exc
 
 
 def _admit(launch: Launch, *, now: datetime.datetime) -> list[tuple[int, int, int]]:
@@ -255,7 +272,7 @@ def place(
     now = now or timezone.now()
     launch = ticket.launch if fresh else Launch.objects.get(pk=ticket.launch_id)
     if not ticket.admitted_at and ticket.number <= launch.admitted_through:
-        ticket.refresh_from_db()  # admitted since it was read (by another's join or poll)
+        _reread(ticket)  # admitted since it was read (by another's join or poll)
     ticket.launch = launch
     if ticket.used_at:
         return Place(ticket, "used", 0, 0)
@@ -270,7 +287,7 @@ def place(
     free = launch.units_total - launch.units_reserved - launch.units_held
     if may_start and free > 0 and _tokens(launch, now) >= 1:  # due turns: a poll starts them
         start_turns(launch_id=launch.pk, now=now)
-        ticket.refresh_from_db()
+        _reread(ticket)
         return place(ticket=ticket, now=now, may_start=False)
     position = ticket.number - launch.admitted_through
     return Place(ticket, "waiting", position, retry_after(position))

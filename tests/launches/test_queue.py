@@ -280,8 +280,11 @@ def test_queue_reads_cost_the_same_queries_for_any_number_of_tickets(
 ):
     with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
         tickets = [join(world, f"q{n}@example.com").json()["ticket"] for n in range(40)]
-        with django_assert_max_num_queries(2):  # the launch, the ticket: nothing read twice
+        # the launch only: a ticket still waiting by its counters is not read
+        with django_assert_max_num_queries(1):
             assert place(world, tickets[-1]).json()["position"] == 37
+        with django_assert_max_num_queries(2):  # the launch and the ticket, once admitted
+            assert place(world, tickets[0]).json()["state"] == "admitted"
         with django_assert_max_num_queries(6):
             assert APIClient().get(url(world)).json()["waiting"] == 37
         with django_assert_max_num_queries(12):
@@ -376,3 +379,32 @@ def test_a_deleted_launch_leaves_its_product_reservable_as_any_other(world, laun
         assert Product.objects.get(pk=world.product.pk).queue_until is None
         made = APIClient().post("/api/v1/reservations/", body, format="json")
         assert made.status_code == 201
+
+
+def test_a_waiting_ticket_learns_its_turn_from_the_counters_and_old_tokens_still_work(
+    world, launch
+):
+    from django.core import signing
+
+    with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+        tokens = [join(world, f"w{n}@example.com").json()["ticket"] for n in range(5)]
+        assert [place(world, t).json()["state"] for t in tokens] == ["admitted"] * 3 + [
+            "waiting"
+        ] * 2
+        fourth = QueueTicket.objects.get(launch=launch, number=4)
+        # a token signed before tokens carried the number is read from its row
+        old = signing.dumps({"l": launch.pk, "t": fourth.pk}, salt=queue.TICKET_SALT)
+        assert place(world, old).json() | {"ticket": ""} == place(world, tokens[3]).json() | {
+            "ticket": ""
+        }
+        assert place(world, old).json()["position"] == 1
+        assert reserve(world, tokens[0]).status_code == 201
+    with time_machine.travel(START + datetime.timedelta(minutes=12), tick=False):
+        assert queue.expire_admissions() == 2  # #2 and #3 did not reserve: #4's turn
+        answer = place(world, tokens[3]).json()
+        assert (answer["number"], answer["state"], answer["units"]) == (4, "admitted", 1)
+        assert answer["reserve_by"] is not None
+        assert reserve(world, tokens[3]).status_code == 201
+        # a forged number is refused: the token is signed
+        forged = signing.dumps({"l": launch.pk, "t": fourth.pk, "n": 99}, salt="another")
+        assert place(world, forged).status_code == 403
