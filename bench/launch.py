@@ -19,6 +19,7 @@ import argparse
 import heapq
 import http.client
 import json
+import os
 import random
 import sys
 import threading
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from bench.ingest import configure
 from bench.results import command_line, record
 from bench.server import gunicorn
-from bench.wrk import load_average, run, script
+from bench.wrk import cpu_times, load_average, run, script
 
 WORKERS = 4
 CLIENT_THREADS = 96
@@ -254,6 +255,7 @@ def main():
         shoppers = [Shopper(i, rng.uniform(0, args.window)) for i in range(args.shoppers)]
         client = Client(base, f"/api/v1/launches/{brand}/{product.slug}/", skus, outlet_codes, 5)
         start = time.monotonic() + 1.0
+        cpu_start = cpu_times()
         for shopper in shoppers:
             client.schedule(start + shopper.arrival, shopper, client.join)
         threads = [threading.Thread(target=client.work) for _ in range(CLIENT_THREADS)]
@@ -276,15 +278,18 @@ def main():
 
         def read_catalogue():
             time.sleep(1.0 + args.window / 3)  # the middle of the minute of arrivals
+            began = cpu_times()
             during["run"] = run(
                 base + catalogue_path, plain, connections=4, duration=f"{wrk_seconds}s"
             )
+            during["cpu"] = [end - b for b, end in zip(began, cpu_times(), strict=True)]
 
         reader = threading.Thread(target=read_catalogue)
         reader.start()
         for thread in threads:
             thread.join()
         finished = time.monotonic() - start
+        cpu = [end - begin for begin, end in zip(cpu_start, cpu_times(), strict=True)]
         tending.set()
         tender.join()
         reader.join()
@@ -299,10 +304,11 @@ def main():
         finished,
         total_units,
         (load_start, load_end),
+        (cpu, during["cpu"], wrk_seconds),
     )
 
 
-def report(args, launch, shoppers, client, quiet, during, finished, total_units, loads):
+def report(args, launch, shoppers, client, quiet, during, finished, total_units, loads, cpu):
     from django.db.models import F, Sum
 
     from o2o.inventory.models import StockLevel
@@ -343,6 +349,7 @@ def report(args, launch, shoppers, client, quiet, during, finished, total_units,
     for shopper in shoppers:
         states[shopper.state] = states.get(shopper.state, 0) + 1
     ratio = during.rps / quiet.rps if quiet.rps else 0.0
+    whole, middle, seconds = cpu
     exact = reserved_units == total_units and not oversold and not over_allocated and not twice
     lines = [
         f"{args.shoppers:,} shoppers arriving over {args.window:g} s for {total_units:,} units "
@@ -350,6 +357,10 @@ def report(args, launch, shoppers, client, quiet, during, finished, total_units,
         f"most {args.admit_per_second}/s; every shopper done "
         f"{finished:.1f} s after the first arrival; client errors {len(client.errors)}"
         + (f" (first: {client.errors[0]})" if client.errors else ""),
+        f"CPU while shoppers were served: the machine {whole[0]:.0f} s of "
+        f"{finished * (os.cpu_count() or 1):.0f} ({whole[0] / finished:.2f} cores busy), the "
+        f"Python client ({CLIENT_THREADS} threads) {whole[1]:.0f} s of it; while wrk read the "
+        f"catalogue, {middle[0] / seconds:.2f} cores busy, the client {middle[1] / seconds:.2f}",
         f"outcomes: {', '.join(f'{k} {v:,}' for k, v in sorted(states.items()))}; polls "
         f"{sum(s.polls for s in shoppers):,}; reserve attempts {sum(s.tries for s in shoppers):,}",
         f"{tickets:,} tickets; reserved {reserved_units:,} of {total_units:,} units in "

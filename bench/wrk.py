@@ -135,3 +135,15 @@ def verdict(ratios, target, *, at_least=True):
 
 def load_average():
     return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def cpu_times():
+    """(the machine's busy CPU seconds, all cores, this process's own): read twice around
+    a run, the differences say how busy the machine was and how much of it the client
+    (this process) took."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = os.times()
+    return (sum(fields) - idle) / ticks, own.user + own.system

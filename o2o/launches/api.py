@@ -98,8 +98,9 @@ class JoinRequest(serializers.Serializer):
     email = serializers.EmailField()
 
 
-def _ticket(request, launch):
-    return queue.ticket_from(request.headers.get("X-Queue-Ticket", ""), launch=launch)
+def _ticket(request, launch, *, read=True):
+    token = request.headers.get("X-Queue-Ticket", "")
+    return queue.ticket_from(token, launch=launch, read=read)
 
 
 class QueueView(ShopperAPIView):
@@ -159,7 +160,7 @@ class QueueReserveView(ShopperAPIView):
     )
     def post(self, request, brand, product):
         launch = _launch(brand, product)
-        ticket = _ticket(request, launch)
+        ticket = _ticket(request, launch, read=False)  # queue.reserve locks and reads it
         body = QueueReservationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -71,10 +71,11 @@ def sign(ticket: QueueTicket) -> str:
     )
 
 
-def ticket_from(token: str, *, launch: Launch) -> QueueTicket:
+def ticket_from(token: str, *, launch: Launch, read: bool = True) -> QueueTicket:
     """The ticket a token names. One still waiting by `launch`'s counters (its number not
     yet admitted) is not read: numbers are admitted in order, so until then its row holds
-    nothing a shopper sees (place() reads it once its turn starts)."""
+    nothing a shopper sees (place() reads it once its turn starts). Nor is any when not
+    `read` (reserve() locks and reads it)."""
     try:
         data = signing.loads(token, salt=TICKET_SALT)
     except signing.BadSignature as exc:
@@ -82,7 +83,8 @@ def ticket_from(token: str, *, launch: Launch) -> QueueTicket:
     if not isinstance(data, dict) or data.get("l") != launch.pk:
         raise TicketInvalid(_("This queue ticket is not valid."))
     number, pk = data.get("n"), data.get("t")
-    if isinstance(number, int) and isinstance(pk, int) and number > launch.admitted_through:
+    waiting = isinstance(number, int) and number > launch.admitted_through
+    if isinstance(pk, int) and isinstance(number, int) and (waiting or not read):
         ticket = QueueTicket(pk=pk, launch_id=launch.pk, number=number)
     else:
         ticket = QueueTicket.objects.filter(pk=pk, launch=launch).order_by().first()
@@ -338,14 +340,23 @@ def reserve(
     """Use an admitted ticket for one reservation of the launch's product, within the
     units the outlet put aside and the ticket holds."""
     now = now or timezone.now()
-    ticket = QueueTicket.objects.select_for_update().get(pk=ticket.pk)
+    # the launch's own fields (its product), not its counters: those are locked below
+    ticket = (
+        QueueTicket.objects.select_for_update(of=("self",))
+        .select_related("launch")
+        .filter(pk=ticket.pk, launch_id=ticket.launch_id)
+        .order_by()
+        .first()
+    )
+    if ticket is None:
+        raise TicketInvalid(_("This queue ticket is not valid."))
     if ticket.used_at:
         raise QueueError(_("This ticket has been used for a reservation."), ticket=["used"])
     if not ticket.admitted_at:
         raise QueueError(_("Your turn has not come yet."), ticket=["waiting"])
     if ticket.expired_at or ticket.expires_at <= now:
         raise QueueError(_("Your turn to reserve has passed."), ticket=["expired"])
-    launch = Launch.objects.get(pk=ticket.launch_id)
+    launch = ticket.launch
     if variant.product_id != launch.product_id:
         raise QueueError(_("This ticket is for another product."), variant=["other_product"])
     if not 1 <= quantity <= ticket.held:

@@ -382,7 +382,7 @@ def test_a_deleted_launch_leaves_its_product_reservable_as_any_other(world, laun
 
 
 def test_a_waiting_ticket_learns_its_turn_from_the_counters_and_old_tokens_still_work(
-    world, launch
+    world, launch, django_assert_max_num_queries
 ):
     from django.core import signing
 
@@ -404,7 +404,9 @@ def test_a_waiting_ticket_learns_its_turn_from_the_counters_and_old_tokens_still
         answer = place(world, tokens[3]).json()
         assert (answer["number"], answer["state"], answer["units"]) == (4, "admitted", 1)
         assert answer["reserve_by"] is not None
-        assert reserve(world, tokens[3]).status_code == 201
+        # the ticket read once (under its lock, with its launch), the launch's counters once
+        with django_assert_max_num_queries(19):
+            assert reserve(world, tokens[3]).status_code == 201
         # a forged number is refused: the token is signed
         forged = signing.dumps({"l": launch.pk, "t": fourth.pk, "n": 99}, salt="another")
         assert place(world, forged).status_code == 403
