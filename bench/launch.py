@@ -17,14 +17,15 @@ without it (both on this 2-core machine, where the client threads compete too).
 
 import argparse
 import heapq
-import http.client
 import json
 import os
 import random
+import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 
 from bench.ingest import configure
 from bench.results import command_line, record
@@ -54,16 +55,21 @@ class Shopper:
 
 
 class Client:
-    """The shoppers' HTTP client: a heap of (due, shopper, action) worked by threads."""
+    """The shoppers' HTTP client: a heap of (due, shopper, action); one dispatcher thread
+    hands each action to the worker threads when it is due (a worker sleeps until it gets
+    one, so idle threads cost nothing), and a request is one short socket exchange
+    (gunicorn's sync workers close every connection), so the client takes as little of the
+    machine it shares with the server as it can."""
 
     def __init__(self, base, launch_path, skus, outlets, seed):
         host, port = base.removeprefix("http://").split(":")
-        self.host, self.port = host, int(port)
+        self.address = (host, int(port))
         self.path = launch_path
         self.skus, self.outlets = skus, outlets
         self.rng = random.Random(seed)
         self.heap, self.lock = [], threading.Condition()
-        self.pending = 0
+        self.ready = SimpleQueue()
+        self.pending = 0  # scheduled or running
         self.errors = []
         self.counter = 0
 
@@ -75,32 +81,39 @@ class Client:
             self.lock.notify()
 
     def request(self, method, path, body=None, ticket=""):
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        headers = {"Content-Type": "application/json", "Host": "127.0.0.1"}
-        if ticket:
-            headers["X-Queue-Ticket"] = ticket
-        try:
-            connection.request(method, path, json.dumps(body) if body else None, headers)
-            response = connection.getresponse()
-            return response.status, json.loads(response.read() or b"{}")
-        finally:
-            connection.close()
+        payload = json.dumps(body).encode() if body else b""
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+            + (f"X-Queue-Ticket: {ticket}\r\n" if ticket else "")
+            + "\r\n"
+        )
+        with socket.create_connection(self.address, timeout=60) as connection:
+            connection.sendall(head.encode() + payload)
+            chunks = []
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        headers, _blank, content = b"".join(chunks).partition(b"\r\n\r\n")
+        if b"transfer-encoding: chunked" in headers.lower():
+            raise RuntimeError(f"{path} answered in chunks")
+        return int(headers.split(b" ", 2)[1]), json.loads(content or b"{}")
 
-    def work(self):
+    def dispatch(self, workers):
+        """Hand each action to a worker when it is due; then tell the workers to stop."""
         while True:
             with self.lock:
-                while not self.heap and self.pending:
-                    self.lock.wait(0.05)
+                while self.pending and not (self.heap and self.heap[0][0] <= time.monotonic()):
+                    self.lock.wait(self.heap[0][0] - time.monotonic() if self.heap else None)
                 if not self.pending:
-                    return
-                if not self.heap:
-                    continue
-                due, _n, shopper, action = self.heap[0]
-                wait = due - time.monotonic()
-                if wait > 0:
-                    self.lock.wait(min(wait, 0.05))
-                    continue
-                heapq.heappop(self.heap)
+                    break
+                item = heapq.heappop(self.heap)
+            self.ready.put(item)
+        for _worker in range(workers):
+            self.ready.put(None)
+
+    def work(self):
+        while (item := self.ready.get()) is not None:
+            _due, _n, shopper, action = item
             try:
                 action(shopper)
             except Exception as exc:  # counted and printed: the run is not clean
@@ -109,7 +122,8 @@ class Client:
                     print(self.errors[-1], file=sys.stderr, flush=True)
             with self.lock:
                 self.pending -= 1
-                self.lock.notify_all()
+                if not self.pending:
+                    self.lock.notify()
 
     # the shopper's steps ---------------------------------------------------------------
 
@@ -259,6 +273,7 @@ def main():
         for shopper in shoppers:
             client.schedule(start + shopper.arrival, shopper, client.join)
         threads = [threading.Thread(target=client.work) for _ in range(CLIENT_THREADS)]
+        threads.append(threading.Thread(target=client.dispatch, args=(CLIENT_THREADS,)))
         for thread in threads:
             thread.start()
         tending = threading.Event()
