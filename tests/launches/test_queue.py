@@ -410,3 +410,26 @@ def test_a_waiting_ticket_learns_its_turn_from_the_counters_and_old_tokens_still
         # a forged number is refused: the token is signed
         forged = signing.dumps({"l": launch.pk, "t": fourth.pk, "n": 99}, salt="another")
         assert place(world, forged).status_code == 403
+
+
+def test_turns_start_in_batches_of_a_tenth_of_a_second_at_the_outflow_rate(world, launch):
+    from o2o.outlets.models import Outlet
+
+    mumbai = Outlet.objects.get(code="mumbai-1")
+    queue.set_allocations(launch=launch, units={world.outlet.pk: 100, mumbai.pk: 1})
+    assert Launch.objects.get(pk=launch.pk).admit_per_second == 50
+    moment = START + datetime.timedelta(seconds=1)
+    with time_machine.travel(moment, tick=False):
+        answers = [join(world, f"b{n}@example.com").json() for n in range(48)]
+    # a full bucket holds a second's turns (50): each join lets itself in while a tenth of
+    # a second's (5) are left, so the 46th is the last let in at this instant
+    assert [a["state"] for a in answers] == ["admitted"] * 46 + ["waiting"] * 2
+    assert [a["position"] for a in answers[46:]] == [1, 2]
+    with time_machine.travel(moment + datetime.timedelta(milliseconds=10), tick=False):
+        assert place(world, answers[46]["ticket"]).json()["state"] == "waiting"  # 4.5 turns
+    with time_machine.travel(moment + datetime.timedelta(milliseconds=30), tick=False):
+        # 5.5 turns: both waiting are let in at once, by the first to ask
+        assert place(world, answers[47]["ticket"]).json()["state"] == "admitted"
+        assert place(world, answers[46]["ticket"]).json()["state"] == "admitted"
+    launch.refresh_from_db()
+    assert (launch.admitted_through, launch.units_held) == (48, 48)
