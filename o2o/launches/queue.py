@@ -5,10 +5,10 @@ A shopper joins once per launch (by e-mail) and gets the next number under the l
 row's lock, so numbers follow arrival (one statement on PostgreSQL: the number and the
 ticket); the turns then due are started in a transaction of their own. Tickets are
 admitted strictly in number order while units are free (free = put aside - reserved -
-held for admitted tickets); an admitted
-ticket holds up to the per-shopper limit for `admission_minutes`, is used once for one
-reservation (made by the reservations service, the only way to reserve while the queue
-lasts), or expires and passes its units to the next number. A unit whose reservation is
+held for admitted tickets); an admitted ticket holds up to the per-shopper limit for
+`admission_minutes`, is used once for one reservation (made by the reservations service,
+the only way to reserve while the queue lasts), or expires and passes its units to the
+next number. A unit whose reservation is
 cancelled, declined or expires comes back to the queue.
 
 Lock order: ticket, then the reservation's outlet and stock (reservations.reserve), then
