@@ -4,7 +4,7 @@ in this process on the benchmark database; half of each step is timed, the other
 profiled with pyinstrument. Nothing is recorded (an in-process figure; T10 itself is
 measured over HTTP by `make bench-launch`).
 
-  make bench-profile-launch
+  make bench-profile-launch [BENCH_ARGS="--shoppers 1000"]   (PROFILE_FLAT=1: self times)
 """
 
 import argparse
@@ -86,7 +86,11 @@ def main():
             steps[name](item)
         profiler.stop()
         print(f"--- {name} ---")
-        print(profiler.output_text(unicode=False, color=False))
+        print(
+            profiler.output_text(
+                unicode=False, color=False, flat=bool(os.environ.get("PROFILE_FLAT"))
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -225,7 +225,7 @@ def _issue(launch: Launch, *, email: str, language: str, now: datetime.datetime)
     Raises IntegrityError (and issues nothing) if the e-mail has a ticket already."""
     if connection.vendor != "postgresql":
         with transaction.atomic():
-            _take_number(launch)
+            _count(launch, tickets_issued=1)
             return QueueTicket.objects.create(
                 launch_id=launch.pk,
                 number=launch.tickets_issued,
@@ -258,14 +258,17 @@ def _issue(launch: Launch, *, email: str, language: str, now: datetime.datetime)
     )
 
 
-def _take_number(launch: Launch) -> None:
-    """The next number, and the launch's counters as they are, set on `launch` by one
-    statement that locks its row."""
+def _count(launch: Launch, **deltas: int) -> None:
+    """Move the launch's counters by `deltas` in one statement that locks its row (until
+    commit), and set them and the rest of TAKEN on `launch` as they are then."""
+    if not set(deltas) <= set(COUNTERS):  # column names, never data
+        raise ValueError(f"not a counter: {sorted(set(deltas) - set(COUNTERS))}")
+    moves = ", ".join(f"{name} = {name} + %s" for name in deltas)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Launch._meta.db_table} SET tickets_issued = tickets_issued + 1 "  # noqa: S608 (the model's own table)
+            f"UPDATE {Launch._meta.db_table} SET {moves} "  # noqa: S608 (the model's own table and columns)
             f"WHERE id = %s RETURNING {', '.join(TAKEN)}",
-            [launch.pk],
+            [*deltas.values(), launch.pk],
         )
         for name, value in zip(TAKEN, cursor.fetchone(), strict=True):
             setattr(launch, name, value)
@@ -397,11 +400,9 @@ def reserve(
     QueueTicket.objects.filter(pk=ticket.pk).update(
         used_at=now, reservation=reservation, units=quantity
     )
-    locked = _locked(launch.pk)
-    locked.units_held -= ticket.held
-    locked.units_reserved += quantity
-    _admit(locked, now=now)
-    locked.save(update_fields=COUNTERS)
+    _count(launch, units_held=-ticket.held, units_reserved=quantity)
+    if _turns_due(launch, now) and _admit(launch, now=now):
+        launch.save(update_fields=COUNTERS)
     return reservation
 
 
