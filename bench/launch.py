@@ -389,7 +389,7 @@ def report(args, launch, shoppers, client, quiet, during, finished, total_units,
         f"joining the queue: p50 {percentile(joins, 0.5):.0f} ms, p95 {p95:.0f} ms, "
         f"max {max(joins):.0f} ms (goal p95 < 200 ms)",
         f"catalogue page (wrk -c4): {quiet.describe()} without the launch; {during.describe()} "
-        f"during it: {ratio:.0%} (goal >= 50 %)",
+        f"during it: {ratio:.1%} (goal >= 50 %)",
     ]
     text = (
         f"gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads (Python, on the same "
@@ -413,7 +413,7 @@ def report(args, launch, shoppers, client, quiet, during, finished, total_units,
                 "holds" if p95 < 200 else "misses",
             ),
             "T10 launch: catalogue throughput during / without": (
-                f"{ratio:.0%} (>= 50 %)",
+                f"{ratio:.1%} (>= 50 %)",
                 "holds" if ratio >= 0.5 else "misses",
             ),
         }
