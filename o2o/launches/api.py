@@ -52,9 +52,9 @@ class PlaceSerializer(serializers.Serializer):
 
 
 class ShopSerializer(serializers.Serializer):
-    outlet = serializers.CharField(source="outlet.code")
-    name = serializers.CharField(source="outlet.name")
-    city = serializers.CharField(source="outlet.city")
+    outlet = serializers.CharField(source="code")
+    name = serializers.CharField()
+    city = serializers.CharField()
     units_left = serializers.IntegerField(source="left")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -30,23 +31,33 @@ _LEAN_SQL = (
 )
 
 
-def launch_shops(*, launch: Launch) -> list[Any]:
-    """The active outlets that still have units put aside for `launch`, with `left`,
-    by city and name (one query)."""
+@dataclass(frozen=True)
+class LaunchShop:
+    """An outlet with units of a launch left: its code, name, city and units `left`."""
+
+    code: str
+    name: str
+    city: str
+    left: int
+
+
+def launch_shops(*, launch: Launch) -> list[LaunchShop]:
+    """The active outlets that still have units put aside for `launch`, by city and name
+    (one query; hundreds of shops, asked by every shopper whose shop ran out: no models)."""
     from django.db.models import F
 
     from o2o.outlets.models import Outlet
 
     from .models import LaunchAllocation
 
-    return list(
+    rows = (
         LaunchAllocation.objects.filter(
             launch=launch, outlet__status=Outlet.Status.ACTIVE, taken__lt=F("units")
         )
-        .select_related("outlet")
-        .annotate(left=F("units") - F("taken"))
         .order_by("outlet__city", "outlet__name")
+        .values_list("outlet__code", "outlet__name", "outlet__city", F("units") - F("taken"))
     )
+    return [LaunchShop(*row) for row in rows]
 
 
 def launch_variants(*, launch: Launch) -> list[Any]:

@@ -222,8 +222,7 @@ class LaunchReserveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["variant"].choices = [(v.pk, str(v)) for v in variants]
         self.fields["outlet"].choices = [
-            (shop.outlet.code, f"{shop.outlet.name}, {shop.outlet.city} ({shop.left})")
-            for shop in shops
+            (shop.code, f"{shop.name}, {shop.city} ({shop.left})") for shop in shops
         ]
         self.fields["quantity"] = forms.IntegerField(
             label=_("Quantity"), min_value=1, max_value=max(units, 1), initial=1
