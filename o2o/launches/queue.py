@@ -352,10 +352,12 @@ def reserve(
     """Use an admitted ticket for one reservation of the launch's product, within the
     units the outlet put aside and the ticket holds."""
     now = now or timezone.now()
-    # the launch's own fields (its product), not its counters: those are locked below
+    # the launch's own fields (its product) as the caller read them, else with the ticket;
+    # never its counters: those are moved under its lock below
+    read = QueueTicket.launch.is_cached(ticket) and ticket.launch
+    tickets = QueueTicket.objects.select_for_update(of=("self",))
     ticket = (
-        QueueTicket.objects.select_for_update(of=("self",))
-        .select_related("launch")
+        (tickets if read else tickets.select_related("launch"))
         .filter(pk=ticket.pk, launch_id=ticket.launch_id)
         .order_by()
         .first()
@@ -368,7 +370,7 @@ def reserve(
         raise QueueError(_("Your turn has not come yet."), ticket=["waiting"])
     if ticket.expired_at or ticket.expires_at <= now:
         raise QueueError(_("Your turn to reserve has passed."), ticket=["expired"])
-    launch = ticket.launch
+    launch = read or ticket.launch
     if variant.product_id != launch.product_id:
         raise QueueError(_("This ticket is for another product."), variant=["other_product"])
     if not 1 <= quantity <= ticket.held:
