@@ -8,8 +8,8 @@ admitted strictly in number order while units are free (free = put aside - reser
 held for admitted tickets); an admitted ticket holds up to the per-shopper limit for
 `admission_minutes`, is used once for one reservation (made by the reservations service,
 the only way to reserve while the queue lasts), or expires and passes its units to the
-next number. A unit whose reservation is
-cancelled, declined or expires comes back to the queue.
+next number. A unit whose reservation is cancelled, declined or expires comes back to the
+queue.
 
 Lock order: ticket, then the reservation's outlet and stock (reservations.reserve), then
 the allocation, then the launch; joining takes only the launch."""
@@ -354,10 +354,10 @@ def reserve(
     now = now or timezone.now()
     # the launch's own fields (its product) as the caller read them, else with the ticket;
     # never its counters: those are moved under its lock below
-    read = QueueTicket.launch.is_cached(ticket) and ticket.launch
+    callers = QueueTicket.launch.is_cached(ticket) and ticket.launch
     tickets = QueueTicket.objects.select_for_update(of=("self",))
     ticket = (
-        (tickets if read else tickets.select_related("launch"))
+        (tickets if callers else tickets.select_related("launch"))
         .filter(pk=ticket.pk, launch_id=ticket.launch_id)
         .order_by()
         .first()
@@ -370,7 +370,7 @@ def reserve(
         raise QueueError(_("Your turn has not come yet."), ticket=["waiting"])
     if ticket.expired_at or ticket.expires_at <= now:
         raise QueueError(_("Your turn to reserve has passed."), ticket=["expired"])
-    launch = read or ticket.launch
+    launch = callers or ticket.launch
     if variant.product_id != launch.product_id:
         raise QueueError(_("This ticket is for another product."), variant=["other_product"])
     if not 1 <= quantity <= ticket.held:

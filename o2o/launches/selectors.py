@@ -27,7 +27,7 @@ _LEAN_SQL = (
     f"SELECT launch.* FROM {Launch._meta.db_table} launch "  # noqa: S608 (the models' own tables)
     f"JOIN {Brand._meta.db_table} brand ON brand.id = launch.brand_id "
     f"JOIN {Product._meta.db_table} product ON product.id = launch.product_id "
-    "WHERE brand.slug = %s AND brand.is_active AND product.slug = %s"
+    "WHERE brand.slug = %s AND brand.is_active AND product.slug = %s LIMIT 1"
 )
 
 
