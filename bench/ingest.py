@@ -29,7 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def configure():
+def configure(settings_module=None, **environ):
+    """Django on the benchmark database, in this process; `settings_module` (else the
+    shipped settings) and `environ` (e.g. raised throttles) as a server would get them."""
+    os.environ.update(environ)
+    if settings_module:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "o2o.settings")

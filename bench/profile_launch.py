@@ -21,9 +21,7 @@ def main():
     parser.add_argument("--shoppers", type=int, default=2000)
     parser.add_argument("--admit-per-second", type=int, default=50)
     args = parser.parse_args()
-    os.environ.update(RATES)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.site.settings"
-    configure()
+    configure("bench.site.settings", **RATES)
     from django.core.management import call_command
     from django.test import Client
     from pyinstrument import Profiler

@@ -9,7 +9,6 @@ figure, not T5b's over HTTP: `make bench-reservations`).
 
 import argparse
 import json
-import os
 import statistics
 import time
 
@@ -25,9 +24,7 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    os.environ.update(RATES)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.site.settings"
-    configure()
+    configure("bench.site.settings", **RATES)
     from django.test import Client
     from pyinstrument import Profiler
 
