@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, When
 from django.utils import timezone
 
 from o2o.brands.models import Brand
+from o2o.core.db import PreparedLookup
 
 from .models import (
     Attribute,
@@ -59,6 +60,27 @@ class Facet:
 
     attribute: Attribute
     values: list[str]
+
+
+_VARIANT_BY_SKU = PreparedLookup(
+    lambda *, brand, sku: Variant.objects.select_related("product", "brand").filter(
+        brand__slug=brand, sku=sku
+    )
+)
+_VARIANT_OF_PRODUCT = PreparedLookup(
+    lambda *, brand, product, sku: Variant.objects.select_related("product", "brand").filter(
+        brand__slug=brand, product__slug=product, sku=sku
+    )
+)
+
+
+def variant_by_sku(*, brand_slug: str, sku: str, product_slug: str | None = None) -> Any:
+    """The variant `sku` of the brand (of its product `product_slug` if given), with its
+    product and brand, whatever their state (the caller checks what it needs), or None.
+    One statement compiled once: it runs on every reservation."""
+    if product_slug is None:
+        return _VARIANT_BY_SKU.first(brand=brand_slug, sku=sku)
+    return _VARIANT_OF_PRODUCT.first(brand=brand_slug, product=product_slug, sku=sku)
 
 
 def attribute_codes(*, brand: Brand) -> set[str]:

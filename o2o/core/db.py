@@ -4,9 +4,11 @@ import functools
 import logging
 import random
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
+from django.db.models.query import get_related_populators
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +70,82 @@ def keep_prefetched(instance, relation, objects):
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[relation] = queryset
+
+
+class PreparedLookup:
+    """A lookup of one row that runs on every request with the same shape (the reservation's
+    variant and outlet), compiled by the ORM once per database instead of on every call.
+
+    `build(**values)` returns the queryset; it is built once with marks in place of the
+    values, and `first(**values)` runs the SQL it compiled to with the values in their
+    places. The row becomes its model instance, with its `select_related` relations, as
+    the ORM builds it (the same converters and populators). For lookups by a unique key of
+    string values: no ordering, at most one row."""
+
+    def __init__(self, build):
+        self._build = build
+        self._plans = {}
+
+    def first(self, *, using=DEFAULT_DB_ALIAS, **values):
+        plan = self._plans.get(using) or self._plan(using, sorted(values))
+        params = list(plan.params)
+        for position, name in plan.slots:
+            params[position] = values[name]
+        db = connections[using]
+        with db.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if plan.converters:
+            row = list(row)
+            for position, (converters, expression) in plan.converters.items():
+                for converter in converters:
+                    row[position] = converter(row[position], expression, db)
+        instance = plan.model.from_db(using, plan.init_list, row[plan.start : plan.end])
+        for populator in plan.populators:
+            populator.populate(row, instance)
+        return instance
+
+    def _plan(self, using, names):
+        marks = {name: _Mark(name) for name in names}
+        queryset = self._build(**marks).order_by()[:1]
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots = [(at, str(param)) for at, param in enumerate(params) if isinstance(param, _Mark)]
+        if sorted(name for _at, name in slots) != names:
+            raise ValueError(f"each of {names} must become one parameter, as it is")
+        fields = compiler.klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        plan = _Plan(
+            sql=sql,
+            params=list(params),
+            slots=slots,
+            model=compiler.klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in compiler.select[start:end]],
+            converters=compiler.get_converters([column[0] for column in compiler.select]),
+            populators=get_related_populators(compiler.klass_info, compiler.select, using),
+        )
+        self._plans[using] = plan
+        return plan
+
+
+class _Mark(str):
+    """Where a value goes in a prepared lookup's parameters (a string, so fields take it)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: list
+    slots: list  # (position in params, the value's name)
+    model: type
+    start: int
+    end: int
+    init_list: list
+    converters: dict
+    populators: list

@@ -4,16 +4,16 @@ The ticket is the signed token `join` answers; it goes back in the `X-Queue-Tick
 (never in a URL, where logs would keep it)."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from o2o.catalogue.models import Variant
+from o2o.catalogue.selectors import variant_by_sku
 from o2o.core.api import PRINTABLE
 from o2o.core.clientip import client_ip
-from o2o.outlets.models import Outlet
+from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations import services as reservation_services
 from o2o.reservations.api import ReservationRequest, ReservationSerializer, ShopperAPIView
 from o2o.reservations.selectors import reservation_receipt
@@ -164,12 +164,10 @@ class QueueReserveView(ShopperAPIView):
         body = QueueReservationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        variant = get_object_or_404(
-            Variant.objects.select_related("product", "brand"),
-            sku=data["sku"],
-            product_id=launch.product_id,
-        )
-        outlet = get_object_or_404(Outlet, code=data["outlet"])
+        variant = variant_by_sku(brand_slug=brand, product_slug=product, sku=data["sku"])
+        outlet = outlet_by_code(code=data["outlet"])
+        if variant is None or outlet is None:
+            raise Http404
         # per IP only: a ticket makes one reservation, and a shop whose launch units went
         # a moment ago must not cost the shopper their turn
         reservation_services.check_reservation_rate(ip=client_ip(request), email=None)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
+from o2o.core.db import PreparedLookup
 from o2o.core.tenancy import visible_to
 
 from .models import (
@@ -31,6 +32,15 @@ def _authorised_for(brand_ids: Iterable[int]) -> Any:
             outlet_id=OuterRef("pk"), brand_id__in=brand_ids, is_active=True
         )
     )
+
+
+_OUTLET_BY_CODE = PreparedLookup(lambda *, code: Outlet.objects.filter(code=code))
+
+
+def outlet_by_code(*, code: str) -> Outlet | None:
+    """The outlet `code`, whatever its state (the caller checks it), or None. One statement
+    compiled once: it runs on every reservation."""
+    return _OUTLET_BY_CODE.first(code=code)
 
 
 def outlets_visible_to(user: Any, outlets: QuerySet | None = None) -> OutletQuerySet:

@@ -16,13 +16,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from o2o.catalogue.models import Variant
+from o2o.catalogue.selectors import variant_by_sku
 from o2o.core.api import NO_NUL, PRINTABLE
 from o2o.core.api_views import IsRetailer, Pages, ShopperThrottle
 from o2o.core.clientip import client_ip
 from o2o.core.filters import StrictFilterSet, TextFilter, TimestampFilter
 from o2o.core.tenancy import tenancy_of
-from o2o.outlets.models import Outlet
+from o2o.outlets.selectors import outlet_by_code
 
 from . import services
 from .errors import ReservationNotAllowed
@@ -118,12 +118,10 @@ class ReservationCreateView(ShopperAPIView):
         body = ReservationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        variant = get_object_or_404(
-            Variant.objects.select_related("product", "brand"),
-            sku=data["sku"],
-            brand__slug=data["brand"],
-        )
-        outlet = get_object_or_404(Outlet, code=data["outlet"])
+        variant = variant_by_sku(brand_slug=data["brand"], sku=data["sku"])
+        outlet = outlet_by_code(code=data["outlet"])
+        if variant is None or outlet is None:
+            raise Http404
         services.check_reservation_rate(ip=client_ip(request), email=data["shopper_email"])
         reservation = services.reserve(
             outlet=outlet,

@@ -4,7 +4,7 @@ follows it with HTMX, or refreshes itself without JavaScript), reserve when it c
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from o2o.core.errors import DomainError
 from o2o.launches import queue
 from o2o.launches import services as launch_services
 from o2o.launches.selectors import launch_for_shopper, launch_shops, launch_variants
-from o2o.outlets.models import Outlet
+from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations import services as reservation_services
 
 from .forms import BackInStockForm, LaunchReserveForm
@@ -120,7 +120,9 @@ def launch_queue(request, brand_slug, product_slug):
 def _reserve(request, form, ticket, found):
     data = form.cleaned_data
     variant = next(v for v in launch_variants(launch=found) if v.pk == data["variant"])
-    outlet = get_object_or_404(Outlet, code=data["outlet"])
+    outlet = outlet_by_code(code=data["outlet"])
+    if outlet is None:
+        raise Http404
     try:
         reservation_services.check_reservation_rate(ip=client_ip(request), email=None)
         return queue.reserve(
