@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
 from o2o.core import metrics
-from o2o.core.db import atomic_with_retry, keep_prefetched
+from o2o.core.db import atomic_with_retry, insert_together, keep_prefetched
 from o2o.core.geo import haversine_km
 from o2o.core.phones import phone_in
 from o2o.core.ratelimit import hit_each
@@ -187,7 +187,7 @@ def reserve(
         delivery_address=delivery_address,
         delivery_point=delivery_point,
     )
-    reservation = Reservation.objects.create(
+    reservation = Reservation(
         outlet=outlet,
         brand=variant.brand,
         shopper_name=shopper_name,
@@ -214,13 +214,14 @@ def reserve(
         reference=reservation.code,
         user=user,
     )
-    line = ReservationLine.objects.create(
+    line = ReservationLine(
         reservation=reservation,
         variant=variant,
         quantity=quantity,
         unit_price=variant.current_price(),
     )
-    ReservationEvent.objects.create(reservation=reservation, to_status=Status.PENDING, user=user)
+    event = ReservationEvent(reservation=reservation, to_status=Status.PENDING, user=user)
+    insert_together(reservation, [line, event])  # one statement on PostgreSQL
     _notify_on_commit(reservation.pk)
     keep_prefetched(reservation, "lines", [line])  # its receipt reads nothing back
     return reservation
