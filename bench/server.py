@@ -17,10 +17,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
+O2O = "o2o.wsgi:application"
+
+
 @contextlib.contextmanager
-def gunicorn(*, workers, python=sys.executable, app="o2o.wsgi:application", **env):
-    """Yield the base URL of a running gunicorn serving `app` (o2o unless told) with the
-    interpreter `python` and extra environment `env`."""
+def gunicorn(*, workers, python=sys.executable, app=O2O, **env):
+    """Yield the base URL of a running gunicorn serving `app` (o2o unless told, with its
+    shipped server settings: o2o/gunicorn_conf.py) with the interpreter `python` and extra
+    environment `env`."""
     import requests
 
     port = free_port()
@@ -36,6 +40,7 @@ def gunicorn(*, workers, python=sys.executable, app="o2o.wsgi:application", **en
             "-m",
             "gunicorn",
             app,
+            *(["--config", "python:o2o.gunicorn_conf"] if app == O2O else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -19,3 +19,73 @@ def test_importing_the_wsgi_application_builds_the_city_index():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.split()[-2:] == ["1", "1"]
+
+
+def test_gunicorn_builds_the_index_once_before_its_workers_fork_and_they_serve():
+    """The shipped server settings preload the app and build the index in the master
+    (when_ready), so no worker spends its first seconds building its own."""
+    code = (
+        "import gc, os\n"
+        "from o2o import gunicorn_conf\n"
+        "import o2o.wsgi, threading\n"
+        "from o2o.locator import geocoding\n"
+        "print(gunicorn_conf.preload_app, os.environ['O2O_PRELOADED'],"
+        " [t.name for t in threading.enumerate() if t.name == 'warm-city-index'])\n"
+        "gunicorn_conf.when_ready(None)\n"
+        "print(geocoding._sorted_names.cache_info().currsize, gc.get_freeze_count() > 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.splitlines()[-2:] == ["True 1 []", "1 True"]
+
+
+def test_gunicorn_with_the_shipped_settings_serves(tmp_path):
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "o2o.wsgi:application",
+            "--config",
+            "python:o2o.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "o2o.settings",
+            "O2O_VAR_DIR": str(tmp_path),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+        },
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline, answers = time.monotonic() + 90, []
+        while len(answers) < 4 and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/health/live/", timeout=5
+                ) as r:
+                    answers.append(r.status)
+            except OSError:
+                time.sleep(0.2)
+        assert answers == [200, 200, 200, 200]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
