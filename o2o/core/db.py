@@ -79,11 +79,12 @@ class PreparedLookup:
     `build(**values)` returns the queryset; it is built once with marks in place of the
     values, and `first(**values)` runs the SQL it compiled to with the values in their
     places. The row becomes its model instance, with its `select_related` relations, as
-    the ORM builds it (the same converters and populators). For lookups by a unique key of
-    string values: no ordering, at most one row."""
+    the ORM builds it (the same converters and populators). For lookups by a unique key:
+    no ordering, at most one row; values are strings, or integers if named in `numbers`."""
 
-    def __init__(self, build):
+    def __init__(self, build, *, numbers=()):
         self._build = build
+        self._numbers = set(numbers)
         self._plans = {}
 
     def first(self, *, using=DEFAULT_DB_ALIAS, **values):
@@ -108,11 +109,20 @@ class PreparedLookup:
         return instance
 
     def _plan(self, using, names):
-        marks = {name: _Mark(name) for name in names}
+        # an integer mark is a value no key takes, within any integer column's range
+        marks = {
+            name: _NUMBER_MARK + at if name in self._numbers else _Mark(name)
+            for at, name in enumerate(names)
+        }
+        named = {mark: name for name, mark in marks.items() if name in self._numbers}
         queryset = self._build(**marks).order_by()[:1]
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        slots = [(at, str(param)) for at, param in enumerate(params) if isinstance(param, _Mark)]
+        slots = [
+            (at, str(param) if isinstance(param, _Mark) else named[param])
+            for at, param in enumerate(params)
+            if isinstance(param, _Mark) or (type(param) is int and param in named)
+        ]
         if sorted(name for _at, name in slots) != names:
             raise ValueError(f"each of {names} must become one parameter, as it is")
         fields = compiler.klass_info["select_fields"]
@@ -130,6 +140,9 @@ class PreparedLookup:
         )
         self._plans[using] = plan
         return plan
+
+
+_NUMBER_MARK = 2_147_480_000
 
 
 class _Mark(str):

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
-from o2o.core.db import atomic_with_retry
+from o2o.core.db import PreparedLookup, atomic_with_retry
 from o2o.core.errors import DomainError
 from o2o.core.ratelimit import hit
 from o2o.outlets.models import Outlet
@@ -355,13 +355,8 @@ def reserve(
     # the launch's own fields (its product) as the caller read them, else with the ticket;
     # never its counters: those are moved under its lock below
     callers = QueueTicket.launch.is_cached(ticket) and ticket.launch
-    tickets = QueueTicket.objects.select_for_update(of=("self",))
-    ticket = (
-        (tickets if callers else tickets.select_related("launch"))
-        .filter(pk=ticket.pk, launch_id=ticket.launch_id)
-        .order_by()
-        .first()
-    )
+    lookup = _TICKET if callers else _TICKET_WITH_LAUNCH
+    ticket = lookup.first(pk=ticket.pk, launch=ticket.launch_id)
     if ticket is None:
         raise TicketInvalid(_("This queue ticket is not valid."))
     if ticket.used_at:
@@ -392,20 +387,65 @@ def reserve(
         language=ticket.language,
         queued=True,
     )
-    taken = LaunchAllocation.objects.filter(
-        launch_id=launch.pk, outlet=outlet, taken__lte=F("units") - quantity
-    ).update(taken=F("taken") + quantity)
-    if not taken:
+    if not _use(ticket, reservation=reservation, outlet=outlet, quantity=quantity, now=now):
         raise QueueError(
             _("This shop has no launch units left: choose another shop."), outlet=["no_units"]
         )
-    QueueTicket.objects.filter(pk=ticket.pk).update(
-        used_at=now, reservation=reservation, units=quantity
-    )
     _count(launch, units_held=-ticket.held, units_reserved=quantity)
     if _turns_due(launch, now) and _admit(launch, now=now):
         launch.save(update_fields=COUNTERS)
     return reservation
+
+
+_TICKETS = QueueTicket.objects.select_for_update(of=("self",))
+# the ticket under its lock (step 1 of a launch reservation), compiled once
+_TICKET = PreparedLookup(
+    lambda *, pk, launch: _TICKETS.filter(pk=pk, launch_id=launch), numbers=("pk", "launch")
+)
+_TICKET_WITH_LAUNCH = PreparedLookup(
+    lambda *, pk, launch: _TICKETS.select_related("launch").filter(pk=pk, launch_id=launch),
+    numbers=("pk", "launch"),
+)
+USE_SQL = (
+    f"WITH taken AS (UPDATE {LaunchAllocation._meta.db_table} SET taken = taken + %(quantity)s "  # noqa: S608 (the models' own tables)
+    "WHERE launch_id = %(launch)s AND outlet_id = %(outlet)s AND taken <= units - %(quantity)s "
+    f"RETURNING 1) UPDATE {QueueTicket._meta.db_table} "
+    "SET used_at = %(now)s, reservation_id = %(reservation)s, units = %(quantity)s "
+    "WHERE id = %(ticket)s AND EXISTS (SELECT 1 FROM taken)"
+)
+
+
+def _use(
+    ticket: QueueTicket,
+    *,
+    reservation: Reservation,
+    outlet: Outlet,
+    quantity: int,
+    now: datetime.datetime,
+) -> bool:
+    """Take `quantity` of the units `outlet` put aside, and mark the ticket used for
+    `reservation`: one statement on PostgreSQL (the ticket is locked already, the
+    allocation is locked here); False, and nothing written, when the units are gone."""
+    if connection.vendor == "postgresql":
+        params = {
+            "quantity": quantity,
+            "launch": ticket.launch_id,
+            "outlet": outlet.pk,
+            "now": now,
+            "reservation": reservation.pk,
+            "ticket": ticket.pk,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(USE_SQL, params)
+            return cursor.rowcount == 1
+    taken = LaunchAllocation.objects.filter(
+        launch_id=ticket.launch_id, outlet=outlet, taken__lte=F("units") - quantity
+    ).update(taken=F("taken") + quantity)
+    if taken:
+        QueueTicket.objects.filter(pk=ticket.pk).update(
+            used_at=now, reservation=reservation, units=quantity
+        )
+    return bool(taken)
 
 
 def expire_admissions(*, now: datetime.datetime | None = None) -> int:

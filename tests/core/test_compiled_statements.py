@@ -133,3 +133,15 @@ def test_rows_written_together_are_all_written_or_none_of_them():
     assert ReservationLine.objects.get().reservation_id == reservation.pk == fine.reservation_id
     assert not fine._state.adding
     assert fine._state.db == "default"
+
+
+def test_a_lookup_by_numbers_takes_each_call_its_own_values():
+    first, second = OutletFactory(), OutletFactory()
+    by_pk = PreparedLookup(
+        lambda *, pk, retailer: Outlet.objects.filter(pk=pk, retailer_id=retailer),
+        numbers=("pk", "retailer"),
+    )
+    assert by_pk.first(pk=first.pk, retailer=first.retailer_id).code == first.code
+    assert by_pk.first(pk=second.pk, retailer=second.retailer_id).code == second.code
+    assert by_pk.first(pk=second.pk, retailer=first.retailer_id) is None
+    assert by_pk.first(pk=2**40, retailer=first.retailer_id) is None
