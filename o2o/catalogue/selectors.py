@@ -9,7 +9,7 @@ from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, When
 from django.utils import timezone
 
 from o2o.brands.models import Brand
-from o2o.core.db import PreparedLookup
+from o2o.core.statements import PreparedLookup
 
 from .models import (
     Attribute,

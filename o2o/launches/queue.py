@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
-from o2o.core.db import PreparedLookup, atomic_with_retry
+from o2o.core.db import atomic_with_retry
 from o2o.core.errors import DomainError
 from o2o.core.ratelimit import hit
+from o2o.core.statements import PreparedLookup
 from o2o.outlets.models import Outlet
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation

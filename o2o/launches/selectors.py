@@ -6,29 +6,24 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from o2o.brands.models import Brand
-from o2o.catalogue.models import Product
+from o2o.core.statements import PreparedLookup
 
 from .models import Launch
 
 
+def _launches(*, brand: str, product: str) -> QuerySet:
+    return Launch.objects.filter(brand__slug=brand, brand__is_active=True, product__slug=product)
+
+
+# the launch's own row by its slugs (the queue's API, on every join, poll and reservation)
+_LEAN = PreparedLookup(_launches)
+_WHOLE = PreparedLookup(lambda **slugs: _launches(**slugs).select_related("product", "brand"))
+
+
 def launch_for_shopper(*, brand_slug: str, product_slug: str, lean: bool = False) -> Launch | None:
-    """The launch of an active brand's product; `lean`: the launch's own row only (the
-    queue's API, on every join and poll)."""
-    if lean:  # one fixed statement: no query to compile on every join and poll
-        return next(iter(Launch.objects.raw(_LEAN_SQL, [brand_slug, product_slug])), None)
-    launches = Launch.objects.filter(
-        brand__slug=brand_slug, brand__is_active=True, product__slug=product_slug
-    ).select_related("product", "brand")
-    return next(iter(launches.order_by()[:1]), None)
-
-
-_LEAN_SQL = (
-    f"SELECT launch.* FROM {Launch._meta.db_table} launch "  # noqa: S608 (the models' own tables)
-    f"JOIN {Brand._meta.db_table} brand ON brand.id = launch.brand_id "
-    f"JOIN {Product._meta.db_table} product ON product.id = launch.product_id "
-    "WHERE brand.slug = %s AND brand.is_active AND product.slug = %s LIMIT 1"
-)
+    """The launch of an active brand's product, with its product and brand; `lean`: the
+    launch's own row only. One statement compiled once."""
+    return (_LEAN if lean else _WHOLE).first(brand=brand_slug, product=product_slug)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from o2o.core.db import PreparedLookup
+from o2o.core.statements import PreparedLookup
 from o2o.core.tenancy import visible_to
 
 from .models import (

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from o2o.catalogue.models import Variant
 from o2o.core import metrics
-from o2o.core.db import atomic_with_retry, insert_together, keep_prefetched
+from o2o.core.db import atomic_with_retry, keep_prefetched
 from o2o.core.geo import haversine_km
 from o2o.core.phones import phone_in
 from o2o.core.ratelimit import hit_each
+from o2o.core.statements import insert_together
 from o2o.inventory import stock
 from o2o.inventory.locks import lock_outlet, lock_outlet_for_sale
 from o2o.outlets.models import Outlet

@@ -1,4 +1,4 @@
-"""The reservation's statements built once or together (core.db): lookups the ORM compiles
+"""The reservation's statements built once or together (core.statements): lookups the ORM compiles
 once must come back exactly as the ORM builds them, and rows inserted together exactly as
 `save()` writes them, on SQLite and PostgreSQL alike."""
 
@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from o2o.catalogue.selectors import variant_by_sku
-from o2o.core.db import PreparedLookup, insert_together
+from o2o.core.statements import PreparedLookup, insert_together
 from o2o.outlets.models import Outlet
 from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations.models import Reservation, ReservationLine

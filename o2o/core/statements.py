@@ -1,0 +1,163 @@
+"""Statements the hot paths (a reservation, a launch's queue) run on every request, built
+once or together: a lookup the ORM compiles once (`PreparedLookup`), and a row inserted with
+its children in one statement (`insert_together`)."""
+
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import get_related_populators
+
+
+class PreparedLookup:
+    """A lookup of one row that runs on every request with the same shape (the reservation's
+    variant and outlet), compiled by the ORM once per database instead of on every call.
+
+    `build(**values)` returns the queryset; it is built once with marks in place of the
+    values, and `first(**values)` runs the SQL it compiled to with the values in their
+    places. The row becomes its model instance, with its `select_related` relations, as
+    the ORM builds it (the same converters and populators). For lookups by a unique key:
+    no ordering, at most one row; values are strings, or integers if named in `numbers`."""
+
+    def __init__(self, build, *, numbers=()):
+        self._build = build
+        self._numbers = set(numbers)
+        self._plans = {}
+
+    def first(self, *, using=DEFAULT_DB_ALIAS, **values):
+        plan = self._plans.get(using) or self._plan(using, sorted(values))
+        params = list(plan.params)
+        for position, name in plan.slots:
+            params[position] = values[name]
+        db = connections[using]
+        with db.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if plan.converters:
+            row = list(row)
+            for position, (converters, expression) in plan.converters.items():
+                for converter in converters:
+                    row[position] = converter(row[position], expression, db)
+        instance = plan.model.from_db(using, plan.init_list, row[plan.start : plan.end])
+        for populator in plan.populators:
+            populator.populate(row, instance)
+        return instance
+
+    def _plan(self, using, names):
+        # an integer mark is a value no key takes, within any integer column's range
+        marks = {
+            name: _NUMBER_MARK + at if name in self._numbers else _Mark(name)
+            for at, name in enumerate(names)
+        }
+        named = {mark: name for name, mark in marks.items() if name in self._numbers}
+        queryset = self._build(**marks).order_by()[:1]
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots = [
+            (at, str(param) if isinstance(param, _Mark) else named[param])
+            for at, param in enumerate(params)
+            if isinstance(param, _Mark) or (type(param) is int and param in named)
+        ]
+        if sorted(name for _at, name in slots) != names:
+            raise ValueError(f"each of {names} must become one parameter, as it is")
+        fields = compiler.klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        plan = _Plan(
+            sql=sql,
+            params=list(params),
+            slots=slots,
+            model=compiler.klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in compiler.select[start:end]],
+            converters=compiler.get_converters([column[0] for column in compiler.select]),
+            populators=get_related_populators(compiler.klass_info, compiler.select, using),
+        )
+        self._plans[using] = plan
+        return plan
+
+
+_NUMBER_MARK = 2_147_480_000
+
+
+class _Mark(str):
+    """Where a value goes in a prepared lookup's parameters (a string, so fields take it)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: list
+    slots: list  # (position in params, the value's name)
+    model: type
+    start: int
+    end: int
+    init_list: list
+    converters: dict
+    populators: list
+
+
+def insert_together(parent, children, *, using=DEFAULT_DB_ALIAS):
+    """Insert `parent` and `children` (new instances whose foreign key points at `parent`)
+    as `save()` would, in one statement on PostgreSQL (a CTE; each its own INSERT
+    elsewhere), and give each its primary key. As with `bulk_create`, no model signals
+    are sent: for rows nobody subscribes to (a reservation, its lines, its first event)."""
+    db = connections[using]
+    if db.vendor != "postgresql":
+        for instance in (parent, *children):
+            instance.save(force_insert=True, using=using)
+        return
+    rows = {"parent": parent} | {f"child{n}": child for n, child in enumerate(children)}
+    inserts, params = [], []
+    for name, instance in rows.items():
+        columns, values = _insert_values(instance, db, parent=None if name == "parent" else parent)
+        inserts.append(f"{name} AS ({_insert_sql(instance._meta, columns, values, db)})")
+        params += [value for value in values if value is not _PARENT_ID]
+    ids = ", ".join(f"(SELECT id FROM {name})" for name in rows)  # noqa: S608 (our names)
+    with db.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(inserts)} SELECT {ids}", params)
+        found = cursor.fetchone()
+    for instance, pk in zip(rows.values(), found, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, using
+    for child in children:
+        setattr(child, _link(child, parent).attname, parent.pk)
+
+
+_PARENT_ID = object()
+
+
+def _link(child, parent):
+    return next(
+        field
+        for field in child._meta.local_concrete_fields
+        if field.is_relation and field.related_model is type(parent)
+    )
+
+
+def _insert_values(instance, db, *, parent):
+    """The columns `save()` would insert and their values (the parent's id, for a child's
+    link to it, comes from the statement)."""
+    meta = instance._meta
+    link = _link(instance, parent) if parent is not None else None
+    fields = [f for f in meta.local_concrete_fields if f is not meta.pk and not f.generated]
+    values = [
+        _PARENT_ID
+        if field is link
+        else field.get_db_prep_save(field.pre_save(instance, True), connection=db)
+        for field in fields
+    ]
+    return [field.column for field in fields], values
+
+
+def _insert_sql(meta, columns, values, db):
+    quote = db.ops.quote_name
+    marks = ", ".join("(SELECT id FROM parent)" if v is _PARENT_ID else "%s" for v in values)
+    # the models' own table and column names; every value is a parameter
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"VALUES ({marks}) RETURNING {quote(meta.pk.column)} AS id"
+    )
