@@ -1,7 +1,19 @@
 """The offline city index is built when the web process starts, not on a shopper's search."""
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+
+
+def python_prints(code):
+    """What a fresh interpreter prints running `code`."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
 
 
 def test_importing_the_wsgi_application_builds_the_city_index():
@@ -15,10 +27,7 @@ def test_importing_the_wsgi_application_builds_the_city_index():
         "print(geocoding._city_index.cache_info().currsize,"
         " geocoding._sorted_names.cache_info().currsize)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.split()[-2:] == ["1", "1"]
+    assert python_prints(code).split()[-2:] == ["1", "1"]
 
 
 def test_gunicorn_builds_the_index_once_before_its_workers_fork_and_they_serve():
@@ -34,19 +43,10 @@ def test_gunicorn_builds_the_index_once_before_its_workers_fork_and_they_serve()
         "gunicorn_conf.when_ready(None)\n"
         "print(geocoding._sorted_names.cache_info().currsize, gc.get_freeze_count() > 0)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.splitlines()[-2:] == ["True 1 []", "1 True"]
+    assert python_prints(code).splitlines()[-2:] == ["True 1 []", "1 True"]
 
 
 def test_gunicorn_with_the_shipped_settings_serves(tmp_path):
-    import os
-    import signal
-    import socket
-    import time
-    import urllib.request
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
