@@ -72,6 +72,7 @@ class Client:
         self.pending = 0  # scheduled or running
         self.errors = []
         self.counter = 0
+        self.sent = []  # (monotonic time, what): every request, to count them in a window
 
     def schedule(self, due, shopper, action):
         with self.lock:
@@ -81,6 +82,7 @@ class Client:
             self.lock.notify()
 
     def request(self, method, path, body=None, ticket=""):
+        self.sent.append((time.monotonic(), KINDS.get((method, path.removeprefix(self.path)))))
         payload = json.dumps(body).encode() if body else b""
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
@@ -180,6 +182,24 @@ class Client:
                 left = [shop["outlet"] for shop in launch["shops"]]
                 shopper.outlets = self.rng.sample(left, len(left))
         shopper.state = "no shop"
+
+
+KINDS = {
+    ("POST", "queue/"): "joins",
+    ("GET", "queue/"): "polls",
+    ("POST", "reserve/"): "reservations",
+    ("GET", ""): "shop lists",
+}
+
+
+def sent_per_second(client, window):
+    """The launch's requests of each kind per second that went out within `window`."""
+    start, end = window
+    counts = dict.fromkeys(KINDS.values(), 0)
+    for when, kind in client.sent:
+        if start <= when < end and kind in counts:
+            counts[kind] += 1
+    return ", ".join(f"{kind} {count / (end - start):.0f}/s" for kind, count in counts.items())
 
 
 def percentile(values, share):
@@ -293,11 +313,12 @@ def main():
 
         def read_catalogue():
             time.sleep(1.0 + args.window / 3)  # the middle of the minute of arrivals
-            began = cpu_times()
+            began, opened = cpu_times(), time.monotonic()
             during["run"] = run(
                 base + catalogue_path, plain, connections=4, duration=f"{wrk_seconds}s"
             )
             during["cpu"] = [end - b for b, end in zip(began, cpu_times(), strict=True)]
+            during["window"] = (opened, time.monotonic())
 
         reader = threading.Thread(target=read_catalogue)
         reader.start()
@@ -320,10 +341,13 @@ def main():
         total_units,
         (load_start, load_end),
         (cpu, during["cpu"], wrk_seconds),
+        sent_per_second(client, during["window"]),
     )
 
 
-def report(args, launch, shoppers, client, quiet, during, finished, total_units, loads, cpu):
+def report(
+    args, launch, shoppers, client, quiet, during, finished, total_units, loads, cpu, in_window
+):
     from django.db.models import F, Sum
 
     from o2o.inventory.models import StockLevel
@@ -375,7 +399,8 @@ def report(args, launch, shoppers, client, quiet, during, finished, total_units,
         f"CPU while shoppers were served: the machine {whole[0]:.0f} s of "
         f"{finished * (os.cpu_count() or 1):.0f} ({whole[0] / finished:.2f} cores busy), the "
         f"Python client ({CLIENT_THREADS} threads) {whole[1]:.0f} s of it; while wrk read the "
-        f"catalogue, {middle[0] / seconds:.2f} cores busy, the client {middle[1] / seconds:.2f}",
+        f"catalogue, {middle[0] / seconds:.2f} cores busy, the client {middle[1] / seconds:.2f}"
+        f", and the shoppers sent {in_window}",
         f"outcomes: {', '.join(f'{k} {v:,}' for k, v in sorted(states.items()))}; polls "
         f"{sum(s.polls for s in shoppers):,}; reserve attempts {sum(s.tries for s in shoppers):,}",
         f"{tickets:,} tickets; reserved {reserved_units:,} of {total_units:,} units in "
