@@ -106,9 +106,9 @@ def insert_together(parent, children, *, using=DEFAULT_DB_ALIAS):
     elsewhere), and give each its primary key. As with `bulk_create`, no model signals
     are sent: for rows nobody subscribes to (a reservation, its lines, its first event)."""
     db = connections[using]
-    if db.vendor != "postgresql":
+    if db.vendor != "postgresql":  # one INSERT each, and no signals here either
         for instance in (parent, *children):
-            instance.save(force_insert=True, using=using)
+            type(instance)._base_manager.db_manager(using).bulk_create([instance])
         return
     rows = {"parent": parent} | {f"child{n}": child for n, child in enumerate(children)}
     inserts, params = [], []

@@ -109,9 +109,8 @@ def test_a_reservation_its_line_and_first_event_are_written_as_save_writes_them(
     assert world.level.reserved == 1
 
 
-def test_rows_written_together_are_all_written_or_none_of_them():
-    world = make_world()
-    reservation = Reservation(
+def unsaved_reservation(world):
+    return Reservation(
         outlet=world.outlet,
         brand=world.brand,
         shopper_name="Asha",
@@ -119,6 +118,11 @@ def test_rows_written_together_are_all_written_or_none_of_them():
         shopper_phone="+919000000000",
         expires_at=timezone.now(),
     )
+
+
+def test_rows_written_together_are_all_written_or_none_of_them():
+    world = make_world()
+    reservation = unsaved_reservation(world)
     fine = ReservationLine(reservation=reservation, variant=world.variant, quantity=1, unit_price=1)
     refused = ReservationLine(
         reservation=reservation, variant=world.variant, quantity=0, unit_price=1
@@ -145,3 +149,24 @@ def test_a_lookup_by_numbers_takes_each_call_its_own_values():
     assert by_pk.first(pk=second.pk, retailer=second.retailer_id).code == second.code
     assert by_pk.first(pk=second.pk, retailer=first.retailer_id) is None
     assert by_pk.first(pk=2**40, retailer=first.retailer_id) is None
+
+
+def test_rows_written_together_send_no_model_signals_on_any_database():
+    """As documented (like bulk_create): SQLite must not hide a subscriber PostgreSQL skips."""
+    from django.db.models.signals import post_save
+
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append(sender)
+
+    world = make_world()
+    reservation = unsaved_reservation(world)
+    line = ReservationLine(reservation=reservation, variant=world.variant, quantity=1, unit_price=1)
+    post_save.connect(listen, dispatch_uid="test-insert-together")
+    try:
+        insert_together(reservation, [line])
+    finally:
+        post_save.disconnect(dispatch_uid="test-insert-together")
+    assert heard == []
+    assert ReservationLine.objects.get().reservation_id == reservation.pk == line.reservation_id
