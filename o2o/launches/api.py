@@ -13,6 +13,7 @@ from o2o.catalogue.models import Variant
 from o2o.catalogue.selectors import variant_by_sku
 from o2o.core.api import PRINTABLE
 from o2o.core.clientip import client_ip
+from o2o.core.serializers import FieldsOnceSerializer
 from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations import services as reservation_services
 from o2o.reservations.api import ReservationRequest, ReservationSerializer, ShopperAPIView
@@ -33,7 +34,7 @@ def _launch(brand, product):
     return found
 
 
-class PlaceSerializer(serializers.Serializer):
+class PlaceSerializer(FieldsOnceSerializer):
     ticket = serializers.SerializerMethodField()
     number = serializers.IntegerField(source="ticket.number")
     state = serializers.ChoiceField(
@@ -94,7 +95,7 @@ class LaunchView(ShopperAPIView):
         return Response(LaunchSerializer(data).data)
 
 
-class JoinRequest(serializers.Serializer):
+class JoinRequest(FieldsOnceSerializer):
     email = serializers.EmailField()
 
 

@@ -13,6 +13,7 @@ from o2o.brands.models import Brand
 from o2o.core.api import PRINTABLE
 from o2o.core.api_views import ShopperReadView
 from o2o.core.generations import remembered
+from o2o.core.serializers import FieldsOnceSerializer
 
 from .selectors import (
     find_searched_variant,
@@ -23,7 +24,7 @@ from .selectors import (
 )
 
 
-class AvailabilityQuery(serializers.Serializer):
+class AvailabilityQuery(FieldsOnceSerializer):
     sku = serializers.RegexField(PRINTABLE, max_length=64)
     brand = serializers.SlugField()
     lat = serializers.FloatField(min_value=-90, max_value=90)
@@ -34,7 +35,7 @@ class AvailabilityQuery(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False)
 
 
-class OutletPlaceSerializer(serializers.Serializer):
+class OutletPlaceSerializer(FieldsOnceSerializer):
     """An outlet as a shopper needs it on a map or a list, with its distance."""
 
     outlet = serializers.CharField(source="code")
@@ -90,7 +91,7 @@ class AvailabilityView(ShopperReadView, APIView):
         )
 
 
-class NearbyQuery(serializers.Serializer):
+class NearbyQuery(FieldsOnceSerializer):
     brand = serializers.SlugField()
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
