@@ -37,6 +37,10 @@ app.conf.beat_schedule = {
         "task": "o2o.inventory.tasks.recover_sync_runs_task",
         "schedule": crontab(),
     },
+    "announce-reservation-changes": {  # nudged after each commit; this catches the rest
+        "task": "o2o.notifications.tasks.announce_reservation_changes_task",
+        "schedule": crontab(),
+    },
     "drain-task-outbox": {
         "task": "o2o.core.tasks.drain_outbox_task",
         "schedule": crontab(),

@@ -57,6 +57,9 @@ def _celery_mode(request, settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # throttle counters never leak from one test into another
+    from o2o.core import outbox
+
+    outbox._nudged.clear()  # a nudge sent to another test's broker covers nothing here
     eager = request.node.get_closest_marker("redis") is None
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager

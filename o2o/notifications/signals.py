@@ -2,7 +2,7 @@
 Every receiver only queues a task: messages are rendered and sent by Celery, never inside a
 web request."""
 
-from o2o.core.outbox import enqueue
+from o2o.core.outbox import enqueue, nudge
 from o2o.inventory.signals import feed_paused, sync_run_failed
 from o2o.launches.signals import launch_opened
 from o2o.outlets.signals import application_decided, staff_invited
@@ -12,7 +12,8 @@ from . import tasks
 
 
 def _reservation_moved(sender, *, reservation_id, **kwargs):
-    enqueue(tasks.send_reservation_status_task, reservation_id)
+    # the change waits in its event row; one message passes on a second's changes
+    nudge(tasks.announce_reservation_changes_task)
 
 
 def _staff_invited(sender, *, membership_id, language, **kwargs):

@@ -2,8 +2,10 @@
 SMS gateway does not answer; a message whose subject no longer exists is dropped."""
 
 from celery import shared_task
+from django.db import transaction
 
 from o2o.core.outbox import enqueue
+from o2o.reservations.services import claim_unannounced_changes
 
 from . import services
 from .delivery import TRANSIENT
@@ -18,6 +20,25 @@ RETRIED = {
     "max_retries": 8,
     "ignore_result": True,
 }
+
+
+ANNOUNCED_PER_BATCH = 500
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def announce_reservation_changes_task():
+    """A message for each reservation whose status changed since the last run (nudged
+    after commits, and every minute by beat); the changes are marked in the same
+    transaction as the messages are sent or kept in the outbox, so none is lost."""
+    announced = 0
+    while True:
+        with transaction.atomic():
+            changed = claim_unannounced_changes(limit=ANNOUNCED_PER_BATCH)
+            for reservation_id in changed:
+                enqueue(send_reservation_status_task, reservation_id)
+        if not changed:
+            return announced
+        announced += len(changed)
 
 
 @shared_task(**RETRIED)

@@ -134,9 +134,20 @@ class ReservationEvent(models.Model):
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # when the change was passed on to the apps that announce it (services.
+    # claim_unannounced_changes): the reservation's own transaction leaves it empty, so a
+    # change is never lost between its commit and a message to a worker
+    announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(announced_at__isnull=True),
+                name="reservation_event_unannounced",
+            )
+        ]
 
     def __str__(self):
         return f"{self.from_status or '-'} → {self.to_status}"

@@ -373,8 +373,28 @@ def drop_holds_for_shortfall(*, outlet_id: int, variant_id: int, units: int) -> 
     return dropped
 
 
+def claim_unannounced_changes(*, limit: int = 500) -> list[int]:
+    """The reservations with status changes not yet announced (the oldest `limit` changes),
+    those changes marked announced. Call it inside the transaction that passes them on: if
+    that fails, the rollback leaves them for the next call. Concurrent callers claim
+    different changes (PostgreSQL skips the rows another holds)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_unannounced_changes runs inside the caller's transaction")
+    pending = list(
+        ReservationEvent.objects.filter(announced_at__isnull=True)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "reservation_id")[:limit]
+    )
+    ReservationEvent.objects.filter(pk__in=[pk for pk, _reservation in pending]).update(
+        announced_at=timezone.now()
+    )
+    return list(dict.fromkeys(reservation_id for _event, reservation_id in pending))
+
+
 def _notify_on_commit(reservation_id: int) -> None:
-    """Announce the new status once the transaction commits (notifications subscribes)."""
+    """Announce the new status once the transaction commits (notifications subscribes and
+    passes on every change `claim_unannounced_changes` finds)."""
     from .signals import reservation_status_changed
 
     transaction.on_commit(

@@ -12,7 +12,7 @@ from o2o.celery import app as celery_app
 from o2o.core.cache import RedisCache
 from o2o.core.models import OutboxMessage, User
 from o2o.inventory.models import SyncRun
-from o2o.reservations.models import Reservation
+from o2o.reservations.models import Reservation, ReservationEvent
 from tests.factories import api_reservation, minutes_ago, page_reservation
 
 PASSWORD = "right-pass-2026"
@@ -99,7 +99,9 @@ def test_every_surface_answers_without_redis(world, redis_down):
     run = SyncRun.objects.get(pk=pushed.json()["sync_run"])
     waiting = OutboxMessage.objects.filter(task="o2o.inventory.tasks.apply_sync_run_task")
     assert [message.args for message in waiting] == [[run.pk]]  # not an orphan: it waits
-    assert OutboxMessage.objects.filter(task__endswith="send_reservation_status_task").count() == 2
+    # the shoppers' mails: their changes wait in their event rows, the nudge in the outbox
+    assert ReservationEvent.objects.filter(announced_at__isnull=True).count() == 2
+    assert OutboxMessage.objects.filter(task__endswith="announce_reservation_changes_task")
     assert time.monotonic() - started < 60
 
 
