@@ -26,6 +26,7 @@ from tests.factories import (
     ProductFactory,
     RetailerFactory,
     VariantFactory,
+    announce_what_setup_made,
     authorise,
     stock,
 )
@@ -181,6 +182,7 @@ def build():
     world.tag(CrontabSchedule.objects.create(minute="0"))
     world.tag(PeriodicTask.objects.create(name="t", task="x", interval=schedule))
     world.sides = sides
+    announce_what_setup_made()
     return world
 
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from o2o.inventory.models import StockLevel, SyncRun
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation
-from tests.factories import OutletFactory, VariantFactory, stock
+from tests.factories import OutletFactory, VariantFactory, announce_what_setup_made, stock
 
 
 def as_of(minutes_ago=0):
@@ -193,6 +193,7 @@ def test_a_count_below_held_units_drops_the_newest_holds(
         shopper_email="new@example.com",
         **shopper,
     )
+    announce_what_setup_made()
     mailoutbox.clear()
     run_id = push(
         pos,

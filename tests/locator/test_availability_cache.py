@@ -18,6 +18,10 @@ from tests.factories import OutletFactory, authorise, minutes_ago, stock
 
 PUNE = {"lat": 18.5196, "lng": 73.8553}
 
+# every write commits before the next request, as in production: a write retires the
+# answers it changes when its transaction commits
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture(autouse=True)
 def _cache_on(settings):

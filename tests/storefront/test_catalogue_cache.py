@@ -9,6 +9,10 @@ from django.test import Client
 
 from tests.factories import ProductFactory, VariantFactory
 
+# every write commits before the next request, as in production: a write retires the
+# answers it changes when its transaction commits
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture(autouse=True)
 def _cache_on(settings):
