@@ -106,7 +106,7 @@ def _ticket(request, launch, *, read=True):
 
 class QueueView(ShopperAPIView):
     def get_throttles(self):
-        # joining counts its own attempts per IP (launches.queue.join): one counter, not two
+        # joining counts its own attempts per IP (queue.join_by_slugs): one counter, not two
         return [] if self.request.method == "POST" else super().get_throttles()
 
     @extend_schema(
@@ -115,15 +115,18 @@ class QueueView(ShopperAPIView):
         summary="Join a launch's queue (again: the same place)",
     )
     def post(self, request, brand, product):
-        launch = _launch(brand, product)
         body = JoinRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        ticket, created = queue.join(
-            launch=launch,
+        joined = queue.join_by_slugs(
+            brand_slug=brand,
+            product_slug=product,
             email=body.validated_data["email"],
             language=request.LANGUAGE_CODE,
             ip=client_ip(request),
         )
+        if joined is None:
+            raise Http404
+        ticket, created = joined
         return Response(
             # a new ticket's place as of its join: the turns due then were started by it
             PlaceSerializer(
@@ -153,6 +156,8 @@ class QueueReservationRequest(ReservationRequest):
 
 
 class QueueReserveView(ShopperAPIView):
+    throttle_classes = []  # counted per IP by check_reservation_rate, as a reservation is
+
     @extend_schema(
         parameters=[TICKET_HEADER],
         request=QueueReservationRequest,
@@ -165,13 +170,13 @@ class QueueReserveView(ShopperAPIView):
         body = QueueReservationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        # per IP only: a ticket makes one reservation, and a shop whose launch units went
+        # a moment ago must not cost the shopper their turn
+        reservation_services.check_reservation_rate(ip=client_ip(request), email=None)
         variant = variant_by_sku(brand_slug=brand, product_slug=product, sku=data["sku"])
         outlet = outlet_by_code(code=data["outlet"])
         if variant is None or outlet is None:
             raise Http404
-        # per IP only: a ticket makes one reservation, and a shop whose launch units went
-        # a moment ago must not cost the shopper their turn
-        reservation_services.check_reservation_rate(ip=client_ip(request), email=None)
         reservation = queue.reserve(
             ticket=ticket,
             outlet=outlet,

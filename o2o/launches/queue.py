@@ -39,6 +39,7 @@ from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation
 
 from .models import Launch, LaunchAllocation, QueueSample, QueueTicket
+from .selectors import launch_for_shopper
 from .services import open_launch
 
 TICKET_SALT = "o2o.launches.ticket"
@@ -195,18 +196,69 @@ def join(
     now = now or timezone.now()
     if ip:
         hit("launch-join-ip", ip, limit=settings.O2O_LAUNCH_JOINS_PER_IP, window=600)
+    return _join(launch, email=email.strip().lower(), language=language, now=now)
+
+
+_launch_ids: dict[tuple[str, str], int] = {}  # (brand slug, product slug): this process's
+KNOWN_LAUNCHES = 1000
+
+
+def join_by_slugs(
+    *,
+    brand_slug: str,
+    product_slug: str,
+    email: str,
+    language: str,
+    ip: str | None,
+    now: datetime.datetime | None = None,
+) -> tuple[QueueTicket, bool] | None:
+    """`join` for the launch of an active brand's product named by its slugs; None if there
+    is none. On PostgreSQL the launch a process has joined shoppers to before is not looked
+    up again: one statement checks that it is still that product's launch, open, of an
+    active brand, and takes the next number (every arrival of a launch day saves a round
+    trip); anything else takes the whole path."""
+    now = now or timezone.now()
+    if ip:
+        hit("launch-join-ip", ip, limit=settings.O2O_LAUNCH_JOINS_PER_IP, window=600)
+    email = email.strip().lower()
+    known = _launch_ids.get((brand_slug, product_slug))
+    if known is not None and connection.vendor == "postgresql":
+        try:
+            issued = _issue_if_open(
+                known, slugs=(brand_slug, product_slug), email=email, language=language, now=now
+            )
+        except IntegrityError:  # joined before: the whole path finds that place
+            issued = None
+        if issued is not None:
+            return _started(*issued, now=now), True
+    launch = launch_for_shopper(brand_slug=brand_slug, product_slug=product_slug, lean=True)
+    if launch is None:
+        return None
+    if len(_launch_ids) >= KNOWN_LAUNCHES:
+        _launch_ids.clear()
+    _launch_ids[brand_slug, product_slug] = launch.pk
+    return _join(launch, email=email, language=language, now=now)
+
+
+def _join(
+    launch: Launch, *, email: str, language: str, now: datetime.datetime
+) -> tuple[QueueTicket, bool]:
     if now < launch.starts_at:
         raise QueueError(_("The queue opens when the launch starts."), queue=["not_open"])
     if launch.queue_closes_at and now >= launch.queue_closes_at:
         raise QueueError(_("This launch's queue has closed."), queue=["closed"])
     if launch.status == Launch.Status.SCHEDULED:
         open_launch(launch_id=launch.pk, now=now)
-    email = email.strip().lower()
     try:
         ticket = _issue(launch, email=email, language=language, now=now)
     except IntegrityError:  # this shopper joined before (perhaps a moment ago)
         return QueueTicket.objects.get(launch=launch, email=email), False
-    if _turns_due(launch, now):  # this join starts them
+    return _started(launch, ticket, now=now), True
+
+
+def _started(launch: Launch, ticket: QueueTicket, *, now: datetime.datetime) -> QueueTicket:
+    """`ticket`, just issued, once the turns due now are started (this join starts them)."""
+    if _turns_due(launch, now):
         locked, admitted = _start_turns(launch.pk, now=now)
         launch = locked
         for first, count, held in admitted:
@@ -214,7 +266,7 @@ def join(
                 ticket.admitted_at, ticket.held = now, held
                 ticket.expires_at = _turn_ends(launch, now)
     ticket.launch = launch  # its counters as this join left them
-    return ticket, True
+    return ticket
 
 
 TICKET_COLUMNS = ["launch_id", "number", "email", "language", "joined_at", "held", "units"]
@@ -234,23 +286,83 @@ def _issue(launch: Launch, *, email: str, language: str, now: datetime.datetime)
                 language=language,
                 joined_at=now,
             )
-    launches, tickets = Launch._meta.db_table, QueueTicket._meta.db_table
+    row = _take_number(
+        f"UPDATE {Launch._meta.db_table} SET tickets_issued = tickets_issued + 1 "  # noqa: S608 (the model's own table)
+        f"WHERE id = %s RETURNING id, {', '.join(TAKEN)}",
+        [launch.pk],
+        email=email,
+        language=language,
+        now=now,
+    )
+    for name, value in zip(TAKEN, row[2:], strict=True):
+        setattr(launch, name, value)
+    return _new_ticket(row[0], launch, email=email, language=language, now=now)
+
+
+# what a join reads of its launch when it takes the number in one statement (the rest of
+# the row is left deferred: nothing on the join's path reads it)
+OPEN_LAUNCH = ["id", "brand_id", "product_id", "status", "starts_at", "queue_closes_at", *TAKEN]
+
+
+def _issue_if_open(
+    launch_id: int,
+    *,
+    slugs: tuple[str, str],
+    email: str,
+    language: str,
+    now: datetime.datetime,
+) -> tuple[Launch, QueueTicket] | None:
+    """The next number of launch `launch_id` on a new ticket, if it is still the open launch
+    of the product and active brand `slugs` name, its queue open at `now` (PostgreSQL, one
+    statement; None, and nothing issued, otherwise). IntegrityError as `_issue`."""
+    from o2o.brands.models import Brand
+    from o2o.catalogue.models import Product
+
+    returned = ", ".join(f"l.{column}" for column in OPEN_LAUNCH)
+    row = _take_number(
+        f"UPDATE {Launch._meta.db_table} l SET tickets_issued = l.tickets_issued + 1 "  # noqa: S608 (the models' own tables and columns)
+        f"FROM {Brand._meta.db_table} b, {Product._meta.db_table} p "
+        "WHERE l.id = %s AND b.id = l.brand_id AND p.id = l.product_id "
+        "AND b.slug = %s AND b.is_active AND p.slug = %s "
+        "AND l.status = %s AND l.starts_at <= %s "
+        "AND (l.queue_closes_at IS NULL OR l.queue_closes_at > %s) "
+        f"RETURNING {returned}",
+        [launch_id, *slugs, Launch.Status.OPEN.value, now, now],
+        email=email,
+        language=language,
+        now=now,
+    )
+    if row is None:
+        return None
+    read = dict(zip(OPEN_LAUNCH, row[1:], strict=True))
+    names = [f.attname for f in Launch._meta.concrete_fields if f.attname in read]
+    launch = Launch.from_db(connection.alias, names, [read[name] for name in names])
+    return launch, _new_ticket(row[0], launch, email=email, language=language, now=now)
+
+
+def _take_number(update: str, params: list, *, email: str, language: str, now) -> tuple | None:
+    """Run `update` (of a launch's row, RETURNING its id first, then its tickets_issued
+    among others) with the new ticket's INSERT, in one statement: (the ticket's id, what
+    `update` returned), or None when it updated no row."""
+    tickets = QueueTicket._meta.db_table
     sql = (
-        f"WITH taken AS (UPDATE {launches} SET tickets_issued = tickets_issued + 1 "  # noqa: S608 (the models' own tables)
-        f"WHERE id = %s RETURNING {', '.join(TAKEN)}), "
+        f"WITH taken AS ({update}), "  # noqa: S608 (the models' own tables, our own UPDATE)
         f"ticket AS (INSERT INTO {tickets} ({', '.join(TICKET_COLUMNS)}) "
-        f"SELECT %s, tickets_issued, %s, %s, %s, 0, 0 FROM taken RETURNING id) "
+        f"SELECT id, tickets_issued, %s, %s, %s, 0, 0 FROM taken RETURNING id) "
         f"SELECT ticket.id, taken.* FROM ticket, taken"
     )
     # a savepoint inside a caller's transaction (a refused e-mail must not break it)
     savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with savepoint, connection.cursor() as cursor:
-        cursor.execute(sql, [launch.pk, launch.pk, email, language, now])
-        row = cursor.fetchone()
-    for name, value in zip(TAKEN, row[1:], strict=True):
-        setattr(launch, name, value)
+        cursor.execute(sql, [*params, email, language, now])
+        return cursor.fetchone()
+
+
+def _new_ticket(
+    pk: int, launch: Launch, *, email: str, language: str, now: datetime.datetime
+) -> QueueTicket:
     return QueueTicket(
-        id=row[0],
+        id=pk,
         launch_id=launch.pk,
         number=launch.tickets_issued,
         email=email,

@@ -227,3 +227,21 @@ def test_shoppers_reads_are_throttled_per_client_in_a_fixed_window(world, monkey
     assert int(refused["Retry-After"]) <= 60
     other = APIClient(REMOTE_ADDR="10.0.0.2")
     assert other.get("/api/v1/availability/", query).status_code == 200
+
+
+def test_reservation_attempts_count_per_ip_whatever_they_name(world, settings):
+    """Every well-formed reservation attempt counts against its address, before anything is
+    looked up: SKUs and shops that do not exist cannot be tried without end."""
+    settings.O2O_RESERVATIONS_PER_IP = 3
+    api = APIClient(REMOTE_ADDR="10.0.0.1")
+    tries = [
+        api.post("/api/v1/reservations/", {**BODY, "sku": f"NOPE-{n}"}, format="json")
+        for n in range(2)
+    ]
+    tries.append(api.post("/api/v1/reservations/", {**BODY, "outlet": "nowhere"}, format="json"))
+    assert [response.status_code for response in tries] == [404, 404, 404]
+    refused = api.post("/api/v1/reservations/", BODY, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (429, "throttled")
+    assert not Reservation.objects.exists()
+    other = APIClient(REMOTE_ADDR="10.0.0.2")
+    assert other.post("/api/v1/reservations/", BODY, format="json").status_code == 201
