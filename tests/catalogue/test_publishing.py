@@ -21,6 +21,9 @@ from tests.admin.tenancy_world import build, login
 from tests.factories import api_reservation, page_reservation
 
 NOW = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)
+# every change commits before the next request, as in production: its commit retires the
+# cached pages and answers it changes
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def listed(client, world):
