@@ -31,7 +31,7 @@ from queue import SimpleQueue
 from bench.ingest import configure
 from bench.results import command_line, record
 from bench.server import gunicorn
-from bench.wrk import cpu_times, load_average, run, script
+from bench.wrk import cpu_by_process, cpu_times, load_average, run, script
 
 WORKERS = 4
 CLIENT_THREADS = 96
@@ -314,11 +314,15 @@ def main():
 
         def read_catalogue():
             time.sleep(1.0 + args.window / 3)  # the middle of the minute of arrivals
-            began, opened = cpu_times(), time.monotonic()
+            began, opened, by_process = cpu_times(), time.monotonic(), cpu_by_process()
             during["run"] = run(
                 base + catalogue_path, plain, connections=4, duration=f"{wrk_seconds}s"
             )
             during["cpu"] = [end - b for b, end in zip(began, cpu_times(), strict=True)]
+            during["by_process"] = {
+                kind: seconds - by_process.get(kind, 0.0)
+                for kind, seconds in cpu_by_process().items()
+            }
             during["window"] = (opened, time.monotonic())
 
         reader = threading.Thread(target=read_catalogue)
@@ -344,7 +348,7 @@ def main():
         finished,
         total_units,
         (load_start, load_end),
-        (cpu, during["cpu"], wrk_seconds),
+        (cpu, during["cpu"], wrk_seconds, during["by_process"]),
         sent_per_second(client, during["window"]),
     )
 
@@ -396,7 +400,12 @@ def report(
     without = (before.rps + after.rps) / 2
     ratio = during.rps / without if without else 0.0
     drift = abs(after.rps - before.rps) / without if without else 0.0
-    whole, middle, seconds = cpu
+    whole, middle, seconds, by_process = cpu
+    busy = ", ".join(
+        f"{kind} {used / seconds:.2f}"
+        for kind, used in sorted(by_process.items(), key=lambda item: -item[1])
+        if used / seconds >= 0.01
+    )
     exact = reserved_units == total_units and not oversold and not over_allocated and not twice
     lines = [
         f"{args.shoppers:,} shoppers arriving over {args.window:g} s for {total_units:,} units "
@@ -407,7 +416,7 @@ def report(
         f"CPU while shoppers were served: the machine {whole[0]:.0f} s of "
         f"{finished * (os.cpu_count() or 1):.0f} ({whole[0] / finished:.2f} cores busy), the "
         f"Python client ({CLIENT_THREADS} threads) {whole[1]:.0f} s of it; while wrk read the "
-        f"catalogue, {middle[0] / seconds:.2f} cores busy, the client {middle[1] / seconds:.2f}"
+        f"catalogue, {middle[0] / seconds:.2f} cores busy (by process: {busy})"
         f", and the shoppers sent {in_window}",
         f"outcomes: {', '.join(f'{k} {v:,}' for k, v in sorted(states.items()))}; polls "
         f"{sum(s.polls for s in shoppers):,}; reserve attempts {sum(s.tries for s in shoppers):,}",

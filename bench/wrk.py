@@ -147,3 +147,37 @@ def cpu_times():
     ticks = os.sysconf("SC_CLK_TCK")
     own = os.times()
     return (sum(fields) - idle) / ticks, own.user + own.system
+
+
+def cpu_by_process():
+    """CPU seconds so far of the processes on this machine, summed by kind: gunicorn,
+    postgres, redis, wrk, this benchmark (the client) and the rest. Read twice around a run,
+    the differences say who the machine's busy cores were working for."""
+    ticks, mine, totals = os.sysconf("SC_CLK_TCK"), os.getpid(), {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                text = stat.read()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        if int(entry.name) == mine:
+            kind = "client"
+        elif "gunicorn" in command:
+            kind = "gunicorn"
+        elif name.startswith(("postgres", "postmaster")):
+            kind = "postgres"
+        elif name.startswith("redis"):
+            kind = "redis"
+        elif name == "wrk":
+            kind = "wrk"
+        else:
+            kind = "other"
+        totals[kind] = totals.get(kind, 0.0) + seconds
+    return totals
