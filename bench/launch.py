@@ -31,7 +31,7 @@ from queue import SimpleQueue
 from bench.ingest import configure
 from bench.results import command_line, record
 from bench.server import gunicorn
-from bench.wrk import cpu_by_process, cpu_times, load_average, run, script
+from bench.wrk import busy_by_kind, cpu_by_process, cpu_times, load_average, run, script
 
 WORKERS = 4
 CLIENT_THREADS = 96
@@ -260,6 +260,21 @@ def build(outlets, units, admit_per_second):
     return launch, product, skus, [outlet.code for outlet in outlet_rows]
 
 
+def _measured(url, lua, seconds):
+    """wrk reading the catalogue page for `seconds`, and the CPU each kind of process used."""
+    before = cpu_by_process()
+    result = run(url, lua, connections=4, duration=f"{seconds}s")
+    return result, busy_by_kind(before, cpu_by_process())
+
+
+def _busy(by_kind, seconds):
+    return ", ".join(
+        f"{kind} {used / seconds:.2f}"
+        for kind, used in sorted(by_kind.items(), key=lambda item: -item[1])
+        if used / seconds >= 0.01
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--shoppers", type=int, default=10_000)
@@ -285,7 +300,7 @@ def main():
     with gunicorn(workers=WORKERS, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES) as base:
         plain = script()
         run(base + catalogue_path, plain, connections=4, duration="3s")  # warm
-        quiet = run(base + catalogue_path, plain, connections=4, duration=f"{wrk_seconds}s")
+        quiet, quiet_busy = _measured(base + catalogue_path, plain, wrk_seconds)
         rng = random.Random(17)
         shoppers = [Shopper(i, rng.uniform(0, args.window)) for i in range(args.shoppers)]
         client = Client(base, f"/api/v1/launches/{brand}/{product.slug}/", skus, outlet_codes, 5)
@@ -319,10 +334,7 @@ def main():
                 base + catalogue_path, plain, connections=4, duration=f"{wrk_seconds}s"
             )
             during["cpu"] = [end - b for b, end in zip(began, cpu_times(), strict=True)]
-            during["by_process"] = {
-                kind: seconds - by_process.get(kind, 0.0)
-                for kind, seconds in cpu_by_process().items()
-            }
+            during["by_process"] = busy_by_kind(by_process, cpu_by_process())
             during["window"] = (opened, time.monotonic())
 
         reader = threading.Thread(target=read_catalogue)
@@ -336,14 +348,14 @@ def main():
         reader.join()
         # again once the launch is over: the machine drifts by 10-15 % between runs of a
         # few seconds, so the launch is compared with the mean of before and after
-        quiet_after = run(base + catalogue_path, plain, connections=4, duration=f"{wrk_seconds}s")
+        quiet_after, after_busy = _measured(base + catalogue_path, plain, wrk_seconds)
     load_end = load_average()
     report(
         args,
         launch,
         shoppers,
         client,
-        (quiet, quiet_after),
+        (quiet, quiet_after, quiet_busy, after_busy),
         during["run"],
         finished,
         total_units,
@@ -356,7 +368,8 @@ def main():
 def report(
     args, launch, shoppers, client, quiet, during, finished, total_units, loads, cpu, in_window
 ):
-    """`quiet`: the catalogue's wrk runs before and after the launch."""
+    """`quiet`: the catalogue's wrk runs before and after the launch, and the CPU by kind of
+    process during each."""
     from django.db.models import F, Sum
 
     from o2o.inventory.models import StockLevel
@@ -396,16 +409,12 @@ def report(
     states = {}
     for shopper in shoppers:
         states[shopper.state] = states.get(shopper.state, 0) + 1
-    before, after = quiet
+    before, after, before_busy, after_busy = quiet
     without = (before.rps + after.rps) / 2
     ratio = during.rps / without if without else 0.0
     drift = abs(after.rps - before.rps) / without if without else 0.0
     whole, middle, seconds, by_process = cpu
-    busy = ", ".join(
-        f"{kind} {used / seconds:.2f}"
-        for kind, used in sorted(by_process.items(), key=lambda item: -item[1])
-        if used / seconds >= 0.01
-    )
+    busy = _busy(by_process, seconds)
     exact = reserved_units == total_units and not oversold and not over_allocated and not twice
     lines = [
         f"{args.shoppers:,} shoppers arriving over {args.window:g} s for {total_units:,} units "
@@ -431,8 +440,9 @@ def report(
         f"joining the queue: p50 {percentile(joins, 0.5):.0f} ms, p95 {p95:.0f} ms, "
         f"max {max(joins):.0f} ms (goal p95 < 200 ms)",
         f"catalogue page (wrk -c4, {seconds:.0f} s each): {before.describe()} before the launch, "
-        f"{after.describe()} after it (they differ by {drift:.0%}); {during.describe()} during "
-        f"it: {ratio:.1%} of the mean without it (goal >= 50 %)",
+        f"{after.describe()} after it (they differ by {drift:.0%}; cores busy by process: "
+        f"{_busy(before_busy, seconds)} before, {_busy(after_busy, seconds)} after); "
+        f"{during.describe()} during it: {ratio:.1%} of the mean without it (goal >= 50 %)",
     ]
     text = (
         f"gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads (Python, on the same "

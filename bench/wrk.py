@@ -150,10 +150,10 @@ def cpu_times():
 
 
 def cpu_by_process():
-    """CPU seconds so far of the processes on this machine, summed by kind: gunicorn,
-    postgres, redis, wrk, this benchmark (the client) and the rest. Read twice around a run,
-    the differences say who the machine's busy cores were working for."""
-    ticks, mine, totals = os.sysconf("SC_CLK_TCK"), os.getpid(), {}
+    """{pid: (kind, CPU seconds so far)} of the processes on this machine, the kinds being
+    gunicorn, postgres, redis, wrk, this benchmark (the client) and other. Two readings
+    around a run go to `busy_by_kind`."""
+    ticks, mine, found = os.sysconf("SC_CLK_TCK"), os.getpid(), {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -179,5 +179,15 @@ def cpu_by_process():
             kind = "wrk"
         else:
             kind = "other"
-        totals[kind] = totals.get(kind, 0.0) + seconds
+        found[int(entry.name)] = (kind, seconds)
+    return found
+
+
+def busy_by_kind(before, after):
+    """CPU seconds each kind of process used between two `cpu_by_process` readings: a
+    process started meanwhile counts whole; one that ended meanwhile is not seen (a
+    database connection recycled during the run is missed: an undercount, never more)."""
+    totals = {}
+    for pid, (kind, seconds) in after.items():
+        totals[kind] = totals.get(kind, 0.0) + seconds - before.get(pid, (kind, 0.0))[1]
     return totals
