@@ -23,15 +23,17 @@ RETRIED = {
 
 
 ANNOUNCED_PER_BATCH = 500
+BATCHES_PER_RUN = 20
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def announce_reservation_changes_task():
     """A message for each reservation whose status changed since the last run (nudged
     after commits, and every minute by beat); the changes are marked in the same
-    transaction as the messages are sent or kept in the outbox, so none is lost."""
+    transaction as the messages are sent or kept in the outbox, so none is lost. A run
+    passes on at most BATCHES_PER_RUN batches and queues another for the rest."""
     announced = 0
-    while True:
+    for _batch in range(BATCHES_PER_RUN):
         with transaction.atomic():
             changed = claim_unannounced_changes(limit=ANNOUNCED_PER_BATCH)
             for reservation_id in changed:
@@ -39,6 +41,8 @@ def announce_reservation_changes_task():
         if not changed:
             return announced
         announced += len(changed)
+    enqueue(announce_reservation_changes_task)  # more than a run's worth: the rest next
+    return announced
 
 
 @shared_task(**RETRIED)

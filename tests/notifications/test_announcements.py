@@ -177,3 +177,14 @@ def test_a_burst_of_reservations_is_mailed_once_each_by_a_real_worker(world, tmp
     assert unannounced() == 0
     nudges = re.findall(r"announce_reservation_changes_task\[[^\]]+\] received", log.read_text())
     assert 1 <= len(nudges) <= 2 * burst + 2, (len(nudges), burst)
+
+
+def test_a_run_stops_after_its_batches_and_queues_the_rest(world, monkeypatch):
+    StockLevel.objects.filter(pk=world.level.pk).update(on_hand=100)
+    for index in range(5):
+        reserve(world, shopper_email=f"s{index}@example.com")
+    monkeypatch.setattr(tasks, "ANNOUNCED_PER_BATCH", 1)
+    monkeypatch.setattr(tasks, "BATCHES_PER_RUN", 2)
+    tasks.announce_reservation_changes_task.apply()  # 2 now, then runs again (eager)...
+    assert unannounced() == 0  # ...until none is left, a couple at a time
+    assert len(mail.outbox) == 5
