@@ -178,6 +178,11 @@ COUNTERS = [
 TAKEN = [*COUNTERS, "per_shopper_limit", "admission_minutes", "admit_per_second"]
 
 
+def _gone() -> QueueError:
+    """A launch deleted while a shopper was joining or reserving: its queue is closed."""
+    return QueueError(_("This launch's queue has closed."), queue=["closed"])
+
+
 def _locked(launch_id: int) -> Launch:
     return Launch.objects.select_for_update().get(pk=launch_id)
 
@@ -294,6 +299,8 @@ def _issue(launch: Launch, *, email: str, language: str, now: datetime.datetime)
         language=language,
         now=now,
     )
+    if row is None:
+        raise _gone()
     for name, value in zip(TAKEN, row[2:], strict=True):
         setattr(launch, name, value)
     return _new_ticket(row[0], launch, email=email, language=language, now=now)
@@ -383,7 +390,10 @@ def _count(launch: Launch, **deltas: int) -> None:
             f"WHERE id = %s RETURNING {', '.join(TAKEN)}",
             [*deltas.values(), launch.pk],
         )
-        for name, value in zip(TAKEN, cursor.fetchone(), strict=True):
+        row = cursor.fetchone()
+        if row is None:
+            raise _gone()
+        for name, value in zip(TAKEN, row, strict=True):
             setattr(launch, name, value)
 
 

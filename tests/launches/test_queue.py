@@ -433,3 +433,15 @@ def test_turns_start_in_batches_of_a_tenth_of_a_second_at_the_outflow_rate(world
         assert place(world, answers[46]["ticket"]).json()["state"] == "admitted"
     launch.refresh_from_db()
     assert (launch.admitted_through, launch.units_held) == (48, 48)
+
+
+def test_a_launch_deleted_while_a_shopper_joins_is_a_closed_queue(world, launch):
+    """The shopper's request read the launch, then staff deleted it: a 409, not a 500."""
+    with time_machine.travel(START + datetime.timedelta(minutes=1), tick=False):
+        read = Launch.objects.get(pk=launch.pk)
+        Launch.objects.filter(pk=launch.pk).delete()
+        with pytest.raises(queue.QueueError) as refused:
+            queue.join(launch=read, email="asha@example.com", language="en", ip=None)
+    assert refused.value.status == 409
+    assert refused.value.details == {"queue": ["closed"]}
+    assert not QueueTicket.objects.exists()
