@@ -5,6 +5,9 @@ import re
 # NUL (PostgreSQL text and jsonb refuse it) and lone surrogates (not encodable as UTF-8)
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MAX_NESTING = 32
+# The longest address an e-mail column holds (models.EmailField: 254, RFC 5321's path
+# limit); Django's and DRF's form fields accept 320, which PostgreSQL then refuses.
+EMAIL_LENGTH = 254
 # Characters that break a mail header or a log line: CR, LF and the other C0/C1 controls.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 

@@ -14,6 +14,7 @@ from o2o.catalogue.selectors import variant_by_sku
 from o2o.core.api import PRINTABLE
 from o2o.core.clientip import client_ip
 from o2o.core.serializers import FieldsOnceSerializer
+from o2o.core.text import EMAIL_LENGTH
 from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations import services as reservation_services
 from o2o.reservations.api import ReservationRequest, ReservationSerializer, ShopperAPIView
@@ -96,7 +97,7 @@ class LaunchView(ShopperAPIView):
 
 
 class JoinRequest(FieldsOnceSerializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=EMAIL_LENGTH)
 
 
 def _ticket(request, launch, *, read=True):

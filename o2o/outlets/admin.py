@@ -18,6 +18,7 @@ from o2o.core.errors import DomainError
 from o2o.core.phones import LocalPhoneField
 from o2o.core.templatetags.localtime import in_zone
 from o2o.core.tenancy import tenancy_of
+from o2o.core.text import EMAIL_LENGTH
 
 from . import imports, onboarding, selectors, services
 from .forms import WeeklyHoursField
@@ -98,7 +99,7 @@ class RetailerAdmin(TenantAdmin):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_LENGTH)
     role = forms.ChoiceField(
         label=_("Role"),
         choices=RetailerMembership.Role.choices,

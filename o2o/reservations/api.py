@@ -23,6 +23,7 @@ from o2o.core.clientip import client_ip
 from o2o.core.filters import StrictFilterSet, TextFilter, TimestampFilter
 from o2o.core.serializers import FieldsOnceSerializer
 from o2o.core.tenancy import tenancy_of
+from o2o.core.text import EMAIL_LENGTH
 from o2o.outlets.selectors import outlet_by_code
 
 from . import services
@@ -73,7 +74,7 @@ class ReservationRequest(FieldsOnceSerializer):
     outlet = serializers.SlugField()
     quantity = serializers.IntegerField(min_value=1)
     shopper_name = serializers.RegexField(PRINTABLE, max_length=120)
-    shopper_email = serializers.EmailField()
+    shopper_email = serializers.EmailField(max_length=EMAIL_LENGTH)
     shopper_phone = serializers.RegexField(
         PRINTABLE,
         max_length=32,
@@ -173,7 +174,7 @@ def _reservation_for(request, code, email, *, scope=reservations_visible_to):
 
 
 class EmailBody(serializers.Serializer):
-    email = serializers.EmailField(required=False)
+    email = serializers.EmailField(required=False, max_length=EMAIL_LENGTH)
 
 
 class ReservationDetailView(ShopperAPIView):

@@ -3,6 +3,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from o2o.core.phones import LocalPhoneField, read_phone
+from o2o.core.text import EMAIL_LENGTH
 from o2o.locator.geocoding import locate_city, locate_postcode
 from o2o.reservations.models import Reservation
 
@@ -115,7 +116,7 @@ class CatalogueFilterForm(forms.Form):
 
 class ReservationForm(forms.Form):
     shopper_name = forms.CharField(label=_("Your name"), max_length=120)
-    shopper_email = forms.EmailField(label=_("E-mail"))
+    shopper_email = forms.EmailField(max_length=EMAIL_LENGTH, label=_("E-mail"))
     shopper_phone = LocalPhoneField(label=_("Phone"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     fulfilment = forms.ChoiceField(
@@ -194,15 +195,15 @@ class ReservationForm(forms.Form):
 
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Reservation code"), max_length=16)
-    email = forms.EmailField(label=_("E-mail used for the reservation"))
+    email = forms.EmailField(max_length=EMAIL_LENGTH, label=_("E-mail used for the reservation"))
 
 
 class BackInStockForm(forms.Form):
-    email = forms.EmailField(label=_("Your e-mail"))
+    email = forms.EmailField(max_length=EMAIL_LENGTH, label=_("Your e-mail"))
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(max_length=EMAIL_LENGTH, label=_("E-mail"))
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput, min_length=10, strip=False
     )

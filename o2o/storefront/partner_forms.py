@@ -5,6 +5,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from o2o.core.forms import SingleLineField
 from o2o.core.phones import LocalPhoneField, read_phone
+from o2o.core.text import EMAIL_LENGTH
 from o2o.locator.geocoding import locate_city
 
 
@@ -28,7 +29,7 @@ class PartnerApplicationForm(forms.Form):
     business_name = SingleLineField(label=_("Business name"), max_length=160)
     outlet_name = SingleLineField(label=_("Shop name"), max_length=160)
     contact_name = SingleLineField(label=_("Your name"), max_length=120)
-    contact_email = forms.EmailField(label=_("E-mail"))
+    contact_email = forms.EmailField(max_length=EMAIL_LENGTH, label=_("E-mail"))
     phone = LocalPhoneField(label=_("Phone"))
     tax_id = SingleLineField(label=_("Tax id (GSTIN / USCC)"), max_length=32, required=False)
     address = SingleLineField(label=_("Address"), max_length=255)

@@ -30,9 +30,12 @@ def unannounced():
     return ReservationEvent.objects.filter(announced_at__isnull=True).count()
 
 
-def reserve(world, **changes):
+def reserve(world, language="en", **changes):
     response = APIClient().post(
-        "/api/v1/reservations/", api_reservation(world, **changes), format="json"
+        "/api/v1/reservations/",
+        api_reservation(world, **changes),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 201, response.content
     return Reservation.objects.get(code=response.json()["code"])
@@ -58,13 +61,7 @@ def test_changes_made_while_the_broker_is_away_reach_the_shopper_once_it_is_back
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = APIClient().post(
-            "/api/v1/reservations/",
-            api_reservation(world),
-            format="json",
-            HTTP_ACCEPT_LANGUAGE="hi",
-        )
-    assert response.status_code == 201
+        reserve(world, language="hi")
     assert mail.outbox == []
     assert unannounced() == 1
     assert OutboxMessage.objects.filter(task=tasks.announce_reservation_changes_task.name)

@@ -306,3 +306,36 @@ def test_sync_run_lists_answer_at_the_edges_of_what_is_stored(world, pos, admin_
     assert listed.status_code == 200
     assert len(listed.json()["results"]) == 2
     assert admin_client.get("/admin/inventory/syncrun/").status_code == 200
+
+
+# a well-formed address longer than an e-mail column holds (Django accepts up to 320)
+LONG_EMAIL = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".example.com"
+
+
+def test_an_address_too_long_to_store_is_a_field_error_everywhere(client, world):
+    from rest_framework.test import APIClient
+
+    from o2o.launches.models import QueueTicket
+    from o2o.reservations.models import Reservation
+    from tests.factories import api_reservation, launch_on_sale, page_reservation
+
+    assert 254 < len(LONG_EMAIL) <= 320
+    api = APIClient()
+    reserved = api.post(
+        "/api/v1/reservations/", api_reservation(world, shopper_email=LONG_EMAIL), format="json"
+    )
+    assert (reserved.status_code, list(reserved.json()["fields"])) == (400, ["shopper_email"])
+    page = client.post(
+        f"/reserve/pune-1/{world.variant.pk}/", page_reservation(shopper_email=LONG_EMAIL)
+    )
+    assert page.status_code == 400  # the form again, with its error
+    assert page.context["form"].errors["shopper_email"]
+    launch_on_sale(world, {world.outlet: 1})
+    joined = api.post(
+        f"/api/v1/launches/{world.brand.slug}/{world.product.slug}/queue/",
+        {"email": LONG_EMAIL},
+        format="json",
+    )
+    assert (joined.status_code, list(joined.json()["fields"])) == (400, ["email"])
+    assert not Reservation.objects.exists()
+    assert not QueueTicket.objects.exists()
