@@ -9,7 +9,7 @@ from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, When
 from django.utils import timezone
 
 from o2o.brands.models import Brand
-from o2o.core.statements import PreparedLookup
+from o2o.core.statements import BoundLookup, PreparedLookup
 
 from .models import (
     Attribute,
@@ -78,9 +78,15 @@ def variant_by_sku(*, brand_slug: str, sku: str, product_slug: str | None = None
     """The variant `sku` of the brand (of its product `product_slug` if given), with its
     product and brand, whatever their state (the caller checks what it needs), or None.
     One statement compiled once: it runs on every reservation."""
+    return variant_lookup(brand_slug=brand_slug, sku=sku, product_slug=product_slug).first()
+
+
+def variant_lookup(*, brand_slug: str, sku: str, product_slug: str | None = None) -> BoundLookup:
+    """`variant_by_sku`'s lookup, to be read with other lookups in one statement
+    (core.statements.first_of_each)."""
     if product_slug is None:
-        return _VARIANT_BY_SKU.first(brand=brand_slug, sku=sku)
-    return _VARIANT_OF_PRODUCT.first(brand=brand_slug, product=product_slug, sku=sku)
+        return _VARIANT_BY_SKU.bind(brand=brand_slug, sku=sku)
+    return _VARIANT_OF_PRODUCT.bind(brand=brand_slug, product=product_slug, sku=sku)
 
 
 def attribute_codes(*, brand: Brand) -> set[str]:

@@ -1,6 +1,7 @@
 """Statements the hot paths (a reservation, a launch's queue) run on every request, built
-once or together: a lookup the ORM compiles once (`PreparedLookup`), and a row inserted with
-its children in one statement (`insert_together`)."""
+once or together: a lookup the ORM compiles once (`PreparedLookup`), several such lookups
+read in one statement (`first_of_each`), and a row inserted with its children in one
+statement (`insert_together`)."""
 
 from dataclasses import dataclass
 
@@ -24,25 +25,23 @@ class PreparedLookup:
         self._plans = {}
 
     def first(self, *, using=DEFAULT_DB_ALIAS, **values):
-        plan = self._plans.get(using) or self._plan(using, sorted(values))
-        params = list(plan.params)
-        for position, name in plan.slots:
-            params[position] = values[name]
+        plan, params = self._filled(using, values)
         db = connections[using]
         with db.cursor() as cursor:
             cursor.execute(plan.sql, params)
             row = cursor.fetchone()
-        if row is None:
-            return None
-        if plan.converters:
-            row = list(row)
-            for position, (converters, expression) in plan.converters.items():
-                for converter in converters:
-                    row[position] = converter(row[position], expression, db)
-        instance = plan.model.from_db(using, plan.init_list, row[plan.start : plan.end])
-        for populator in plan.populators:
-            populator.populate(row, instance)
-        return instance
+        return None if row is None else plan.instance(row, db)
+
+    def bind(self, **values) -> "BoundLookup":
+        """This lookup with its values, to be read with others by `first_of_each`."""
+        return BoundLookup(self, values)
+
+    def _filled(self, using, values):
+        plan = self._plans.get(using) or self._plan(using, sorted(values))
+        params = list(plan.params)
+        for position, name in plan.slots:
+            params[position] = values[name]
+        return plan, params
 
     def _plan(self, using, names):
         # an integer mark is a value no key takes, within any integer column's range
@@ -70,6 +69,7 @@ class PreparedLookup:
             model=compiler.klass_info["model"],
             start=start,
             end=end,
+            width=len(compiler.select),
             init_list=[column[0].target.attname for column in compiler.select[start:end]],
             converters=compiler.get_converters([column[0] for column in compiler.select]),
             populators=get_related_populators(compiler.klass_info, compiler.select, using),
@@ -95,9 +95,54 @@ class _Plan:
     model: type
     start: int
     end: int
+    width: int  # the columns of its row
     init_list: list
     converters: dict
     populators: list
+
+    def instance(self, row, db):
+        """The row as the ORM builds it: the model instance with its related ones."""
+        if self.converters:
+            row = list(row)
+            for position, (converters, expression) in self.converters.items():
+                for converter in converters:
+                    row[position] = converter(row[position], expression, db)
+        instance = self.model.from_db(db.alias, self.init_list, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, instance)
+        return instance
+
+
+@dataclass(frozen=True)
+class BoundLookup:
+    lookup: PreparedLookup
+    values: dict
+
+    def first(self, *, using=DEFAULT_DB_ALIAS):
+        return self.lookup.first(using=using, **self.values)
+
+
+def first_of_each(*lookups: BoundLookup, using=DEFAULT_DB_ALIAS) -> list:
+    """What each lookup's `first()` returns (its instance, or None), read in one statement:
+    each lookup is a subquery LEFT JOINed to a single row, so a lookup that finds nothing
+    leaves its columns empty and the others still come back."""
+    db = connections[using]
+    filled = [bound.lookup._filled(using, bound.values) for bound in lookups]
+    joins = " ".join(
+        f"LEFT JOIN ({plan.sql}) AS found{n} ON 1 = 1" for n, (plan, _p) in enumerate(filled)
+    )
+    columns = ", ".join(f"found{n}.*" for n in range(len(filled)))
+    # each subquery is a statement the ORM compiled; every value is a parameter
+    sql = f"SELECT {columns} FROM (SELECT 1 AS one) AS one {joins}"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(sql, [value for _plan, params in filled for value in params])
+        row = cursor.fetchone()
+    found, at = [], 0
+    for plan, _params in filled:
+        part, at = row[at : at + plan.width], at + plan.width
+        # a row the lookup found has its primary key; an empty join has no value at all
+        found.append(None if all(value is None for value in part) else plan.instance(part, db))
+    return found
 
 
 def insert_together(parent, children, *, using=DEFAULT_DB_ALIAS):

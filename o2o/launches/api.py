@@ -10,15 +10,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from o2o.catalogue.models import Variant
-from o2o.catalogue.selectors import variant_by_sku
 from o2o.core.api import PRINTABLE
 from o2o.core.clientip import client_ip
 from o2o.core.serializers import FieldsOnceSerializer
 from o2o.core.text import EMAIL_LENGTH
-from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations import services as reservation_services
 from o2o.reservations.api import ReservationRequest, ReservationSerializer, ShopperAPIView
-from o2o.reservations.selectors import reservation_receipt
+from o2o.reservations.selectors import reservation_receipt, variant_and_outlet
 
 from . import queue
 from .selectors import launch_for_shopper, launch_shops
@@ -174,8 +172,9 @@ class QueueReserveView(ShopperAPIView):
         # per IP only: a ticket makes one reservation, and a shop whose launch units went
         # a moment ago must not cost the shopper their turn
         reservation_services.check_reservation_rate(ip=client_ip(request), email=None)
-        variant = variant_by_sku(brand_slug=brand, product_slug=product, sku=data["sku"])
-        outlet = outlet_by_code(code=data["outlet"])
+        variant, outlet = variant_and_outlet(
+            brand_slug=brand, product_slug=product, sku=data["sku"], outlet_code=data["outlet"]
+        )
         if variant is None or outlet is None:
             raise Http404
         reservation = queue.reserve(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from o2o.core.statements import PreparedLookup
+from o2o.core.statements import BoundLookup, PreparedLookup
 from o2o.core.tenancy import visible_to
 
 from .models import (
@@ -41,6 +41,12 @@ def outlet_by_code(*, code: str) -> Outlet | None:
     """The outlet `code`, whatever its state (the caller checks it), or None. One statement
     compiled once: it runs on every reservation."""
     return _OUTLET_BY_CODE.first(code=code)
+
+
+def outlet_lookup(*, code: str) -> BoundLookup:
+    """`outlet_by_code`'s lookup, to be read with other lookups in one statement
+    (core.statements.first_of_each)."""
+    return _OUTLET_BY_CODE.bind(code=code)
 
 
 def outlets_visible_to(user: Any, outlets: QuerySet | None = None) -> OutletQuerySet:

@@ -16,7 +16,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from o2o.catalogue.selectors import variant_by_sku
 from o2o.core.api import NO_NUL, PRINTABLE
 from o2o.core.api_views import IsRetailer, Pages, ShopperThrottle
 from o2o.core.clientip import client_ip
@@ -24,7 +23,6 @@ from o2o.core.filters import StrictFilterSet, TextFilter, TimestampFilter
 from o2o.core.serializers import FieldsOnceSerializer
 from o2o.core.tenancy import tenancy_of
 from o2o.core.text import EMAIL_LENGTH
-from o2o.outlets.selectors import outlet_by_code
 
 from . import services
 from .errors import ReservationNotAllowed
@@ -34,6 +32,7 @@ from .selectors import (
     reservation_receipt,
     reservations_handled_by,
     reservations_visible_to,
+    variant_and_outlet,
 )
 
 
@@ -126,8 +125,9 @@ class ReservationCreateView(ShopperAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         services.check_reservation_rate(ip=client_ip(request), email=data["shopper_email"])
-        variant = variant_by_sku(brand_slug=data["brand"], sku=data["sku"])
-        outlet = outlet_by_code(code=data["outlet"])
+        variant, outlet = variant_and_outlet(
+            brand_slug=data["brand"], sku=data["sku"], outlet_code=data["outlet"]
+        )
         if variant is None or outlet is None:
             raise Http404
         reservation = services.reserve(

@@ -4,10 +4,30 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from o2o.catalogue.selectors import variant_lookup
+from o2o.core.statements import first_of_each
+from o2o.outlets.selectors import outlet_lookup
+
 from .models import Reservation, ReservationLine
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+
+    from o2o.catalogue.models import Variant
+    from o2o.outlets.models import Outlet
+
+
+def variant_and_outlet(
+    *, brand_slug: str, sku: str, outlet_code: str, product_slug: str | None = None
+) -> tuple[Variant | None, Outlet | None]:
+    """What a reservation names: the variant (as catalogue's `variant_by_sku`, with its
+    product and brand) and the outlet (as outlets' `outlet_by_code`), each None if not
+    found, read in one statement: it runs on every reservation."""
+    variant, outlet = first_of_each(
+        variant_lookup(brand_slug=brand_slug, sku=sku, product_slug=product_slug),
+        outlet_lookup(code=outlet_code),
+    )
+    return variant, outlet
 
 
 def reservation_for_shopper(*, code: str, email: str) -> Reservation | None:

@@ -14,6 +14,7 @@ from o2o.core.statements import PreparedLookup, insert_together
 from o2o.outlets.models import Outlet
 from o2o.outlets.selectors import outlet_by_code
 from o2o.reservations.models import Reservation, ReservationLine
+from o2o.reservations.selectors import variant_and_outlet
 from tests.factories import (
     OutletFactory,
     ProductFactory,
@@ -72,6 +73,55 @@ def test_an_outlet_comes_back_whatever_its_status_with_its_time_zone_and_hours()
     assert values(found) == values(Outlet.objects.get(pk=outlet.pk))
     assert str(found.timezone) == "Europe/Paris"
     assert found.status == "paused"
+
+
+def test_the_variant_and_the_outlet_are_read_together_as_each_lookup_reads_them(
+    django_assert_num_queries,
+):
+    """One statement for both (`first_of_each`), and each comes back exactly as its own
+    lookup builds it, whichever of the two is missing."""
+    product = ProductFactory(specs={"screen": "6.1 in"})
+    variant = VariantFactory(product=product, brand=product.brand, attributes={"colour": "Ink"})
+    outlet = OutletFactory(status=Outlet.Status.CLOSED, timezone="Asia/Kolkata")
+    brand = product.brand.slug
+
+    with django_assert_num_queries(1):
+        found_variant, found_outlet = variant_and_outlet(
+            brand_slug=brand, sku=variant.sku, outlet_code=outlet.code
+        )
+    alone = variant_by_sku(brand_slug=brand, sku=variant.sku)
+    assert values(found_variant) == values(alone)
+    assert values(found_variant.product) == values(alone.product)
+    assert values(found_variant.brand) == values(alone.brand)
+    assert found_variant.product.specs == {"screen": "6.1 in"}
+    assert found_variant.attributes == {"colour": "Ink"}
+    assert values(found_outlet) == values(outlet_by_code(code=outlet.code))
+    assert str(found_outlet.timezone) == "Asia/Kolkata"
+    assert found_outlet._state.adding is False
+
+    _, found_outlet = variant_and_outlet(brand_slug=brand, sku="NOPE", outlet_code=outlet.code)
+    assert values(found_outlet) == values(outlet)
+    found_variant, _ = variant_and_outlet(brand_slug=brand, sku=variant.sku, outlet_code="NOPE")
+    assert found_variant.pk == variant.pk
+    assert variant_and_outlet(brand_slug=brand, sku="NOPE", outlet_code="NOPE") == (None, None)
+    other = ProductFactory(brand=product.brand)
+    assert (
+        variant_and_outlet(
+            brand_slug=brand, product_slug=other.slug, sku=variant.sku, outlet_code=outlet.code
+        )[0]
+        is None
+    )
+    assert (
+        variant_and_outlet(
+            brand_slug=brand, product_slug=product.slug, sku=variant.sku, outlet_code=outlet.code
+        )[0].pk
+        == variant.pk
+    )
+    for hostile in ("' OR 1=1 --", "%", "\\", "é" * 64, ""):
+        assert variant_and_outlet(brand_slug=brand, sku=hostile, outlet_code=hostile) == (
+            None,
+            None,
+        )
 
 
 def test_a_value_the_orm_would_rewrite_is_refused_when_the_lookup_is_first_run():
