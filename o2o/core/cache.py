@@ -99,11 +99,9 @@ class RedisCache(redis.RedisCache):
         seconds = self.get_backend_timeout(timeout)
 
         def each():
-            pipe = self._cache.get_client(keys[0], write=True).pipeline(transaction=False)
-            for key in keys:
-                pipe.set(key, start, nx=True, **({"ex": seconds} if seconds else {}))
-                pipe.incr(key)
-            return pipe.execute()[1::2]
+            client = self._cache.get_client(keys[0], write=True)
+            found = _ADD_THEN_INCR.run(client, keys=keys, args=[start, seconds or 0])
+            return [int(value) for value in found]
 
         result = self._call(each, _MISSING)
         if result is _MISSING:
@@ -122,6 +120,38 @@ class RedisCache(redis.RedisCache):
 
 
 _MISSING = object()
+
+
+class _Script:
+    """A Lua script run by its SHA (redis-py loads it again where Redis lost it)."""
+
+    def __init__(self, source):
+        self.source = source
+        self._registered = None
+
+    def run(self, client, *, keys, args):
+        if self._registered is None:
+            self._registered = client.register_script(self.source)
+        return self._registered(keys=keys, args=args, client=client)
+
+
+# one command instead of a SET NX + INCR pair per key; GET answers the value as a string,
+# as Lua numbers are doubles and a generation (nanoseconds) has more digits than they keep
+_ADD_THEN_INCR = _Script(
+    """
+local values = {}
+for i, key in ipairs(KEYS) do
+  if ARGV[2] == '0' then
+    redis.call('SET', key, ARGV[1], 'NX')
+  else
+    redis.call('SET', key, ARGV[1], 'NX', 'EX', ARGV[2])
+  end
+  redis.call('INCR', key)
+  values[i] = redis.call('GET', key)
+end
+return values
+"""
+)
 
 
 def _timeouts():
