@@ -19,7 +19,7 @@ from bench.ingest import configure
 from bench.results import command_line, record
 from bench.server import gunicorn
 from bench.storm import RATES
-from bench.wrk import load_average, run, script, spread, verdict
+from bench.wrk import busy_by_kind, cpu_by_process, load_average, run, script, spread, verdict
 
 WORKERS = 4
 CONNECTIONS = 16
@@ -64,6 +64,13 @@ def ratio(numerator, denominator):
     return numerator.rps / denominator.rps
 
 
+def per_request(seconds_by_kind, requests):
+    kinds = ("gunicorn", "postgres", "redis", "wrk", "other")
+    shares = [f"{kind} {seconds_by_kind.get(kind, 0.0) / requests * 1000:.2f}" for kind in kinds]
+    total = sum(seconds_by_kind.values()) / requests * 1000
+    return ", ".join(shares) + f"; all {total:.2f}"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -82,6 +89,7 @@ def main():
     paths = {"endpoint": "/api/v1/reservations/", "twin": "/bench/reservation-raw/"}
     load_start = load_average()
     runs = {(path, rows): [] for path in paths for rows in scripts}
+    cpu = {name: {} for name in paths}  # spread rows: CPU seconds by kind of process
     with gunicorn(workers=WORKERS, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES) as base:
         for lua in scripts.values():  # warm every worker on both paths, not counted
             for path in paths.values():
@@ -89,9 +97,14 @@ def main():
         for _round in range(args.rounds):
             for rows, lua in scripts.items():
                 for name, path in paths.items():
+                    before = cpu_by_process()
                     runs[name, rows].append(
                         run(base + path, lua, connections=CONNECTIONS, duration=args.duration)
                     )
+                    if rows == "spread":
+                        used = busy_by_kind(before, cpu_by_process())
+                        for kind, seconds in used.items():
+                            cpu[name][kind] = cpu[name].get(kind, 0.0) + seconds
     load_end = load_average()
     levels = list(StockLevel.objects.values_list("on_hand", "reserved"))
     oversold = sum(1 for on_hand, reserved in levels if reserved > on_hand)
@@ -131,6 +144,11 @@ def main():
         ),
         f"{made:,} reservations made, {held:,} units held, oversold rows {oversold}"
         f" ({'exact' if held == made and not oversold else 'NOT EXACT'})",
+    ]
+    lines += [
+        f"CPU per {name} request, spread rows (ms, read from /proc): "
+        + per_request(cpu[name], sum(result.requests for result in runs[name, "spread"]))
+        for name in paths
     ]
     text = (
         f"shipped settings except the shoppers' throttles (raised: "

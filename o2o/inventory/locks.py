@@ -27,27 +27,10 @@ def lock_outlet(outlet_id, *, exclusive=False):
         cursor.execute(f"SELECT 1 FROM {OUTLET} WHERE id = %s FOR {mode}", [outlet_id])  # noqa: S608
 
 
-AUTHORISATION = OutletAuthorization._meta.db_table
-LOCK_FOR_SALE = f"""
-SELECT o.status, EXISTS (
-    SELECT 1 FROM {AUTHORISATION} a
-    WHERE a.outlet_id = o.id AND a.brand_id = %s AND a.is_active)
-FROM {OUTLET} o WHERE o.id = %s FOR SHARE OF o
-"""  # noqa: S608 (the tables' own names; the ids are parameters)
-
-
-def lock_outlet_for_sale(outlet_id, *, brand_id):
-    """Step 1 for a hold, in one statement: lock the outlet (FOR SHARE) and read, under the
-    lock, its status and whether it sells `brand_id`; None when it is gone."""
-    if connection.vendor != "postgresql":
-        return _sale_facts(outlet_id, brand_id)
-    with connection.cursor() as cursor:
-        cursor.execute(LOCK_FOR_SALE, [brand_id, outlet_id])
-        found = cursor.fetchone()
-    return None if found is None else (found[0], bool(found[1]))
-
-
-def _sale_facts(outlet_id, brand_id):
+def sale_facts(outlet_id, *, brand_id):
+    """The outlet's status and whether it sells `brand_id` (without a lock: for SQLite,
+    which serialises writers; on PostgreSQL stock.hold_for_sale reads them under the
+    outlet's lock); None when it is gone."""
     status = Outlet.objects.filter(pk=outlet_id).values_list("status", flat=True).first()
     if status is None:
         return None

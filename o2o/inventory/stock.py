@@ -1,5 +1,5 @@
-"""The only writer of stock levels: hold, release, sell and adjust, each one conditional
-UPDATE plus its StockMovement and one announcement to the generation cache. Counts
+"""The only writer of stock levels: hold (for a sale), release, sell and adjust, each one
+conditional UPDATE plus its StockMovement and one announcement to the generation cache. Counts
 (snapshots, deltas, files, feeds, counts typed in the admin) are applied by the sync
 engine (`sync`: snapshots.py, deltas.py) in bulk, each writing its SyncRun. Every path takes
 the locks in the order of locks.py. A count that comes in below the held units is
@@ -8,6 +8,7 @@ the newest holds, in the same transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -15,19 +16,37 @@ from django.db.models import F
 from django.utils import timezone
 
 from o2o.core.generations import stock_changed
+from o2o.outlets.models import Outlet, OutletAuthorization
 
-from .errors import InsufficientStock
+from .locks import sale_facts
 from .models import StockLevel, StockMovement
 
 Reason = StockMovement.Reason
 
 
-def hold(
-    *, outlet_id: int, variant_id: int, quantity: int, reference: str, user: Any = None
-) -> None:
-    """Take `quantity` units on hold, or raise InsufficientStock. One conditional UPDATE:
-    `reserved + quantity <= on_hand` is checked by the database, whatever the concurrency.
-    On PostgreSQL the UPDATE and its movement are one statement (one round trip)."""
+@dataclass(frozen=True)
+class SaleHold:
+    """What `hold_for_sale` read under the outlet's lock, and whether the units are held."""
+
+    outlet_status: str  # "" when the outlet is gone
+    sells_brand: bool
+    held: bool
+
+
+def hold_for_sale(
+    *,
+    outlet_id: int,
+    variant_id: int,
+    brand_id: int,
+    quantity: int,
+    reference: str,
+    user: Any = None,
+) -> SaleHold:
+    """Step 1 of the lock order, the outlet (FOR SHARE), then `quantity` units on hold if
+    the outlet is active and sells `brand_id`: one conditional UPDATE, so
+    `reserved + quantity <= on_hand` is checked by the database whatever the concurrency.
+    On PostgreSQL the lock, the UPDATE and its movement are one statement (one round trip).
+    It raises nothing: the caller words the refusal from what it read."""
     movement = {
         "outlet_id": outlet_id,
         "variant_id": variant_id,
@@ -37,43 +56,79 @@ def hold(
         "user_id": getattr(user, "pk", None),
     }
     if connection.vendor == "postgresql":
-        held = _hold_recorded(movement)
+        sale = _held_for_sale(movement, brand_id=brand_id)
     else:
-        held = (
-            StockLevel.objects.filter(
-                outlet_id=outlet_id, variant_id=variant_id, on_hand__gte=F("reserved") + quantity
-            ).update(reserved=F("reserved") + quantity)
-            == 1
-        )
-        if held:
-            StockMovement.objects.create(**movement)
-    if not held:
-        raise InsufficientStock()
-    stock_changed([variant_id])
+        sale = _hold_checked(movement, brand_id=brand_id)
+    if sale.held:
+        stock_changed([variant_id])
+    return sale
 
 
-HOLD_RECORDED = """
-WITH held AS (
+HOLD_FOR_SALE = """
+WITH outlet AS (
+    SELECT o.status, EXISTS (
+        SELECT 1 FROM {authorisation} a
+        WHERE a.outlet_id = o.id AND a.brand_id = %(brand_id)s AND a.is_active) AS sells
+    FROM {outlet} o WHERE o.id = %(outlet_id)s FOR SHARE OF o
+), held AS (
     UPDATE {level} SET reserved = reserved + %(reserved_delta)s
-    WHERE outlet_id = %(outlet_id)s AND variant_id = %(variant_id)s
+    WHERE (SELECT status = %(active)s AND sells FROM outlet)
+      AND outlet_id = %(outlet_id)s AND variant_id = %(variant_id)s
       AND on_hand >= reserved + %(reserved_delta)s
-    RETURNING outlet_id, variant_id)
-INSERT INTO {movement} (outlet_id, variant_id, on_hand_delta, reserved_delta, reason,
-                        reference, user_id, created_at, occurred_at)
-SELECT outlet_id, variant_id, 0, %(reserved_delta)s, %(reason)s, %(reference)s,
-       %(user_id)s, %(now)s, %(now)s
-FROM held
+    RETURNING outlet_id, variant_id
+), moved AS (
+    INSERT INTO {movement} (outlet_id, variant_id, on_hand_delta, reserved_delta, reason,
+                            reference, user_id, created_at, occurred_at)
+    SELECT outlet_id, variant_id, 0, %(reserved_delta)s, %(reason)s, %(reference)s,
+           %(user_id)s, %(now)s, %(now)s
+    FROM held
+)
+SELECT status, sells, EXISTS (SELECT 1 FROM held) FROM outlet
 """
 
 
-def _hold_recorded(movement: dict[str, Any]) -> bool:
-    """The conditional UPDATE and its StockMovement in one statement: whether it held."""
-    sql = HOLD_RECORDED.format(
-        level=StockLevel._meta.db_table, movement=StockMovement._meta.db_table
+def _held_for_sale(movement: dict[str, Any], *, brand_id: int) -> SaleHold:
+    # the outlet's condition does not depend on the stock row, so PostgreSQL evaluates it
+    # (and takes the outlet's lock) before it scans the stock table: the lock order holds
+    sql = HOLD_FOR_SALE.format(
+        authorisation=OutletAuthorization._meta.db_table,
+        outlet=Outlet._meta.db_table,
+        level=StockLevel._meta.db_table,
+        movement=StockMovement._meta.db_table,
     )
+    params = {
+        **movement,
+        "brand_id": brand_id,
+        "active": Outlet.Status.ACTIVE,
+        "now": timezone.now(),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**movement, "now": timezone.now()})
-        return cursor.rowcount == 1
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return SaleHold(outlet_status="", sells_brand=False, held=False)
+    return SaleHold(outlet_status=found[0], sells_brand=bool(found[1]), held=bool(found[2]))
+
+
+def _hold_checked(movement: dict[str, Any], *, brand_id: int) -> SaleHold:
+    """SQLite: one writer at a time, so no lock; the same checks, one statement each."""
+    facts = sale_facts(movement["outlet_id"], brand_id=brand_id)
+    if facts is None:
+        return SaleHold(outlet_status="", sells_brand=False, held=False)
+    status, sells = facts
+    held = (
+        status == Outlet.Status.ACTIVE
+        and sells
+        and StockLevel.objects.filter(
+            outlet_id=movement["outlet_id"],
+            variant_id=movement["variant_id"],
+            on_hand__gte=F("reserved") + movement["reserved_delta"],
+        ).update(reserved=F("reserved") + movement["reserved_delta"])
+        == 1
+    )
+    if held:
+        StockMovement.objects.create(**movement)
+    return SaleHold(outlet_status=status, sells_brand=sells, held=held)
 
 
 def release(

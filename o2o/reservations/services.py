@@ -21,7 +21,7 @@ from o2o.core.phones import phone_in
 from o2o.core.ratelimit import hit_each
 from o2o.core.statements import insert_together
 from o2o.inventory import stock
-from o2o.inventory.locks import lock_outlet, lock_outlet_for_sale
+from o2o.inventory.locks import lock_outlet
 from o2o.outlets.models import Outlet
 
 from .errors import (
@@ -70,8 +70,7 @@ def max_units_per_reservation(variant: Variant) -> int:
 def _check_reservable(
     *, outlet: Outlet, variant: Variant, quantity: int, queued: bool = False
 ) -> None:
-    """The reservation's rules; the outlet's status and authorisation are read under the
-    outlet's lock (step 1 of the lock order), in one statement."""
+    """The reservation's rules that need no lock (the outlet's are `_check_outlet_sells`)."""
     limit = max_units_per_reservation(variant)
     if not 1 <= quantity <= limit:
         raise ReservationNotAllowed(
@@ -86,10 +85,13 @@ def _check_reservable(
             _("This product is being launched: reserve it through the launch's queue."),
             queue=["required"],
         )
-    status, authorised = lock_outlet_for_sale(outlet.pk, brand_id=variant.brand_id) or ("", False)
-    if status != Outlet.Status.ACTIVE:
+
+
+def _check_outlet_sells(sale: stock.SaleHold) -> None:
+    """The outlet's status and authorisation, as read under its lock by the hold."""
+    if sale.outlet_status != Outlet.Status.ACTIVE:
         raise ReservationNotAllowed(_("This shop is not taking reservations."))
-    if not authorised:
+    if not sale.sells_brand:
         raise ReservationNotAllowed(_("This shop does not sell this brand."))
 
 
@@ -138,21 +140,11 @@ def check_reservation_rate(*, ip: str | None, email: str | None) -> None:
         hit_each(attempts, window=settings.O2O_RESERVATION_THROTTLE_SECONDS)
 
 
-def hold_units(
-    *, outlet_id: int, variant_id: int, quantity: int, reference: str, user: Any = None
-) -> None:
-    """Hold units for a reservation through the stock module; counts the outcome."""
-    try:
-        stock.hold(
-            outlet_id=outlet_id,
-            variant_id=variant_id,
-            quantity=quantity,
-            reference=reference,
-            user=user,
-        )
-    except InsufficientStock:
+def _count_hold(sale: stock.SaleHold) -> None:
+    """Count the hold's outcome; no units held is the shopper's last refusal."""
+    if not sale.held:
         metrics.RESERVATIONS.labels(outcome="insufficient_stock").inc()
-        raise
+        raise InsufficientStock()
     metrics.RESERVATIONS.labels(outcome="held").inc()
 
 
@@ -182,12 +174,6 @@ def reserve(
     if not (Variant.product.is_cached(variant) and Variant.brand.is_cached(variant)):
         variant = Variant.objects.select_related("product", "brand").get(pk=variant.pk)
     _check_reservable(outlet=outlet, variant=variant, quantity=quantity, queued=queued)
-    _check_delivery(
-        outlet=outlet,
-        fulfilment=fulfilment,
-        delivery_address=delivery_address,
-        delivery_point=delivery_point,
-    )
     reservation = Reservation(
         outlet=outlet,
         brand=variant.brand,
@@ -208,13 +194,25 @@ def reserve(
             timezone.now(), timedelta(minutes=variant.brand.hold_minutes)
         ),
     )
-    hold_units(
+    # one statement locks the outlet, reads its status and authorisation and holds; the
+    # refusals keep their order (the shop, its delivery, the stock), and one raised after
+    # the units are held rolls them back with this transaction
+    sale = stock.hold_for_sale(
         outlet_id=outlet.pk,
         variant_id=variant.pk,
+        brand_id=variant.brand_id,
         quantity=quantity,
         reference=reservation.code,
         user=user,
     )
+    _check_outlet_sells(sale)
+    _check_delivery(
+        outlet=outlet,
+        fulfilment=fulfilment,
+        delivery_address=delivery_address,
+        delivery_point=delivery_point,
+    )
+    _count_hold(sale)
     line = ReservationLine(
         reservation=reservation,
         variant=variant,
