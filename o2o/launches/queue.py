@@ -264,8 +264,8 @@ def _join(
 def _started(launch: Launch, ticket: QueueTicket, *, now: datetime.datetime) -> QueueTicket:
     """`ticket`, just issued, once the turns due now are started (this join starts them)."""
     if _turns_due(launch, now):
-        locked, admitted = _start_turns(launch.pk, now=now)
-        launch = locked
+        locked, admitted = _start_turns(launch.pk, now=now, unless_busy=True)
+        launch = locked or launch
         for first, count, held in admitted:
             if first <= ticket.number < first + count:
                 ticket.admitted_at, ticket.held = now, held
@@ -422,10 +422,11 @@ def place(
     if launch.units_total - launch.units_reserved <= 0:  # unless a reservation is cancelled
         return Place(ticket, "sold_out", 0, SOLD_OUT_RETRY)
     if may_start and _turns_due(launch, now):  # a poll starts them
-        locked, _admitted = _start_turns(launch.pk, now=now)
-        _reread(ticket)  # (which forgets its launch)
-        ticket.launch = locked
-        return place(ticket=ticket, now=now, fresh=True, may_start=False)
+        locked, _admitted = _start_turns(launch.pk, now=now, unless_busy=True)
+        if locked is not None:
+            _reread(ticket)  # (which forgets its launch)
+            ticket.launch = locked
+            return place(ticket=ticket, now=now, fresh=True, may_start=False)
     position = ticket.number - launch.admitted_through
     return Place(ticket, "waiting", position, retry_after(position))
 
@@ -437,10 +438,19 @@ def start_turns(*, launch_id: int, now: datetime.datetime | None = None) -> int:
 
 
 def _start_turns(
-    launch_id: int, *, now: datetime.datetime
-) -> tuple[Launch, list[tuple[int, int, int]]]:
+    launch_id: int, *, now: datetime.datetime, unless_busy: bool = False
+) -> tuple[Launch | None, list[tuple[int, int, int]]]:
+    """Admit the turns due under the launch's lock. A join or a poll (`unless_busy`) does
+    not wait for a lock another request holds: that one is starting the turns or moving
+    the counters, and the next join or poll starts what is still due (no line of requests
+    waiting on one row to find nothing left to do); then (None, [])."""
     with transaction.atomic():
-        locked = _locked(launch_id)
+        if unless_busy:
+            locked = Launch.objects.select_for_update(skip_locked=True).filter(pk=launch_id).first()
+            if locked is None:
+                return None, []
+        else:
+            locked = _locked(launch_id)
         admitted = _admit(locked, now=now)
         if admitted:
             locked.save(update_fields=COUNTERS)

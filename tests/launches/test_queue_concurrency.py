@@ -5,7 +5,8 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from o2o.inventory.models import StockLevel
 from o2o.launches import queue
@@ -156,3 +157,47 @@ def test_one_shopper_arriving_from_many_tabs_at_once_holds_one_place():
     run([threading.Thread(target=double_spend) for _ in range(6)])
     assert sorted(results, key=str) == ["reserved"] + [{"ticket": ["used"]}] * 5
     assert Reservation.objects.count() == 1
+
+
+def test_a_poll_does_not_wait_for_a_launch_another_request_holds_and_a_later_one_admits():
+    """Turns are started by whichever join or poll finds them due; one that finds the
+    launch's row held by another request (starting turns, or reserving) answers at once
+    instead of queueing behind it, and the next poll starts what is still due."""
+    world = make_world(on_hand=20)
+    launch = open_launch(world, {"pune-1": 5})
+    Launch.objects.filter(pk=launch.pk).update(admit_per_second=1)
+    ticket, _new = queue.join(launch=launch, email="a@example.com", language="en", ip=None)
+    later, _new = queue.join(launch=launch, email="b@example.com", language="en", ip=None)
+    assert ticket.admitted_at is not None
+    assert later.admitted_at is None  # one token a second
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_launch():
+        try:
+            with transaction.atomic():
+                Launch.objects.select_for_update().get(pk=launch.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_launch)
+    holder.start()
+    assert locked.wait(10)
+    in_a_second = timezone.now() + datetime.timedelta(seconds=1.5)
+    try:
+        answers = []
+        poller = threading.Thread(
+            target=lambda: (
+                answers.append(queue.place(ticket=later, now=in_a_second)),
+                connection.close(),
+            )
+        )
+        poller.start()
+        poller.join(5)
+        assert not poller.is_alive(), "the poll waited for the launch's lock"
+        assert (answers[0].state, answers[0].position) == ("waiting", 1)
+    finally:
+        release.set()
+        holder.join(10)
+    assert queue.place(ticket=later, now=in_a_second).state == "admitted"
