@@ -65,7 +65,7 @@ def ratio(numerator, denominator):
 
 
 def per_request(seconds_by_kind, requests):
-    kinds = ("gunicorn", "postgres", "redis", "wrk", "other")
+    kinds = ("gunicorn", "postgres", "redis", "other")  # wrk has ended when read
     shares = [f"{kind} {seconds_by_kind.get(kind, 0.0) / requests * 1000:.2f}" for kind in kinds]
     total = sum(seconds_by_kind.values()) / requests * 1000
     return ", ".join(shares) + f"; all {total:.2f}"
