@@ -155,54 +155,61 @@ def insert_together(parent, children, *, using=DEFAULT_DB_ALIAS):
         for instance in (parent, *children):
             type(instance)._base_manager.db_manager(using).bulk_create([instance])
         return
-    rows = {"parent": parent} | {f"child{n}": child for n, child in enumerate(children)}
-    inserts, params = [], []
-    for name, instance in rows.items():
-        columns, values = _insert_values(instance, db, parent=None if name == "parent" else parent)
-        inserts.append(f"{name} AS ({_insert_sql(instance._meta, columns, values, db)})")
-        params += [value for value in values if value is not _PARENT_ID]
-    ids = ", ".join(f"(SELECT id FROM {name})" for name in rows)  # noqa: S608 (our names)
+    instances = [parent, *children]
+    sql, shapes = _insert_shape(db, [type(instance) for instance in instances])
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection=db)
+        for instance, (fields, link) in zip(instances, shapes, strict=True)
+        for field in fields
+        if field is not link
+    ]
     with db.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(inserts)} SELECT {ids}", params)
+        cursor.execute(sql, params)
         found = cursor.fetchone()
-    for instance, pk in zip(rows.values(), found, strict=True):
+    for instance, pk in zip(instances, found, strict=True):
         instance.pk = pk
         instance._state.adding, instance._state.db = False, using
-    for child in children:
-        setattr(child, _link(child, parent).attname, parent.pk)
+    for child, (_fields, link) in zip(children, shapes[1:], strict=True):
+        setattr(child, link.attname, parent.pk)
 
 
-_PARENT_ID = object()
+_shapes: dict = {}  # (database, models) -> the statement and each row's fields and link
+
+
+def _insert_shape(db, models):
+    """The statement inserting one row of each of `models` (the first the parent, each
+    other linked to it) and, per row, the fields `save()` would insert and the link to the
+    parent (its value comes from the statement): built once per database and models."""
+    key = (db.alias, tuple(models))
+    if key not in _shapes:
+        parent, shapes, inserts = models[0], [], []
+        for n, model in enumerate(models):
+            meta = model._meta
+            link = _link(model, parent) if n else None
+            fields = [f for f in meta.local_concrete_fields if f is not meta.pk and not f.generated]
+            shapes.append((fields, link))
+            name = "parent" if n == 0 else f"child{n}"
+            inserts.append(f"{name} AS ({_insert_sql(meta, fields, link, db)})")
+        names = ["parent", *(f"child{n}" for n in range(1, len(models)))]
+        ids = ", ".join(f"(SELECT id FROM {name})" for name in names)  # noqa: S608 (our names)
+        _shapes[key] = (f"WITH {', '.join(inserts)} SELECT {ids}", shapes)
+    return _shapes[key]
 
 
 def _link(child, parent):
     return next(
         field
         for field in child._meta.local_concrete_fields
-        if field.is_relation and field.related_model is type(parent)
+        if field.is_relation and field.related_model is parent
     )
 
 
-def _insert_values(instance, db, *, parent):
-    """The columns `save()` would insert and their values (the parent's id, for a child's
-    link to it, comes from the statement)."""
-    meta = instance._meta
-    link = _link(instance, parent) if parent is not None else None
-    fields = [f for f in meta.local_concrete_fields if f is not meta.pk and not f.generated]
-    values = [
-        _PARENT_ID
-        if field is link
-        else field.get_db_prep_save(field.pre_save(instance, True), connection=db)
-        for field in fields
-    ]
-    return [field.column for field in fields], values
-
-
-def _insert_sql(meta, columns, values, db):
+def _insert_sql(meta, fields, link, db):
     quote = db.ops.quote_name
-    marks = ", ".join("(SELECT id FROM parent)" if v is _PARENT_ID else "%s" for v in values)
+    marks = ", ".join("(SELECT id FROM parent)" if f is link else "%s" for f in fields)
+    columns = ", ".join(quote(field.column) for field in fields)
     # the models' own table and column names; every value is a parameter
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
         f"VALUES ({marks}) RETURNING {quote(meta.pk.column)} AS id"
     )
