@@ -412,7 +412,7 @@ def test_a_waiting_ticket_learns_its_turn_from_the_counters_and_old_tokens_still
         assert place(world, forged).status_code == 403
 
 
-def test_turns_start_in_batches_of_a_tenth_of_a_second_at_the_outflow_rate(world, launch):
+def test_turns_start_in_batches_of_a_quarter_second_at_the_outflow_rate(world, launch):
     from o2o.outlets.models import Outlet
 
     mumbai = Outlet.objects.get(code="mumbai-1")
@@ -421,16 +421,18 @@ def test_turns_start_in_batches_of_a_tenth_of_a_second_at_the_outflow_rate(world
     moment = START + datetime.timedelta(seconds=1)
     with time_machine.travel(moment, tick=False):
         answers = [join(world, f"b{n}@example.com").json() for n in range(48)]
-    # a full bucket holds a second's turns (50): each join lets itself in while a tenth of
-    # a second's (5) are left, so the 46th is the last let in at this instant
-    assert [a["state"] for a in answers] == ["admitted"] * 46 + ["waiting"] * 2
-    assert [a["position"] for a in answers[46:]] == [1, 2]
+    # a full bucket holds a second's turns (50): each join lets itself in while a quarter
+    # of a second's (12) are left, so the 39th is the last let in at this instant
+    assert [a["state"] for a in answers] == ["admitted"] * 39 + ["waiting"] * 9
+    assert [a["position"] for a in answers[39:]] == list(range(1, 10))
     with time_machine.travel(moment + datetime.timedelta(milliseconds=10), tick=False):
-        assert place(world, answers[46]["ticket"]).json()["state"] == "waiting"  # 4.5 turns
+        assert place(world, answers[39]["ticket"]).json()["state"] == "waiting"  # 11.5 turns
     with time_machine.travel(moment + datetime.timedelta(milliseconds=30), tick=False):
-        # 5.5 turns: both waiting are let in at once, by the first to ask
+        # 12.5 turns: the nine waiting are let in at once, by the first to ask
         assert place(world, answers[47]["ticket"]).json()["state"] == "admitted"
-        assert place(world, answers[46]["ticket"]).json()["state"] == "admitted"
+        assert all(
+            place(world, answer["ticket"]).json()["state"] == "admitted" for answer in answers[39:]
+        )
     launch.refresh_from_db()
     assert (launch.admitted_through, launch.units_held) == (48, 48)
 

@@ -159,10 +159,10 @@ def test_one_shopper_arriving_from_many_tabs_at_once_holds_one_place():
     assert Reservation.objects.count() == 1
 
 
-def test_a_poll_does_not_wait_for_a_launch_another_request_holds_and_a_later_one_admits():
-    """Turns are started by whichever join or poll finds them due; one that finds the
-    launch's row held by another request (starting turns, or reserving) answers at once
-    instead of queueing behind it, and the next poll starts what is still due."""
+def test_a_poll_does_not_queue_behind_another_request_starting_turns_and_a_later_one_admits():
+    """Turns are started by whichever join or poll finds them due; one that finds another
+    request starting the launch's turns answers at once instead of queueing behind it,
+    and the next poll starts what is still due."""
     world = make_world(on_hand=20)
     launch = open_launch(world, {"pune-1": 5})
     Launch.objects.filter(pk=launch.pk).update(admit_per_second=1)
@@ -170,20 +170,21 @@ def test_a_poll_does_not_wait_for_a_launch_another_request_holds_and_a_later_one
     later, _new = queue.join(launch=launch, email="b@example.com", language="en", ip=None)
     assert ticket.admitted_at is not None
     assert later.admitted_at is None  # one token a second
-    locked, release = threading.Event(), threading.Event()
+    claimed, release = threading.Event(), threading.Event()
 
-    def hold_the_launch():
+    def start_turns_slowly():  # holds what an admission holds: its claim, then the row
         try:
             with transaction.atomic():
+                assert queue._claim_admission(launch.pk)
                 Launch.objects.select_for_update().get(pk=launch.pk)
-                locked.set()
+                claimed.set()
                 release.wait(10)
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold_the_launch)
+    holder = threading.Thread(target=start_turns_slowly)
     holder.start()
-    assert locked.wait(10)
+    assert claimed.wait(10)
     in_a_second = timezone.now() + datetime.timedelta(seconds=1.5)
     try:
         answers = []
@@ -195,7 +196,7 @@ def test_a_poll_does_not_wait_for_a_launch_another_request_holds_and_a_later_one
         )
         poller.start()
         poller.join(5)
-        assert not poller.is_alive(), "the poll waited for the launch's lock"
+        assert not poller.is_alive(), "the poll queued behind the admission"
         assert (answers[0].state, answers[0].position) == ("waiting", 1)
     finally:
         release.set()
