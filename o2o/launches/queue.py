@@ -189,8 +189,17 @@ def _gone() -> QueueError:
     return QueueError(_("This launch's queue has closed."), queue=["closed"])
 
 
+_LOCKED = PreparedLookup(
+    lambda *, pk: Launch.objects.select_for_update().filter(pk=pk), numbers=("pk",)
+)
+
+
 def _locked(launch_id: int) -> Launch:
-    return Launch.objects.select_for_update().get(pk=launch_id)
+    """The launch under its row lock (a lookup compiled once); DoesNotExist if gone."""
+    locked = _LOCKED.first(pk=launch_id)
+    if locked is None:
+        raise Launch.DoesNotExist(f"launch {launch_id}")
+    return locked
 
 
 def join(
@@ -447,9 +456,6 @@ def start_turns(*, launch_id: int, now: datetime.datetime | None = None) -> int:
 # uses): one request at a time starts a launch's turns, while the launch's row lock, taken
 # after it, still guards the counters
 ADMITTING = 20_241_207
-_LOCKED = PreparedLookup(
-    lambda *, pk: Launch.objects.select_for_update().filter(pk=pk), numbers=("pk",)
-)
 
 
 def _claim_admission(launch_id: int) -> bool:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from o2o.core.errors import DomainError
-from o2o.inventory.errors import InsufficientStock  # raised by the stock module's hold
+from o2o.inventory.errors import InsufficientStock  # raised when a hold finds too few units
 
 __all__ = ["IllegalTransition", "InsufficientStock", "OutsideDeliveryRadius"]
 
