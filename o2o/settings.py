@@ -139,6 +139,10 @@ O2O_REPLICA_FLOOR_SECONDS = env.int("O2O_REPLICA_FLOOR_SECONDS", default=3600)
 
 # A transaction that hits a deadlock or a serialization failure is run again this often.
 O2O_DB_CONFLICT_RETRIES = env.int("O2O_DB_CONFLICT_RETRIES", default=3)
+# the hot paths' statements (a reservation's, a launch queue's) are planned once per
+# connection (PREPARE) instead of on every call; off behind a pooler that hands one session's
+# statements to several server connections (PgBouncer's transaction mode before 1.21)
+O2O_DB_PREPARE_HOT_STATEMENTS = env.bool("O2O_DB_PREPARE_HOT_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "admin:login"  # staff; shoppers sign in at storefront:login

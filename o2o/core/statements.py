@@ -1,10 +1,14 @@
 """Statements the hot paths (a reservation, a launch's queue) run on every request, built
 once or together: a lookup the ORM compiles once (`PreparedLookup`), several such lookups
 read in one statement (`first_of_each`), and a row inserted with its children in one
-statement (`insert_together`)."""
+statement (`insert_together`). On PostgreSQL each is also planned once per connection
+(`execute_hot`): planning them took more of the server's time than running them."""
 
+import hashlib
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import get_related_populators
 
@@ -28,7 +32,7 @@ class PreparedLookup:
         plan, params = self._filled(using, values)
         db = connections[using]
         with db.cursor() as cursor:
-            cursor.execute(plan.sql, params)
+            execute_hot(cursor, plan.sql, params)
             row = cursor.fetchone()
         return None if row is None else plan.instance(row, db)
 
@@ -135,7 +139,7 @@ def first_of_each(*lookups: BoundLookup, using=DEFAULT_DB_ALIAS) -> list:
     # each subquery is a statement the ORM compiled; every value is a parameter
     sql = f"SELECT {columns} FROM (SELECT 1 AS one) AS one {joins}"  # noqa: S608
     with db.cursor() as cursor:
-        cursor.execute(sql, [value for _plan, params in filled for value in params])
+        execute_hot(cursor, sql, [value for _plan, params in filled for value in params])
         row = cursor.fetchone()
     found, at = [], 0
     for plan, _params in filled:
@@ -164,7 +168,7 @@ def insert_together(parent, children, *, using=DEFAULT_DB_ALIAS):
         if field is not link
     ]
     with db.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_hot(cursor, sql, params)
         found = cursor.fetchone()
     for instance, pk in zip(instances, found, strict=True):
         instance.pk = pk
@@ -213,3 +217,68 @@ def _insert_sql(meta, fields, link, db):
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
         f"VALUES ({marks}) RETURNING {quote(meta.pk.column)} AS id"
     )
+
+
+def execute_hot(cursor, sql, params=()):
+    """`cursor.execute(sql, params)` for a statement a hot path runs on every request, with
+    its parameters as `%s` marks (a list) or `%(name)s` marks (a dict). On PostgreSQL it is
+    planned once per connection (PREPARE, with `$n` marks) and run with EXECUTE, its values
+    quoted as for any statement; the server may then keep one generic plan for it. Off
+    with O2O_DB_PREPARE_HOT_STATEMENTS (behind a pooler that moves sessions between server
+    connections, a prepared name would not be found)."""
+    db = cursor.db
+    if db.vendor != "postgresql" or not settings.O2O_DB_PREPARE_HOT_STATEMENTS:
+        cursor.execute(sql, params)
+        return
+    statement = _server_statement(sql)
+    raw = db.connection  # a new connection (reconnected, recycled) has none prepared
+    prepared = getattr(raw, "o2o_prepared", None)
+    if prepared is None:
+        prepared = raw.o2o_prepared = set()
+    if statement.name not in prepared:
+        # PREPARE is not undone by a rollback; no values, so no marks are read in it
+        raw.execute(statement.prepare)
+        prepared.add(statement.name)
+    values = params if statement.names is None else [params[name] for name in statement.names]
+    cursor.execute(statement.execute, values)
+
+
+@dataclass(frozen=True)
+class _ServerStatement:
+    name: str
+    prepare: str  # PREPARE name AS the statement with $1, $2...
+    execute: str  # EXECUTE name (%s, %s...)
+    names: tuple | None  # the named values in $ order; None when the marks are %s
+
+
+_MARKS = re.compile(r"%\((\w+)\)s|%s|%%")
+_server_statements: dict[str, _ServerStatement] = {}
+
+
+def _server_statement(sql):
+    statement = _server_statements.get(sql)
+    if statement is None:
+        names, positional = [], []
+
+        def number(mark):
+            if mark.group(0) == "%%":
+                return "%"
+            if mark.group(1) is None:
+                positional.append(mark)
+                return f"${len(positional)}"
+            if mark.group(1) not in names:
+                names.append(mark.group(1))
+            return f"${names.index(mark.group(1)) + 1}"
+
+        body = _MARKS.sub(number, sql)
+        if names and positional:
+            raise ValueError("a statement's marks are all %s or all %(name)s")
+        name = "o2o_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
+        marks = ", ".join(["%s"] * (len(names) or len(positional)))
+        statement = _server_statements[sql] = _ServerStatement(
+            name=name,
+            prepare=f"PREPARE {name} AS {body}",
+            execute=f"EXECUTE {name} ({marks})" if marks else f"EXECUTE {name}",
+            names=tuple(names) if names else None,
+        )
+    return statement

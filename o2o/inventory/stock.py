@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from o2o.core.generations import stock_changed
+from o2o.core.statements import execute_hot
 from o2o.outlets.models import Outlet, OutletAuthorization
 
 from .locks import sale_facts
@@ -79,8 +80,8 @@ WITH outlet AS (
 ), moved AS (
     INSERT INTO {movement} (outlet_id, variant_id, on_hand_delta, reserved_delta, reason,
                             reference, user_id, created_at, occurred_at)
-    SELECT outlet_id, variant_id, 0, %(reserved_delta)s, %(reason)s, %(reference)s,
-           %(user_id)s, %(now)s, %(now)s
+    SELECT outlet_id, variant_id, 0, %(reserved_delta)s, %(reason)s::text, %(reference)s::text,
+           %(user_id)s::bigint, %(now)s::timestamptz, %(now)s::timestamptz
     FROM held
 )
 SELECT status, sells, EXISTS (SELECT 1 FROM held) FROM outlet
@@ -103,7 +104,7 @@ def _held_for_sale(movement: dict[str, Any], *, brand_id: int) -> SaleHold:
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_hot(cursor, sql, params)  # its values typed: PostgreSQL plans it alone
         found = cursor.fetchone()
     if found is None:
         return SaleHold(outlet_status="", sells_brand=False, held=False)

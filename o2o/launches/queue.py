@@ -33,7 +33,7 @@ from o2o.catalogue.models import Variant
 from o2o.core.db import atomic_with_retry
 from o2o.core.errors import DomainError
 from o2o.core.ratelimit import hit
-from o2o.core.statements import PreparedLookup
+from o2o.core.statements import PreparedLookup, execute_hot
 from o2o.outlets.models import Outlet
 from o2o.reservations import services as reservations
 from o2o.reservations.models import Reservation
@@ -370,13 +370,14 @@ def _take_number(update: str, params: list, *, email: str, language: str, now) -
     sql = (
         f"WITH taken AS ({update}), "  # noqa: S608 (the models' own tables, our own UPDATE)
         f"ticket AS (INSERT INTO {tickets} ({', '.join(TICKET_COLUMNS)}) "
-        f"SELECT id, tickets_issued, %s, %s, %s, 0, 0 FROM taken RETURNING id) "
+        f"SELECT id, tickets_issued, %s::text, %s::text, %s::timestamptz, 0, 0 FROM taken "
+        "RETURNING id) "
         f"SELECT ticket.id, taken.* FROM ticket, taken"
     )
     # a savepoint inside a caller's transaction (a refused e-mail must not break it)
     savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with savepoint, connection.cursor() as cursor:
-        cursor.execute(sql, [*params, email, language, now])
+        execute_hot(cursor, sql, [*params, email, language, now])
         return cursor.fetchone()
 
 
@@ -400,7 +401,8 @@ def _count(launch: Launch, **deltas: int) -> None:
         raise ValueError(f"not a counter: {sorted(set(deltas) - set(COUNTERS))}")
     moves = ", ".join(f"{name} = {name} + %s" for name in deltas)
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_hot(
+            cursor,
             f"UPDATE {Launch._meta.db_table} SET {moves} "  # noqa: S608 (the model's own table and columns)
             f"WHERE id = %s RETURNING {', '.join(TAKEN)}",
             [*deltas.values(), launch.pk],
@@ -603,7 +605,7 @@ def _use(
             "ticket": ticket.pk,
         }
         with connection.cursor() as cursor:
-            cursor.execute(USE_SQL, params)
+            execute_hot(cursor, USE_SQL, params)
             return cursor.rowcount == 1
     taken = LaunchAllocation.objects.filter(
         launch_id=ticket.launch_id, outlet=outlet, taken__lte=F("units") - quantity

@@ -64,11 +64,21 @@ def test_the_shop_is_told_first_then_its_delivery_then_the_stock(
     assert nothing_held(world)
 
 
+def reserve_planned(client, world, plan_cache_mode):
+    """A reservation on a connection whose prepared statements run on `plan_cache_mode`'s
+    plans (a generic plan is what a busy connection runs the hold on)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('plan_cache_mode', %s, false)", [plan_cache_mode])
+    return reserve(client, world)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_shop_paused_while_a_shopper_reserves_is_read_under_its_lock(client):
+@pytest.mark.parametrize("plan_cache_mode", ["force_custom_plan", "force_generic_plan"])
+def test_a_shop_paused_while_a_shopper_reserves_is_read_under_its_lock(client, plan_cache_mode):
     """A transaction holding the outlet (as a snapshot or a pause does) makes the hold
-    wait; once it commits the pause, the hold reads it and holds nothing."""
+    wait; once it commits the pause, the hold reads it and holds nothing, whichever plan
+    the server runs the prepared hold on."""
     world = make_world(on_hand=5)
     locked, release = threading.Event(), threading.Event()
 
@@ -87,7 +97,10 @@ def test_a_shop_paused_while_a_shopper_reserves_is_read_under_its_lock(client):
     assert locked.wait(10)
     answers = []
     reserving = threading.Thread(
-        target=lambda: (answers.append(reserve(client, world)), connection.close())
+        target=lambda: (
+            answers.append(reserve_planned(client, world, plan_cache_mode)),
+            connection.close(),
+        )
     )
     reserving.start()
     time.sleep(0.5)
