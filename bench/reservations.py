@@ -86,7 +86,12 @@ def main():
         "spread": script(bodies=bodies([(sku, outlet.code) for outlet in outlets], 4000)),
         "hot": script(bodies=bodies([(sku, outlets[0].code)], 4000)),
     }
-    paths = {"endpoint": "/api/v1/reservations/", "twin": "/bench/reservation-raw/"}
+    paths = {
+        "endpoint": "/api/v1/reservations/",
+        "twin": "/bench/reservation-raw/",
+        # the twin with its statements planned once per connection, as the endpoint's are
+        "prepared twin": "/bench/reservation-raw-prepared/",
+    }
     load_start = load_average()
     runs = {(path, rows): [] for path in paths for rows in scripts}
     cpu = {name: {} for name in paths}  # spread rows: CPU seconds by kind of process
@@ -97,6 +102,8 @@ def main():
         for _round in range(args.rounds):
             for rows, lua in scripts.items():
                 for name, path in paths.items():
+                    if name == "prepared twin" and rows == "hot":
+                        continue  # a reference for T5b only
                     before = cpu_by_process()
                     runs[name, rows].append(
                         run(base + path, lua, connections=CONNECTIONS, duration=args.duration)
@@ -130,6 +137,11 @@ def main():
         summary(
             "T5b endpoint / raw twin (a row each)",
             zip(runs["endpoint", "spread"], runs["twin", "spread"], strict=True),
+            0.5,
+        ),
+        summary(
+            "endpoint / the twin with prepared statements (a row each; a reference, not a target)",
+            zip(runs["endpoint", "spread"], runs["prepared twin", "spread"], strict=True),
             0.5,
         ),
         summary(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("bench/bare-page/", bench_views.bare_page),
     path("bench/availability-raw/", bench_views.availability_raw),
     path("bench/reservation-raw/", csrf_exempt(bench_views.reservation_raw)),
+    path("bench/reservation-raw-prepared/", csrf_exempt(bench_views.reservation_raw_prepared)),
     path("bench/availability-values/", bench_api.AvailabilityValuesView.as_view()),
     path("", include("o2o.urls")),
 ]

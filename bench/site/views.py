@@ -136,19 +136,24 @@ INSERT INTO reservations_reservationevent (from_status, to_status, note, created
 """
 
 
-def reservation_raw(request):
+def reservation_raw(request, *, prepared=False):
     """T5b's twin: what the reservation endpoint writes (the conditional UPDATE of the hold,
     the reservation, its line, the stock movement and the first event, in one transaction),
-    through a raw cursor, answered in the endpoint's shape; nothing else."""
+    through a raw cursor, answered in the endpoint's shape; nothing else. `prepared`: its
+    statements planned once per connection, as the endpoint's are (core.statements)."""
     import json
 
     from django.db import connection, transaction
 
+    from o2o.core.statements import execute_hot
     from o2o.reservations.models import new_reservation_code
+
+    def execute(cursor, sql, params):
+        return execute_hot(cursor, sql, params) if prepared else cursor.execute(sql, params)
 
     body = json.loads(request.body)
     with connection.cursor() as cursor:
-        cursor.execute(RESERVATION_LOOKUP_SQL, [body["outlet"], body["sku"], body["brand"]])
+        execute(cursor, RESERVATION_LOOKUP_SQL, [body["outlet"], body["sku"], body["brand"]])
         found = cursor.fetchone()
         if found is None or found[4] is None:
             return JsonResponse({"code": "not_found"}, status=404)
@@ -166,13 +171,13 @@ def reservation_raw(request):
             "phone": body["shopper_phone"],
         }
         with transaction.atomic():
-            cursor.execute(HOLD_SQL, params)
+            execute(cursor, HOLD_SQL, params)
             if cursor.fetchone() is None:
                 return JsonResponse({"code": "insufficient_stock"}, status=409)
-            cursor.execute(RESERVATION_SQL, params)
+            execute(cursor, RESERVATION_SQL, params)
             params["reservation"], expires_at = cursor.fetchone()
             for statement in (LINE_SQL, MOVEMENT_SQL, EVENT_SQL):
-                cursor.execute(statement, params)
+                execute(cursor, statement, params)
     return JsonResponse(
         {
             "code": params["code"],
@@ -184,3 +189,7 @@ def reservation_raw(request):
         },
         status=201,
     )
+
+
+def reservation_raw_prepared(request):
+    return reservation_raw(request, prepared=True)

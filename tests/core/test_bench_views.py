@@ -54,8 +54,12 @@ def _written(world):
 
 
 @pytest.mark.postgres  # make_interval is PostgreSQL's
-def test_the_raw_reservation_twin_writes_what_the_endpoint_writes(world, settings):
-    """T5b compares the endpoint with this twin: the same rows must come out of both."""
+@pytest.mark.parametrize(
+    "twin_path", ["/bench/reservation-raw/", "/bench/reservation-raw-prepared/"]
+)
+def test_the_raw_reservation_twin_writes_what_the_endpoint_writes(world, settings, twin_path):
+    """T5b compares the endpoint with this twin (its statements prepared or not): the same
+    rows must come out of both."""
     from tests.factories import api_reservation
 
     settings.ROOT_URLCONF = "bench.site.urls"
@@ -64,7 +68,7 @@ def test_the_raw_reservation_twin_writes_what_the_endpoint_writes(world, setting
     made = client.post("/api/v1/reservations/", body, format="json")
     assert made.status_code == 201
     after_endpoint = _written(world)
-    twin = client.post("/bench/reservation-raw/", body, format="json")
+    twin = client.post(twin_path, body, format="json")
     assert twin.status_code == 201
     after_twin = _written(world)
     assert after_endpoint == {
@@ -74,7 +78,7 @@ def test_the_raw_reservation_twin_writes_what_the_endpoint_writes(world, setting
     assert after_twin == {key: 2 * value for key, value in after_endpoint.items()}
     assert set(twin.json()) <= set(made.json())
     assert twin.json()["outlet"] == made.json()["outlet"] == "pune-1"
-    refused = client.post("/bench/reservation-raw/", body, format="json")  # 1 unit left
+    refused = client.post(twin_path, body, format="json")  # 1 unit left
     assert refused.status_code == 409
     assert _written(world) == after_twin
 
