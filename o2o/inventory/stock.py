@@ -78,6 +78,7 @@ WITH outlet AS (
       AND on_hand >= reserved + %(reserved_delta)s
     RETURNING outlet_id, variant_id
 ), moved AS (
+    -- values in a SELECT list are cast: a prepared statement cannot infer their types there
     INSERT INTO {movement} (outlet_id, variant_id, on_hand_delta, reserved_delta, reason,
                             reference, user_id, created_at, occurred_at)
     SELECT outlet_id, variant_id, 0, %(reserved_delta)s, %(reason)s::text, %(reference)s::text,
@@ -104,7 +105,7 @@ def _held_for_sale(movement: dict[str, Any], *, brand_id: int) -> SaleHold:
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        execute_hot(cursor, sql, params)  # its values typed: PostgreSQL plans it alone
+        execute_hot(cursor, sql, params)  # planned once per connection (core.statements)
         found = cursor.fetchone()
     if found is None:
         return SaleHold(outlet_status="", sells_brand=False, held=False)

@@ -367,6 +367,7 @@ def _take_number(update: str, params: list, *, email: str, language: str, now) -
     among others) with the new ticket's INSERT, in one statement: (the ticket's id, what
     `update` returned), or None when it updated no row."""
     tickets = QueueTicket._meta.db_table
+    # the ticket's values are cast: in a SELECT list a prepared statement cannot infer types
     sql = (
         f"WITH taken AS ({update}), "  # noqa: S608 (the models' own tables, our own UPDATE)
         f"ticket AS (INSERT INTO {tickets} ({', '.join(TICKET_COLUMNS)}) "
