@@ -5,6 +5,7 @@ shopper types, and are plain statements when O2O_DB_PREPARE_HOT_STATEMENTS is of
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from o2o.core.statements import execute_hot
 from o2o.inventory.models import StockLevel
@@ -24,30 +25,36 @@ def reserve(client, world, n=0, **changes):
 
 
 def prepared_here():
-    """What this connection has prepared: {statement: generic plans run}."""
+    """What this connection has prepared: {name: (statement, generic plans run)}."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT statement, generic_plans FROM pg_prepared_statements WHERE name LIKE 'o2o\\_%%'"
+            "SELECT name, statement, generic_plans FROM pg_prepared_statements "
+            "WHERE name LIKE 'o2o\\_%%'"
         )
-        return dict(cursor.fetchall())
+        return {name: (statement, plans) for name, statement, plans in cursor.fetchall()}
 
 
-def plans_of(prepared, text):
-    found = [plans for statement, plans in prepared.items() if text in statement]
-    assert len(found) == 1, f"one prepared statement with {text!r}: {list(prepared)}"
-    return found[0]
+def executed(queries):
+    """The prepared statements' names that `queries` (captured) ran with EXECUTE."""
+    return {q["sql"].split()[1] for q in queries if q["sql"].startswith("EXECUTE o2o_")}
 
 
 @pytest.mark.django_db
 def test_a_reservations_statements_are_planned_once_then_run_on_a_generic_plan(client):
     world = make_world(on_hand=50)
-    for n in range(8):
-        answer = reserve(client, world, n)
-        assert answer.status_code == 201, answer.content
+    with CaptureQueriesContext(connection) as ran:
+        for n in range(8):
+            answer = reserve(client, world, n)
+            assert answer.status_code == 201, answer.content
+    names = executed(ran.captured_queries)
     prepared = prepared_here()
+    statements = [prepared[name][0] for name in names]
     # the variant and outlet read together, the hold, the reservation with its line and event
     for text in ("LEFT JOIN (SELECT", "FOR SHARE OF o", 'INSERT INTO "reservations_reservation"'):
-        assert plans_of(prepared, text) >= 1  # the server no longer plans it on each call
+        assert sum(text in statement for statement in statements) == 1, (text, statements)
+    assert len(names) == 3
+    for name in names:
+        assert prepared[name][1] >= 1  # the server no longer plans it on each call
     assert StockLevel.objects.get(pk=world.level.pk).reserved == 8
 
 
@@ -58,7 +65,7 @@ def test_a_new_connection_prepares_them_again(client):
     connection.close()  # as CONN_MAX_AGE or a lost server ends it
     answer = reserve(client, world, 2)
     assert answer.status_code == 201, answer.content
-    assert plans_of(prepared_here(), "FOR SHARE OF o") is not None
+    assert any("FOR SHARE OF o" in statement for statement, _plans in prepared_here().values())
     assert StockLevel.objects.get(pk=world.level.pk).reserved == 2
 
 
