@@ -223,7 +223,8 @@ def execute_hot(cursor, sql, params=()):
     """`cursor.execute(sql, params)` for a statement a hot path runs on every request, with
     its parameters as `%s` marks (a list) or `%(name)s` marks (a dict). On PostgreSQL it is
     planned once per connection (PREPARE, with `$n` marks) and run with EXECUTE, its values
-    quoted as for any statement; the server may then keep one generic plan for it. Off
+    quoted as for any statement; the server may then keep one generic plan for it (for
+    statements that find their rows by a unique key, where one plan fits every value). Off
     with O2O_DB_PREPARE_HOT_STATEMENTS (behind a pooler that moves sessions between server
     connections, a prepared name would not be found)."""
     db = cursor.db
