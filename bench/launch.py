@@ -25,6 +25,7 @@ import socket
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from queue import SimpleQueue
 
@@ -284,6 +285,13 @@ def main():
     parser.add_argument(
         "--admit-per-second", type=int, default=50, help="the launch's outflow rate"
     )
+    parser.add_argument(
+        "--queue-workers",
+        type=int,
+        default=0,
+        help="serve the launch's API from a gunicorn of its own with this many workers (a "
+        "bulkhead, as a load balancer routing the queue's paths would); 0: one pool for all",
+    )
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     configure()
@@ -297,13 +305,22 @@ def main():
     catalogue_path = f"/{brand}/"
     wrk_seconds = max(5, int(args.window / 3))
     load_start = load_average()
-    with gunicorn(workers=WORKERS, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES) as base:
+    site = gunicorn(workers=WORKERS, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES)
+    queue_pool = (
+        gunicorn(workers=args.queue_workers, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES)
+        if args.queue_workers
+        else nullcontext()
+    )
+    with site as base, queue_pool as queue_base:
+        queue_base = queue_base or base
         plain = script()
         run(base + catalogue_path, plain, connections=4, duration="3s")  # warm
         quiet, quiet_busy = _measured(base + catalogue_path, plain, wrk_seconds)
         rng = random.Random(17)
         shoppers = [Shopper(i, rng.uniform(0, args.window)) for i in range(args.shoppers)]
-        client = Client(base, f"/api/v1/launches/{brand}/{product.slug}/", skus, outlet_codes, 5)
+        client = Client(
+            queue_base, f"/api/v1/launches/{brand}/{product.slug}/", skus, outlet_codes, 5
+        )
         start = time.monotonic() + 1.0
         cpu_start = cpu_times()
         for shopper in shoppers:
@@ -444,8 +461,11 @@ def report(
         f"{_busy(before_busy, seconds)} before, {_busy(after_busy, seconds)} after); "
         f"{during.describe()} during it: {ratio:.1%} of the mean without it (goal >= 50 %)",
     ]
+    pools = f"gunicorn {WORKERS} sync workers"
+    if args.queue_workers:
+        pools += f", and {args.queue_workers} of their own for the launch's API (a bulkhead)"
     text = (
-        f"gunicorn {WORKERS} sync workers, {CLIENT_THREADS} client threads (Python, on the same "
+        f"{pools}, {CLIENT_THREADS} client threads (Python, on the same "
         f"2 cores); shipped settings except the shoppers' throttles (raised: "
         f"{', '.join(f'{k}={v}' for k, v in RATES.items())}); load average {loads[0]} at the "
         f"start, {loads[1]} at the end\n\n" + "\n".join(f"- {line}" for line in lines)
