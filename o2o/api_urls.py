@@ -9,6 +9,16 @@ from o2o.locator import api as locator
 from o2o.outlets import api as outlets
 from o2o.reservations import api as reservations
 
+# a launch queue's join and poll: served by the site, and by the queue's own pool alone
+# (o2o.queue_urls)
+queue_patterns = [
+    path(
+        "launches/<slug:brand>/<slug:product>/queue/",
+        launches.QueueView.as_view(),
+        name="api-launch-queue",
+    ),
+]
+
 urlpatterns = [
     path("brands/", catalogue.BrandListView.as_view(), name="api-brands"),
     path(
@@ -24,11 +34,7 @@ urlpatterns = [
         name="api-product",
     ),
     path("launches/<slug:brand>/<slug:product>/", launches.LaunchView.as_view(), name="api-launch"),
-    path(
-        "launches/<slug:brand>/<slug:product>/queue/",
-        launches.QueueView.as_view(),
-        name="api-launch-queue",
-    ),
+    *queue_patterns,
     path(
         "launches/<slug:brand>/<slug:product>/reserve/",
         launches.QueueReserveView.as_view(),

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,26 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "o2o.urls"
+
+# A launch queue's own pool of web workers (Procfile.prod's `queue`, O2O_POOL=queue): the
+# load balancer sends it the queue's join and poll (/api/v1/launches/<brand>/<product>/queue/),
+# so a launch's arrivals never wait behind the shop's pages in one socket queue, nor the
+# pages behind them (a bulkhead, as waiting rooms are). It serves those paths alone, with
+# only the middleware they use: they read no cookie, no session and no user.
+O2O_POOL = env.str("O2O_POOL", default="site")
+QUEUE_POOL_MIDDLEWARE = [
+    "o2o.core.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language of the shopper's mails
+    "django.middleware.common.CommonMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+if O2O_POOL == "queue":
+    MIDDLEWARE = QUEUE_POOL_MIDDLEWARE
+    ROOT_URLCONF = "o2o.queue_urls"
+elif O2O_POOL != "site":
+    raise ImproperlyConfigured(f"O2O_POOL must be 'site' or 'queue', not {O2O_POOL!r}")
 WSGI_APPLICATION = "o2o.wsgi.application"
 
 TEMPLATES = [

@@ -104,6 +104,11 @@ def _ticket(request, launch, *, read=True):
 
 
 class QueueView(ShopperAPIView):
+    # joining and polling act on nobody's account: no session is read, so no CSRF token
+    # is asked of a signed-in shopper either, and the queue's own pool (settings.O2O_POOL)
+    # answers them as the site does
+    authentication_classes = []
+
     def get_throttles(self):
         # joining counts its own attempts per IP (queue.join_by_slugs): one counter, not two
         return [] if self.request.method == "POST" else super().get_throttles()

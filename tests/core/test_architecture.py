@@ -25,7 +25,17 @@ LAYERS = [
     ["workspace"],
 ]
 TIER = {app: index for index, tier in enumerate(LAYERS) for app in tier}
-PROJECT = {"settings", "urls", "api_urls", "celery", "wsgi", "asgi", "gunicorn_conf", "formats"}
+PROJECT = {
+    "settings",
+    "urls",
+    "api_urls",
+    "queue_urls",
+    "celery",
+    "wsgi",
+    "asgi",
+    "gunicorn_conf",
+    "formats",
+}
 
 
 def modules():
