@@ -63,9 +63,8 @@ class Client:
     (gunicorn's sync workers close every connection), so the client takes as little of the
     machine it shares with the server as it can."""
 
-    def __init__(self, base, launch_path, skus, outlets, seed):
-        host, port = base.removeprefix("http://").split(":")
-        self.address = (host, int(port))
+    def __init__(self, base, queue_base, launch_path, skus, outlets, seed):
+        self.address, self.queue_address = _address(base), _address(queue_base)
         self.path = launch_path
         self.skus, self.outlets = skus, outlets
         self.rng = random.Random(seed)
@@ -92,7 +91,8 @@ class Client:
             + (f"X-Queue-Ticket: {ticket}\r\n" if ticket else "")
             + "\r\n"
         )
-        with socket.create_connection(self.address, timeout=60) as connection:
+        address = self.queue_address if path.endswith("/queue/") else self.address
+        with socket.create_connection(address, timeout=60) as connection:
             connection.sendall(head.encode() + payload)
             chunks = []
             while chunk := connection.recv(65536):
@@ -184,6 +184,11 @@ class Client:
                 left = [shop["outlet"] for shop in launch["shops"]]
                 shopper.outlets = self.rng.sample(left, len(left))
         shopper.state = "no shop"
+
+
+def _address(base):
+    host, port = base.removeprefix("http://").split(":")
+    return host, int(port)
 
 
 KINDS = {
@@ -289,8 +294,9 @@ def main():
         "--queue-workers",
         type=int,
         default=0,
-        help="serve the launch's API from a gunicorn of its own with this many workers (a "
-        "bulkhead, as a load balancer routing the queue's paths would); 0: one pool for all",
+        help="serve the queue's join and poll from a gunicorn of their own with this many "
+        "workers (Procfile.prod's queue: O2O_POOL=queue), as a load balancer routing the "
+        "queue's path would; 0: one pool for all",
     )
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
@@ -307,7 +313,12 @@ def main():
     load_start = load_average()
     site = gunicorn(workers=WORKERS, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES)
     queue_pool = (
-        gunicorn(workers=args.queue_workers, DJANGO_SETTINGS_MODULE="bench.site.settings", **RATES)
+        gunicorn(
+            workers=args.queue_workers,
+            DJANGO_SETTINGS_MODULE="bench.site.settings",
+            O2O_POOL="queue",
+            **RATES,
+        )
         if args.queue_workers
         else nullcontext()
     )
@@ -319,7 +330,7 @@ def main():
         rng = random.Random(17)
         shoppers = [Shopper(i, rng.uniform(0, args.window)) for i in range(args.shoppers)]
         client = Client(
-            queue_base, f"/api/v1/launches/{brand}/{product.slug}/", skus, outlet_codes, 5
+            base, queue_base, f"/api/v1/launches/{brand}/{product.slug}/", skus, outlet_codes, 5
         )
         start = time.monotonic() + 1.0
         cpu_start = cpu_times()
@@ -463,7 +474,7 @@ def report(
     ]
     pools = f"gunicorn {WORKERS} sync workers"
     if args.queue_workers:
-        pools += f", and {args.queue_workers} of their own for the launch's API (a bulkhead)"
+        pools += f" for the site, {args.queue_workers} for the queue (O2O_POOL=queue)"
     text = (
         f"{pools}, {CLIENT_THREADS} client threads (Python, on the same "
         f"2 cores); shipped settings except the shoppers' throttles (raised: "

@@ -84,7 +84,8 @@ def test_the_pool_refuses_bad_input_as_the_site_does(world, launch, pool):
 
 def test_the_pool_serves_nothing_but_the_queue(world, launch, pool):
     """Reserving reads the signed-in shopper, and pages need sessions, CSRF and login: the
-    pool has none of them, so it does not serve those paths at all."""
+    pool has none of them, so it does not serve those paths at all (its health checks
+    aside)."""
     for path in [
         url(world, "reserve/"),
         url(world),
@@ -97,6 +98,7 @@ def test_the_pool_serves_nothing_but_the_queue(world, launch, pool):
         answer = pool.get(path)
         assert answer.status_code == 404, path
     assert pool.post(url(world, "reserve/"), {}, content_type=BODY).json()["code"] == "not_found"
+    assert pool.get("/health/live/").status_code == 200  # what its load balancer reads
 
 
 def test_a_signed_in_shopper_joins_with_no_csrf_token(world, launch, django_user_model):
@@ -199,6 +201,7 @@ def test_procfile_prods_queue_process_serves_a_launch(tmp_path):
         )
         assert (status, polled["state"]) == (200, "admitted")
         assert _http(port, "GET", url(world))[0] == 404  # the site's path, not the pool's
+        assert _http(port, "GET", "/health/live/")[0] == 200  # for the load balancer
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
