@@ -6,7 +6,6 @@ import datetime
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,8 @@ from django.test import Client
 
 from o2o.launches.models import QueueTicket
 from tests.factories import launch_on_sale, make_world
-from tests.launches.test_queue import START, url
+from tests.launches.conftest import START, url
+from tests.servers import free_port, running
 
 BODY = "application/json"
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,28 +163,16 @@ def test_procfile_prods_queue_process_serves_a_launch(tmp_path):
     launch_on_sale(world, {world.outlet: 2})
     procfile = (ROOT / "Procfile.prod").read_text(encoding="utf-8").splitlines()
     line = next(line.split(":", 1)[1] for line in procfile if line.startswith("queue:"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     db = connection.settings_dict
-    server = subprocess.Popen(
-        ["sh", "-c", line],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "O2O_QUEUE_BIND": f"127.0.0.1:{port}",
-            "QUEUE_CONCURRENCY": "1",
-            "DJANGO_DEBUG": "false",
-            "O2O_VAR_DIR": str(tmp_path),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-        },
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "O2O_QUEUE_BIND": f"127.0.0.1:{port}",
+        "QUEUE_CONCURRENCY": "1",
+        "DJANGO_DEBUG": "false",
+    }
+    with running(["sh", "-c", line], env=env, var_dir=tmp_path, cwd=ROOT):
         assert _serving(port, time.monotonic() + 90)
         status, joined = _http(
             port,
@@ -202,6 +190,3 @@ def test_procfile_prods_queue_process_serves_a_launch(tmp_path):
         assert (status, polled["state"]) == (200, "admitted")
         assert _http(port, "GET", url(world))[0] == 404  # the site's path, not the pool's
         assert _http(port, "GET", "/health/live/")[0] == 200  # for the load balancer
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)

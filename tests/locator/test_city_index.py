@@ -1,12 +1,12 @@
 """The offline city index is built when the web process starts, not on a shopper's search."""
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+
+from tests.servers import free_port, running
 
 
 def python_prints(code):
@@ -47,35 +47,14 @@ def test_gunicorn_builds_the_index_once_before_its_workers_fork_and_they_serve()
 
 
 def test_gunicorn_with_the_shipped_settings_serves(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "o2o.wsgi:application",
-            "--config",
-            "python:o2o.gunicorn_conf",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "o2o.settings",
-            "O2O_VAR_DIR": str(tmp_path),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-        },
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    command = [
+        *(sys.executable, "-m", "gunicorn", "o2o.wsgi:application"),
+        *("--config", "python:o2o.gunicorn_conf", "--bind", f"127.0.0.1:{port}"),
+        *("--workers", "2"),
+    ]
+    with running(command, env={**env, "DJANGO_SETTINGS_MODULE": "o2o.settings"}, var_dir=tmp_path):
         deadline, answers = time.monotonic() + 90, []
         while len(answers) < 4 and time.monotonic() < deadline:
             try:
@@ -86,6 +65,3 @@ def test_gunicorn_with_the_shipped_settings_serves(tmp_path):
             except OSError:
                 time.sleep(0.2)
         assert answers == [200, 200, 200, 200]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
