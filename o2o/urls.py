@@ -10,6 +10,12 @@ from o2o.core.media import public_media
 from o2o.core.metrics_view import metrics
 from o2o.outlets.views import accept_invitation
 
+# what a load balancer reads of every web process (the queue's own pool too: o2o.queue_urls)
+health_patterns = [
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
+]
+
 urlpatterns = [
     # browsers ask for /favicon.ico whatever the page says: the same icon, not a 404
     path(
@@ -17,8 +23,7 @@ urlpatterns = [
         RedirectView.as_view(url=f"/{settings.STATIC_URL.lstrip('/')}img/favicon.svg"),
     ),
     path("admin/", admin.site.urls),
-    path("health/live/", health.live, name="health-live"),
-    path("health/ready/", health.ready, name="health-ready"),
+    *health_patterns,
     path("metrics", metrics, name="prometheus-django-metrics"),
     path(
         "accounts/reset/<uidb64>/<token>/",
