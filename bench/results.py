@@ -4,6 +4,7 @@ the table at its top that holds the latest figure of every target."""
 import datetime
 import re
 import sys
+import time
 
 from bench.ingest import ROOT
 
@@ -18,10 +19,25 @@ def record(title, command, text, latest=None):
     raw twin") to (figure, verdict), which replace that row of the table at the top."""
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     document = RESULTS.read_text(encoding="utf-8")
-    document += f"\n## {title}, {stamp}\n\n`{command}`\n\n{text}\n"
+    document += f"\n## {title}, {stamp}\n\n`{command}`\n\n{machine_speed()}\n\n{text}\n"
     if latest:
         document = with_latest(document, latest, stamp, command)
     RESULTS.write_text(document, encoding="utf-8")
+
+
+def machine_speed():
+    """One line saying how fast this machine's CPU was when the run was recorded: these
+    machines are shared, and the same code has measured 2-3x apart on different days."""
+    started = time.process_time()
+    total = 0
+    for number in range(10**7):
+        total += number
+    seconds = time.process_time() - started
+    return (
+        f"Machine speed when recorded: a 10^7-step Python loop took {seconds:.2f} s of CPU "
+        "(0.25 s on 2026-12-07 at 22:00 UTC, a fast hour; slow days on this machine class run "
+        "Python about 2x slower, and the launch and HTTP ratios drop with it)."
+    )
 
 
 def _sort_key(name):
