@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-launch bench-profile-reservation bench-profile-launch bench-db messages
+.PHONY: demo serve test fuzz lint format install lock clean screenshots bench bench-ingest bench-onboarding bench-availability bench-storm bench-reservations bench-http bench-celery bench-oscar bench-feeds bench-catalogue bench-launch bench-profile-reservation bench-profile-availability bench-profile-launch bench-db messages
 
 # requirements.txt and requirements-dev.txt are locks (every package pinned, with hashes)
 # compiled from requirements.in and requirements-dev.in by `make lock`.
@@ -133,6 +133,9 @@ bench-catalogue: bench-db
 
 bench-launch: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.launch $(or $(BENCH_ARGS),$(LAUNCH_ARGS))
+
+bench-profile-availability: bench-db
+	$(BENCH_ENV) $(BIN)/python -m bench.profile_availability $(BENCH_ARGS)
 
 bench-profile-launch: bench-db
 	$(BENCH_ENV) $(BIN)/python -m bench.profile_launch $(BENCH_ARGS)

@@ -170,36 +170,77 @@ def remembered_until_anything_changes(key, compute, *, timeout=None):
     )
 
 
+# This process's copy of the facts `remembered` has read (fact key -> (the locator-wide
+# generation, the variant)): trusted only while that generation is the one read with the
+# answer, it lets the first round trip fetch the variant's generation too. Bounded: cleared
+# when full.
+_known_facts: dict = {}
+KNOWN_FACTS_MAX = 10_000
+
+
+def _known_fact(fact_key):
+    return _known_facts.get(fact_key) if fact_key else None
+
+
+def _know_fact(fact_key, everything, variant):
+    if len(_known_facts) >= KNOWN_FACTS_MAX:
+        _known_facts.clear()
+    _known_facts[fact_key] = (everything, variant)
+
+
 def remembered(key, *, variant_of, answer, fact=None):
     """`answer(variant)`, from the cache while neither generation it was read under moved.
 
     `variant_of()` finds the variant a search is about; it only runs on a miss, so a
-    repeated search costs two cache round trips and no SQL. With `fact`, the variant found
+    repeated search costs one cache round trip and no SQL. With `fact`, the variant found
     is kept under that key until anything changes (`remembered_until_anything_changes`)
-    and read in the same round trip as the answer, so a new search about a known variant
-    costs three. Both generations are read before the database, so a write that lands
-    meanwhile retires the answer. O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
+    and read in the same round trip as the answer; once this process has seen the fact, that
+    round trip also reads the variant's generation, so a new search about a known variant
+    costs two (the read, and keeping the answer). Both generations are read before the
+    database, so a write that lands meanwhile retires the answer.
+    O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
         return answer(variant_of())
     full_key = f"locator:answer:{_digest(key)}"
     fact_key = _fact_key(fact) if fact else None
-    everything, entry, *fact_entry = _everything_and(full_key, *([fact_key] if fact_key else []))
+    known = _known_fact(fact_key)
+    known_variant = known[1] if known else None
+    extra = [fact_key] if fact_key else []
+    if known_variant is not None:
+        extra.append(_variant_key(known_variant.pk))
+    everything, entry, *found = _everything_and(full_key, *extra)
+    fact_entry = found[0] if fact_key else None
+    generations = {}  # variant id -> its generation, as read in this request
+    if known is not None and known[0] == everything and known_variant is not None:
+        if found[1] is not None:
+            generations[known_variant.pk] = found[1]
+    elif known is not None and known[0] != everything:
+        known = None  # the catalogue may have changed since: ask the shared cache
+    if known is None and fact_entry is not None and fact_entry[0] == everything:
+        _know_fact(fact_key, everything, fact_entry[1])  # for this process's next search
+
+    def generation_of(variant_id):
+        if variant_id not in generations:
+            generations[variant_id] = _generation(_variant_key(variant_id))
+        return generations[variant_id]
+
     if entry is not None:
         entry_everything, variant_id, variant_generation, value = entry
-        if entry_everything == everything and (
-            _generation(_variant_key(variant_id)) == variant_generation
-        ):
+        if entry_everything == everything and generation_of(variant_id) == variant_generation:
             return value
-    if fact_key:
+    if known is not None:
+        variant = known[1]
+    elif fact_key:
         timeout = settings.O2O_SHOPPER_FACT_SECONDS
-        variant = _fact(fact_key, fact_entry[0], everything, variant_of, timeout)
+        variant = _fact(fact_key, fact_entry, everything, variant_of, timeout)
+        _know_fact(fact_key, everything, variant)
     else:
         variant = replicas.read_on_replica(variant_of, floor=_floor({EVERYTHING: everything}))
     if variant is None:
         return answer(None)  # nothing to keep: the answer says what is missing
     variant_key = _variant_key(variant.pk)
-    variant_generation = _generation(variant_key)
+    variant_generation = generation_of(variant.pk)
     floor = _floor({EVERYTHING: everything, variant_key: variant_generation})
     value = replicas.read_on_replica(lambda: answer(variant), floor=floor)
     cache.set(full_key, (everything, variant.pk, variant_generation, value), timeout=seconds)

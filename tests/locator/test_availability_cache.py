@@ -158,3 +158,62 @@ def test_which_variant_a_sku_names_outlives_the_answers(world, settings):
         assert _available(world) == {"pune-1": 5}  # the answer was dropped: stock is read
     assert queries.captured_queries
     assert not [query for query in queries if "catalogue_variant" in query["sql"]]
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The cache's methods this process calls, in order (each one round trip to Redis; the
+    calls a cache makes to itself, as the in-memory one's get_many does, are not counted)."""
+    calls, inside = [], []
+    for name in ("get", "get_many", "set", "add", "set_many"):
+        method = getattr(cache, name)
+
+        def counted(*args, _method=method, _name=name, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counted)
+    return calls
+
+
+def test_a_known_variant_costs_one_cache_read_per_search(world, cache_calls):
+    _available(world)  # this process now knows which variant the SKU names
+    cache_calls.clear()
+    assert _available(world) == {"pune-1": 5}
+    assert [call for call in cache_calls if call != "add"] == ["get_many"]  # add: throttle
+    cache_calls.clear()
+    response = APIClient().get(
+        "/api/v1/availability/",
+        {"sku": world.variant.sku, "brand": world.brand.slug, "lat": 18.6, "lng": 73.9},
+    )
+    assert [row["outlet"] for row in response.json()] == ["pune-1"]
+    assert [call for call in cache_calls if call != "add"] == ["get_many", "set"]
+
+
+def test_what_this_process_knows_of_a_variant_goes_with_the_catalogue_change(world):
+    assert _available(world) == {"pune-1": 5}
+    world.variant.is_active = False
+    world.variant.save()
+    other = APIClient().get(
+        "/api/v1/availability/",
+        {"sku": world.variant.sku, "brand": world.brand.slug, "lat": 18.6, "lng": 73.9},
+    )
+    assert other.status_code == 404  # a new point: not served from what the process knew
+    world.variant.is_active = True
+    world.variant.save()
+    assert _available(world) == {"pune-1": 5}
+
+
+def test_what_this_process_knows_of_variants_is_bounded(world, monkeypatch):
+    from o2o.core import generations
+
+    monkeypatch.setattr(generations, "KNOWN_FACTS_MAX", 2)
+    for sku in ("NO-SUCH-1", "NO-SUCH-2", "NO-SUCH-3", world.variant.sku):
+        APIClient().get("/api/v1/availability/", {"sku": sku, "brand": world.brand.slug, **PUNE})
+    assert len(generations._known_facts) <= 2
+    assert _available(world) == {"pune-1": 5}

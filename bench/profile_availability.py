@@ -1,0 +1,75 @@
+"""Where the availability API's time goes on a new search (T3): `--requests` searches at new
+points through Django's test client in this process, on the benchmark database, timed
+against the raw twin (bench/site/views.py) in alternating rounds, then profiled with
+pyinstrument; prints both times, their ratio and the profile's top lines. Nothing is
+recorded (an in-process figure, not T3's over HTTP: `make bench-http`).
+
+  make bench-profile-availability BENCH_ARGS="--outlets 100000"
+"""
+
+import argparse
+import random
+import statistics
+import time
+
+from bench.ingest import configure
+
+ENDPOINT, TWIN = "/api/v1/availability/", "/bench/availability-raw/"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--outlets", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    configure("bench.site.settings", O2O_SHOPPER_RATE="10000000/min")
+    from django.core.management import call_command
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    from bench.generate import generated
+    from o2o.catalogue.models import Variant
+
+    call_command("migrate", verbosity=0)
+    brand, cities, weights = generated(outlets=args.outlets, skus=2000, per_outlet=20, reuse=True)
+    skus = list(Variant.objects.filter(brand=brand).values_list("sku", flat=True))
+    rng = random.Random()  # unseeded: an earlier run's points may still be cached
+    client = Client()
+
+    def searches():  # new points every time: a point searched before is cached
+        return [
+            f"?sku={rng.choice(skus)}&brand={brand.slug}"
+            f"&lat={city['latitude'] + rng.gauss(0, 0.05):.6f}"
+            f"&lng={city['longitude'] + rng.gauss(0, 0.05):.6f}"
+            for city in rng.choices(cities, weights=weights, k=args.requests)
+        ]
+
+    def timed(path):
+        queries = searches()
+        began = time.perf_counter()
+        for query in queries:
+            response = client.get(path + query)
+            assert response.status_code == 200, response.content
+        return (time.perf_counter() - began) / args.requests * 1000
+
+    for path in (ENDPOINT, TWIN):  # warm both paths, not counted
+        timed(path)
+    times = {ENDPOINT: [], TWIN: []}
+    for _round in range(args.rounds):
+        for path in times:
+            times[path].append(timed(path))
+    endpoint, twin = (statistics.median(values) for values in times.values())
+    print(
+        f"in process, median of {args.rounds} rounds of {args.requests}: endpoint "
+        f"{endpoint:.2f} ms, raw twin {twin:.2f} ms, twin / endpoint {twin / endpoint:.0%}"
+    )
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    timed(ENDPOINT)
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False))
+
+
+if __name__ == "__main__":
+    main()
