@@ -108,6 +108,26 @@ class RedisCache(redis.RedisCache):
             raise ValueError("cache unavailable")
         return result
 
+    def count_and_get_many(self, counter, timeout, keys, version=None):
+        """`add_then_incr(counter, 0, timeout)` and `get_many(keys)` in one round trip:
+        (the counter's new value, the values found); (None, {}) when Redis is away."""
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        counter = self.make_and_validate_key(counter, version=version)
+        seconds = self.get_backend_timeout(timeout)
+
+        def each():
+            client = self._cache.get_client(counter, write=True)
+            count, *values = _COUNT_THEN_GET.run(client, keys=[counter, *made], args=[seconds or 0])
+            loads = self._cache._serializer.loads
+            found = {
+                made[key]: loads(value)
+                for key, value in zip(made, values, strict=True)
+                if value is not None
+            }
+            return int(count), found
+
+        return self._call(each, (None, {}))
+
     def clear(self):
         return self._call(super().clear, False)
 
@@ -153,6 +173,23 @@ return values
 """
 )
 
+# the first key is a counter (started at 0 if missing, then incremented, as above); the
+# others are read as GET would; a missing key comes back as nil
+_COUNT_THEN_GET = _Script(
+    """
+if ARGV[1] == '0' then
+  redis.call('SET', KEYS[1], 0, 'NX')
+else
+  redis.call('SET', KEYS[1], 0, 'NX', 'EX', ARGV[1])
+end
+local values = {redis.call('INCR', KEYS[1])}
+for i = 2, #KEYS do
+  values[i] = redis.call('GET', KEYS[i])
+end
+return values
+"""
+)
+
 
 def _timeouts():
     seconds = settings.O2O_CACHE_SOCKET_TIMEOUT
@@ -163,6 +200,21 @@ def add_then_incr(key, start, timeout=None):
     """Start a counter at `start` if it is missing, then add one; the new value. One round
     trip with Redis, add + incr with other caches. ValueError when the cache is away."""
     return add_then_incr_many([key], start, timeout)[0]
+
+
+def count_and_get_many(counter, timeout, keys):
+    """Count one more under `counter` (a fixed window of `timeout` seconds) and read `keys`:
+    (the new count, or None when the cache is away; the values found). One round trip with
+    Redis."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "count_and_get_many"):
+        return cache.count_and_get_many(counter, timeout, keys)
+    try:
+        count = add_then_incr(counter, 0, timeout)
+    except ValueError:
+        count = None
+    return count, cache.get_many(keys)
 
 
 def add_then_incr_many(keys, start, timeout=None):

@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from o2o.core import replicas
-from o2o.core.cache import add_then_incr
+from o2o.core.cache import add_then_incr, count_and_get_many
 
 EVERYTHING = "locator:generation"
 
@@ -133,9 +133,14 @@ def shopper_read(view):
     return wrapper
 
 
-def _everything_and(*keys):
-    """The locator-wide generation and the entries at `keys`, in one round trip."""
-    found = cache.get_many([EVERYTHING, *keys])
+def _everything_and(*keys, attempt=None):
+    """The locator-wide generation and the entries at `keys`, in one round trip; with
+    `attempt` (a throttle's, core/ratelimit.py), counted and settled in the same one."""
+    if attempt is None:
+        found = cache.get_many([EVERYTHING, *keys])
+    else:
+        count, found = count_and_get_many(attempt.key, attempt.window, [EVERYTHING, *keys])
+        attempt.settle(count)
     everything = found.get(EVERYTHING)
     if everything is None:
         everything = _generation(EVERYTHING)
@@ -188,7 +193,7 @@ def _know_fact(fact_key, everything, variant):
     _known_facts[fact_key] = (everything, variant)
 
 
-def remembered(key, *, variant_of, answer, fact=None):
+def remembered(key, *, variant_of, answer, fact=None, attempt=None):
     """`answer(variant)`, from the cache while neither generation it was read under moved.
 
     `variant_of()` finds the variant a search is about; it only runs on a miss, so a
@@ -197,10 +202,13 @@ def remembered(key, *, variant_of, answer, fact=None):
     and read in the same round trip as the answer; once this process has seen the fact, that
     round trip also reads the variant's generation, so a new search about a known variant
     costs two (the read, and keeping the answer). Both generations are read before the
-    database, so a write that lands meanwhile retires the answer.
+    database, so a write that lands meanwhile retires the answer. `attempt`, a throttle's
+    count, goes with the first read (and may refuse the request there).
     O2O_SHOPPER_CACHE_SECONDS = 0 turns the cache off."""
     seconds = settings.O2O_SHOPPER_CACHE_SECONDS
     if not seconds:
+        if attempt is not None:
+            attempt.count_now()
         return answer(variant_of())
     full_key = f"locator:answer:{_digest(key)}"
     fact_key = _fact_key(fact) if fact else None
@@ -209,7 +217,7 @@ def remembered(key, *, variant_of, answer, fact=None):
     extra = [fact_key] if fact_key else []
     if known_variant is not None:
         extra.append(_variant_key(known_variant.pk))
-    everything, entry, *found = _everything_and(full_key, *extra)
+    everything, entry, *found = _everything_and(full_key, *extra, attempt=attempt)
     fact_entry = found[0] if fact_key else None
     generations = {}  # variant id -> its generation, as read in this request
     if known is not None and known[0] == everything and known_variant is not None:

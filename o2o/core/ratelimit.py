@@ -1,6 +1,8 @@
 """A fixed-window counter in the cache, for throttling writes shoppers can repeat."""
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
@@ -17,6 +19,38 @@ class TooManyRequests(DomainError):
 def _key(scope, identity):
     digest = hashlib.sha256(str(identity).strip().lower().encode()).hexdigest()[:32]
     return f"o2o:rate:{scope}:{digest}"
+
+
+def attempt_key(scope, identity):
+    """The cache key that counts (scope, identity)'s attempts."""
+    return _key(scope, identity)
+
+
+@dataclass
+class Attempt:
+    """An attempt not yet counted: the request's first cache read counts it in the same
+    round trip (`core.cache.count_and_get_many`) and `settle`s it; `refuse` raises the
+    client's error when it is past the limit. A request that never makes that read counts
+    it with `count_now`."""
+
+    key: str
+    window: int
+    limit: int
+    refuse: Callable[[], None]
+    counted: bool = False
+
+    def settle(self, count: int | None) -> None:
+        """Record the count the read came back with (None: the cache is away, let it in)."""
+        self.counted = True
+        if count is not None and count > self.limit:
+            self.refuse()
+
+    def count_now(self) -> None:
+        try:
+            count = add_then_incr(self.key, 0, self.window)
+        except ValueError:  # as in count_attempt
+            count = None
+        self.settle(count)
 
 
 def peek_attempts(scope, identity):

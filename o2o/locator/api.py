@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from o2o.brands.models import Brand
 from o2o.core.api import PRINTABLE
-from o2o.core.api_views import ShopperReadView
+from o2o.core.api_views import CountedWithFirstRead, ShopperReadView
 from o2o.core.generations import remembered
 from o2o.core.serializers import FieldsOnceSerializer
 
@@ -59,7 +59,7 @@ def searched_variant_or_404(query):
     return variant
 
 
-class AvailabilityView(ShopperReadView, APIView):
+class AvailabilityView(CountedWithFirstRead, ShopperReadView, APIView):
     @extend_schema(
         parameters=[AvailabilityQuery],
         responses={200: AvailableOutletSerializer(many=True)},
@@ -87,6 +87,7 @@ class AvailabilityView(ShopperReadView, APIView):
                 fact=variant_fact(**named),
                 variant_of=lambda: find_searched_variant(**named),
                 answer=answer,
+                attempt=self.attempt,
             )
         )
 

@@ -161,38 +161,35 @@ def test_which_variant_a_sku_names_outlives_the_answers(world, settings):
 
 
 @pytest.fixture
-def cache_calls(monkeypatch):
-    """The cache's methods this process calls, in order (each one round trip to Redis; the
-    calls a cache makes to itself, as the in-memory one's get_many does, are not counted)."""
-    calls, inside = [], []
-    for name in ("get", "get_many", "set", "add", "set_many"):
-        method = getattr(cache, name)
+def redis_commands(monkeypatch):
+    """The commands the cache sends to Redis, in order: one round trip each."""
+    sent = []
+    client = cache._cache.get_client(write=True)
+    send = client.execute_command
 
-        def counted(*args, _method=method, _name=name, **kwargs):
-            if not inside:
-                calls.append(_name)
-            inside.append(_name)
-            try:
-                return _method(*args, **kwargs)
-            finally:
-                inside.pop()
+    def counted(*args, **kwargs):
+        sent.append(args[0])
+        return send(*args, **kwargs)
 
-        monkeypatch.setattr(cache, name, counted)
-    return calls
+    monkeypatch.setattr(client, "execute_command", counted)
+    return sent
 
 
-def test_a_known_variant_costs_one_cache_read_per_search(world, cache_calls):
+@pytest.mark.redis
+def test_a_search_about_a_known_variant_costs_one_round_trip_and_one_to_keep_it(
+    world, redis_commands
+):
     _available(world)  # this process now knows which variant the SKU names
-    cache_calls.clear()
-    assert _available(world) == {"pune-1": 5}
-    assert [call for call in cache_calls if call != "add"] == ["get_many"]  # add: throttle
-    cache_calls.clear()
+    redis_commands.clear()
+    assert _available(world) == {"pune-1": 5}  # the throttle's count goes with the read
+    assert redis_commands == ["EVALSHA"]
+    redis_commands.clear()
     response = APIClient().get(
         "/api/v1/availability/",
         {"sku": world.variant.sku, "brand": world.brand.slug, "lat": 18.6, "lng": 73.9},
     )
     assert [row["outlet"] for row in response.json()] == ["pune-1"]
-    assert [call for call in cache_calls if call != "add"] == ["get_many", "set"]
+    assert redis_commands == ["EVALSHA", "SET"]
 
 
 def test_what_this_process_knows_of_a_variant_goes_with_the_catalogue_change(world):

@@ -229,6 +229,36 @@ def test_shoppers_reads_are_throttled_per_client_in_a_fixed_window(world, monkey
     assert other.get("/api/v1/availability/", query).status_code == 200
 
 
+def test_bad_searches_count_against_the_shoppers_throttle(world, monkeypatch):
+    from o2o.core.api_views import ShopperThrottle
+
+    monkeypatch.setattr(ShopperThrottle, "rate", "3/min", raising=False)
+    good = {"sku": world.variant.sku, "brand": "aurora", "lat": 18.52, "lng": 73.85}
+    api = APIClient(REMOTE_ADDR="10.0.0.1")
+    codes = [
+        api.get("/api/v1/availability/", {**good, "lat": 91}).status_code,  # bad input
+        api.get("/api/v1/availability/", {**good, "sku": "NO-SUCH"}).status_code,
+        api.get("/api/v1/availability/", good).status_code,
+        api.get("/api/v1/availability/", {**good, "lat": 91}).status_code,
+        api.get("/api/v1/availability/", good).status_code,
+    ]
+    assert codes == [400, 404, 200, 429, 429]
+
+
+def test_the_shoppers_throttle_counts_with_the_answer_cache_off(world, monkeypatch, settings):
+    from o2o.core.api_views import ShopperThrottle
+
+    settings.O2O_SHOPPER_CACHE_SECONDS = 0
+    monkeypatch.setattr(ShopperThrottle, "rate", "2/min", raising=False)
+    query = {"sku": world.variant.sku, "brand": "aurora", "lat": 18.52, "lng": 73.85}
+    api = APIClient(REMOTE_ADDR="10.0.0.1")
+    assert [api.get("/api/v1/availability/", query).status_code for _ in range(3)] == [
+        200,
+        200,
+        429,
+    ]
+
+
 def test_reservation_attempts_count_per_ip_whatever_they_name(world, settings):
     """Every well-formed reservation attempt counts against its address, before anything is
     looked up: SKUs and shops that do not exist cannot be tried without end."""
