@@ -71,12 +71,12 @@ ifeq ($(SCALE),reduced)
 INGEST_ARGS = --rows 200000 --outlets 1000
 ONBOARDING_ARGS = --outlets 5000
 AVAILABILITY_ARGS = --outlets 20000 --queries 200
-HTTP_ARGS = --outlets 20000 --duration 4s
-RESERVATIONS_ARGS = --duration 4s
-OSCAR_ARGS = --duration 4s
+HTTP_ARGS = --outlets 20000 --duration 3s
+RESERVATIONS_ARGS = --duration 3s
+OSCAR_ARGS = --duration 3s
 CELERY_ARGS = --tasks 5000
 FEEDS_ARGS = --outlets 20000
-LAUNCH_ARGS = --shoppers 3000 --window 30
+LAUNCH_ARGS = --shoppers 1000 --window 20 --outlets 100
 else
 INGEST_ARGS = --rows 1000000 --outlets 5000
 ONBOARDING_ARGS = --outlets 5000
