@@ -73,8 +73,8 @@ ONBOARDING_ARGS = --outlets 5000
 AVAILABILITY_ARGS = --outlets 20000 --queries 200
 HTTP_ARGS = --outlets 20000 --duration 3s
 RESERVATIONS_ARGS = --duration 3s
-OSCAR_ARGS = --duration 3s
-CELERY_ARGS = --tasks 5000
+OSCAR_ARGS = --duration 3s --skus 1000
+CELERY_ARGS = --tasks 3000
 FEEDS_ARGS = --outlets 20000
 LAUNCH_ARGS = --shoppers 1000 --window 20 --outlets 100
 else
