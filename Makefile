@@ -64,7 +64,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/o2o_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_ARGS ?=
 # make bench: the full scale of TARGETS.md (about half an hour here);
-# make bench SCALE=reduced: the same benchmarks on smaller data (about 8 minutes).
+# make bench SCALE=reduced: the same benchmarks on smaller data (9.6 minutes on a fast day).
 # BENCH_ARGS, given to one bench-* target, replaces its scale arguments.
 SCALE ?= full
 ifeq ($(SCALE),reduced)
