@@ -9,10 +9,10 @@ recorded (an in-process figure, not T3's over HTTP: `make bench-http`).
 
 import argparse
 import random
-import statistics
 import time
 
 from bench.ingest import configure
+from bench.profiling import compare_then_profile
 
 ENDPOINT, TWIN = "/api/v1/availability/", "/bench/availability-raw/"
 
@@ -26,7 +26,6 @@ def main():
     configure("bench.site.settings", O2O_SHOPPER_RATE="10000000/min")
     from django.core.management import call_command
     from django.test import Client
-    from pyinstrument import Profiler
 
     from bench.generate import generated
     from o2o.catalogue.models import Variant
@@ -53,22 +52,14 @@ def main():
             assert response.status_code == 200, response.content
         return (time.perf_counter() - began) / args.requests * 1000
 
-    for path in (ENDPOINT, TWIN):  # warm both paths, not counted
-        timed(path)
-    times = {ENDPOINT: [], TWIN: []}
-    for _round in range(args.rounds):
-        for path in times:
-            times[path].append(timed(path))
-    endpoint, twin = (statistics.median(values) for values in times.values())
-    print(
-        f"in process, median of {args.rounds} rounds of {args.requests}: endpoint "
-        f"{endpoint:.2f} ms, raw twin {twin:.2f} ms, twin / endpoint {twin / endpoint:.0%}"
+    compare_then_profile(
+        timed,
+        endpoint=ENDPOINT,
+        twin=TWIN,
+        rounds=args.rounds,
+        requests=args.requests,
+        interval=0.0002,
     )
-    profiler = Profiler(interval=0.0002)
-    profiler.start()
-    timed(ENDPOINT)
-    profiler.stop()
-    print(profiler.output_text(unicode=False, color=False))
 
 
 if __name__ == "__main__":

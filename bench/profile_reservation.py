@@ -9,10 +9,10 @@ figure, not T5b's over HTTP: `make bench-reservations`).
 
 import argparse
 import json
-import statistics
 import time
 
 from bench.ingest import configure
+from bench.profiling import compare_then_profile
 from bench.reservations import bodies, stocked_rows
 from bench.storm import RATES
 
@@ -26,7 +26,6 @@ def main():
     args = parser.parse_args()
     configure("bench.site.settings", **RATES)
     from django.test import Client
-    from pyinstrument import Profiler
 
     outlets, sku = stocked_rows()
     client = Client()
@@ -43,23 +42,9 @@ def main():
             reserve(path, index)
         return (time.perf_counter() - began) / args.requests * 1000
 
-    for path in (ENDPOINT, TWIN):  # warm both paths, not counted
-        for index in range(50):
-            reserve(path, index)
-    times = {ENDPOINT: [], TWIN: []}
-    for _round in range(args.rounds):
-        for path in times:
-            times[path].append(timed(path))
-    endpoint, twin = (statistics.median(values) for values in times.values())
-    print(
-        f"in process, median of {args.rounds} rounds of {args.requests}: endpoint "
-        f"{endpoint:.1f} ms, raw twin {twin:.1f} ms, twin / endpoint {twin / endpoint:.0%}"
+    compare_then_profile(
+        timed, endpoint=ENDPOINT, twin=TWIN, rounds=args.rounds, requests=args.requests
     )
-    profiler = Profiler(interval=0.0005)
-    profiler.start()
-    timed(ENDPOINT)
-    profiler.stop()
-    print(profiler.output_text(unicode=False, color=False))
 
 
 if __name__ == "__main__":
