@@ -46,11 +46,16 @@ class Attempt:
             self.refuse()
 
     def count_now(self) -> None:
-        try:
-            count = add_then_incr(self.key, 0, self.window)
-        except ValueError:  # as in count_attempt
-            count = None
-        self.settle(count)
+        self.settle(_counted(self.key, self.window))
+
+
+def _counted(key, window):
+    """One more attempt under `key`: the new count, or None when the cache is away (or the
+    key expired between add and incr), which lets the attempt in."""
+    try:
+        return add_then_incr(key, 0, window)
+    except ValueError:
+        return None
 
 
 def peek_attempts(scope, identity):
@@ -60,11 +65,8 @@ def peek_attempts(scope, identity):
 
 def count_attempt(scope, identity, *, window):
     """Count one attempt for (scope, identity) in the current window; return the count."""
-    key = _key(scope, identity)
-    try:
-        return add_then_incr(key, 0, window)
-    except ValueError:  # the cache is away, or the key expired between add and incr
-        return 1
+    count = _counted(_key(scope, identity), window)
+    return 1 if count is None else count
 
 
 def hit(scope, identity, *, limit, window):
